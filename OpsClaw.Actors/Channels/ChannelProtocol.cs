@@ -1,0 +1,16 @@
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>The messages between a connection (or any client actor) and a channel actor.</summary>
+public static class ChannelProtocol
+{
+    /// <summary>
+    /// Handle one request. <paramref name="Id"/> is the sender's own correlation number (a
+    /// connection uses its sequence number) and comes back unchanged on the <see cref="Reply"/>.
+    /// </summary>
+    public sealed record Request(long Id, IpcRequest Envelope);
+
+    /// <summary>The one answer to a <see cref="Request"/>, success or error, sent to the request's sender.</summary>
+    public sealed record Reply(long Id, IpcResponse Response);
+}

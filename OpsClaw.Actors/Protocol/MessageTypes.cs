@@ -1,0 +1,18 @@
+namespace OpsClaw.Actors.Protocol;
+
+/// <summary>The message types of protocol.md §6; the project's api-reference lists later additions.</summary>
+public static class MessageTypes
+{
+    public const string RuntimePing = "runtime.ping";
+    public const string RuntimePong = "runtime.pong";
+    public const string RuntimeForward = "runtime.forward";
+    public const string RuntimeForwardAck = "runtime.forward.ack";
+
+    public const string ControlHealth = "control.health";
+    public const string ControlHealthOk = "control.health.ok";
+    public const string ControlStop = "control.stop";
+    public const string ControlStopAck = "control.stop.ack";
+
+    /// <summary>The message type of every error response.</summary>
+    public const string Error = "error";
+}
