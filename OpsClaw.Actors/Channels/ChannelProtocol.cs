@@ -1,3 +1,4 @@
+using Akka.Event;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;
@@ -12,5 +13,9 @@ public static class ChannelProtocol
     public sealed record Request(long Id, IpcRequest Envelope);
 
     /// <summary>The one answer to a <see cref="Request"/>, success or error, sent to the request's sender.</summary>
-    public sealed record Reply(long Id, IpcResponse Response);
+    /// <remarks>
+    /// A client may hang up with requests in flight; the replies then reach a stopped connection.
+    /// That is normal, so they are kept out of the dead-letter log.
+    /// </remarks>
+    public sealed record Reply(long Id, IpcResponse Response) : IDeadLetterSuppression;
 }

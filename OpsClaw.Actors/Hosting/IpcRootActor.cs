@@ -1,0 +1,153 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Hosting;
+using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Sockets;
+
+namespace OpsClaw.Actors.Hosting;
+
+/// <summary>
+/// <c>/user/ipc</c>: owns the socket-directory lock, starts each channel actor and its listener,
+/// reports readiness once every socket is bound, and runs the two shutdown steps asked of it by
+/// CoordinatedShutdown (unbind, then drain). States: <see cref="Binding"/> → <see cref="Serving"/>.
+/// </summary>
+internal sealed class IpcRootActor : ReceiveActor
+{
+    private readonly IpcSettings _settings;
+    private readonly IReadOnlyList<ChannelDefinition> _channels;
+    private readonly IActorRegistry? _registry;
+    private readonly TaskCompletionSource<IpcBinding> _ready;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _listeners = [];
+
+    private SocketDirectoryLock? _lock;
+    private string _directory = "";
+
+    public IpcRootActor(
+        IpcSettings settings,
+        IReadOnlyList<ChannelDefinition> channels,
+        IActorRegistry? registry,
+        TaskCompletionSource<IpcBinding> ready)
+    {
+        _settings = settings;
+        _channels = channels;
+        _registry = registry;
+        _ready = ready;
+        Binding(new HashSet<string>(StringComparer.Ordinal));
+    }
+
+    public static Props Props(
+        IpcSettings settings,
+        IReadOnlyList<ChannelDefinition> channels,
+        IActorRegistry? registry,
+        TaskCompletionSource<IpcBinding> ready) =>
+        Akka.Actor.Props.Create(() => new IpcRootActor(settings, channels, registry, ready));
+
+    protected override void PreStart()
+    {
+        try
+        {
+            _directory = Path.GetFullPath(_settings.SocketDirectory);
+            foreach (var channel in _channels)
+            {
+                SocketPaths.EnsureBindable(SocketPaths.SocketPath(_directory, channel.Name));
+            }
+
+            SocketPaths.EnsureDirectory(_directory);
+            _lock = SocketDirectoryLock.Acquire(_directory);
+        }
+        catch (Exception ex) when (ex is IpcStartupException or IOException or UnauthorizedAccessException)
+        {
+            Fail(ex);
+            return;
+        }
+
+        var codec = new IpcCodec(_settings.MaxJsonDepth);
+        foreach (var channel in _channels)
+        {
+            var channelActor = Context.ActorOf(channel.Props, channel.Name);
+            _registry?.TryRegister(channel.RegistryKey, channelActor, overwrite: true);
+            var socketPath = SocketPaths.SocketPath(_directory, channel.Name);
+            _listeners.Add(Context.ActorOf(
+                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec),
+                channel.Name + "-listener"));
+        }
+    }
+
+    protected override void PostStop()
+    {
+        // Children (listeners) have stopped and removed their sockets by now; the lock goes last.
+        _lock?.Dispose();
+        _ready.TrySetException(new InvalidOperationException("the IPC subsystem stopped before it was ready"));
+    }
+
+    private void Binding(HashSet<string> bound)
+    {
+        Receive<SocketListener.Bound>(message =>
+        {
+            bound.Add(message.Channel);
+            if (bound.Count < _channels.Count)
+            {
+                return;
+            }
+
+            var paths = _channels
+                .Select(channel => KeyValuePair.Create(channel.Name, SocketPaths.SocketPath(_directory, channel.Name)))
+                .ToList();
+            Become(Serving);
+            _ready.TrySetResult(new IpcBinding(_directory, paths));
+        });
+        Receive<SocketListener.BindFailed>(failed => Fail(failed.Cause is IpcStartupException
+            ? failed.Cause
+            : new IOException($"could not listen on {failed.SocketPath}: {failed.Cause.Message}", failed.Cause)));
+        Receive<IpcRoot.Unbind>(_ => Sender.Tell(SocketListener.Unbound.Instance));
+        Receive<IpcRoot.Drain>(_ => Sender.Tell(SocketListener.Drained.Instance));
+    }
+
+    private void Serving()
+    {
+        Receive<IpcRoot.Unbind>(_ => AskAll(SocketListener.Unbind.Instance, TimeSpan.FromSeconds(5), SocketListener.Unbound.Instance));
+        Receive<IpcRoot.Drain>(_ => AskAll(SocketListener.Drain.Instance, _settings.ShutdownDrainTimeout, SocketListener.Drained.Instance));
+    }
+
+    /// <summary>Asks every listener and answers the requester when all have answered or the time is up.</summary>
+    private void AskAll(object question, TimeSpan timeout, object answer)
+    {
+        var requester = Sender;
+        var asks = _listeners.Select(listener => listener.Ask(question, timeout));
+        Task.WhenAll(asks).ContinueWith(
+            _ => answer,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default).PipeTo(requester);
+    }
+
+    private void Fail(Exception cause)
+    {
+        _log.Error(cause, "OpsClaw IPC could not start");
+        _ready.TrySetException(cause);
+        Context.Stop(Self);
+    }
+}
+
+/// <summary>Messages of <see cref="IpcRootActor"/>, sent by the CoordinatedShutdown tasks.</summary>
+internal static class IpcRoot
+{
+    public sealed class Unbind
+    {
+        public static readonly Unbind Instance = new();
+
+        private Unbind()
+        {
+        }
+    }
+
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+
+        private Drain()
+        {
+        }
+    }
+}

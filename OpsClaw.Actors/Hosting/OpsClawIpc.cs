@@ -1,0 +1,80 @@
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace OpsClaw.Actors.Hosting;
+
+/// <summary>
+/// The IPC subsystem of one ActorSystem: <see cref="Start"/> creates <c>/user/ipc</c> and hooks the
+/// graceful-stop steps into CoordinatedShutdown; <see cref="Ready"/> completes once every socket
+/// accepts connections, or fails with the reason it could not start.
+/// </summary>
+public sealed class OpsClawIpc : IExtension
+{
+    public const string RootName = "ipc";
+
+    private readonly ExtendedActorSystem _system;
+    private readonly TaskCompletionSource<IpcBinding> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IActorRef? _root;
+
+    public OpsClawIpc(ExtendedActorSystem system) => _system = system;
+
+    public Task<IpcBinding> Ready => _ready.Task;
+
+    public static OpsClawIpc Get(ActorSystem system) => system.WithExtension<OpsClawIpc, OpsClawIpcProvider>();
+
+    /// <summary>Starts serving the given channels (the built-in ones when null).</summary>
+    public Task<IpcBinding> Start(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels = null, IActorRegistry? registry = null)
+    {
+        if (_root is not null)
+        {
+            throw new InvalidOperationException("OpsClaw IPC is already started in this actor system");
+        }
+
+        var definitions = channels ?? ChannelDefinition.BuiltIn();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var channel in definitions)
+        {
+            if (!names.Add(channel.Name))
+            {
+                throw new ArgumentException($"channel '{channel.Name}' is defined twice", nameof(channels));
+            }
+        }
+
+        _root = _system.ActorOf(IpcRootActor.Props(settings, definitions, registry, _ready), RootName);
+        RegisterShutdownTasks(_root, settings);
+        return Ready;
+    }
+
+    private void RegisterShutdownTasks(IActorRef root, IpcSettings settings)
+    {
+        var shutdown = CoordinatedShutdown.Get(_system);
+        var unbindTimeout = TimeSpan.FromSeconds(5);
+        var drainTimeout = settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(1);
+
+        // First stop accepting and remove the socket files, then let connections answer what they hold.
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "opsclaw-ipc-unbind", () =>
+            AskDone(root, IpcRoot.Unbind.Instance, unbindTimeout));
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "opsclaw-ipc-drain", () =>
+            AskDone(root, IpcRoot.Drain.Instance, drainTimeout));
+    }
+
+    private static async Task<Done> AskDone(IActorRef root, object message, TimeSpan timeout)
+    {
+        try
+        {
+            await root.Ask<object>(message, timeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        {
+            // A root that already stopped (it never started) or a drain past its time: shutdown goes on regardless.
+        }
+
+        return Done.Instance;
+    }
+}
+
+internal sealed class OpsClawIpcProvider : ExtensionIdProvider<OpsClawIpc>
+{
+    public override OpsClawIpc CreateExtension(ExtendedActorSystem system) => new(system);
+}

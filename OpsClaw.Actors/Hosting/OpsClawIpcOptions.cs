@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+
+namespace OpsClaw.Actors.Hosting;
+
+/// <summary>Per-channel overrides; a null property keeps the HOCON value.</summary>
+public sealed class ChannelOptions
+{
+    /// <summary>Octal file mode such as "0600".</summary>
+    public string? SocketMode { get; set; }
+
+    public bool? AllowAnyUid { get; set; }
+
+    public IReadOnlyList<uint>? AllowedUids { get; set; }
+}
+
+/// <summary>
+/// Code-side settings for <see cref="AkkaHostingExtensions.WithOpsClawIpc"/>, after Akka.Hosting's
+/// plugin options: every property is nullable, and only the ones set become HOCON that is
+/// prepended over the config, so a value set here beats both a config file and the defaults.
+/// </summary>
+public sealed class OpsClawIpcOptions
+{
+    private readonly Dictionary<string, ChannelOptions> _channelOptions = new(StringComparer.Ordinal);
+
+    public string? SocketDirectory { get; set; }
+
+    public int? MaxLineBytes { get; set; }
+
+    public int? MaxConnections { get; set; }
+
+    public TimeSpan? RequestTimeout { get; set; }
+
+    /// <summary><see cref="TimeSpan.Zero"/> turns the idle timeout off.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    public int? MaxJsonDepth { get; set; }
+
+    public TimeSpan? ShutdownDrainTimeout { get; set; }
+
+    public int? MaxInFlight { get; set; }
+
+    public int? ListenBacklog { get; set; }
+
+    /// <summary>The channels to serve; the built-in runtime and control channels unless replaced.</summary>
+    public List<ChannelDefinition> Channels { get; } = [.. ChannelDefinition.BuiltIn()];
+
+    /// <summary>Overrides for one channel's socket mode and admitted uids.</summary>
+    public ChannelOptions Channel(string name)
+    {
+        if (!_channelOptions.TryGetValue(name, out var options))
+        {
+            options = new ChannelOptions();
+            _channelOptions[name] = options;
+        }
+
+        return options;
+    }
+
+    /// <summary>The HOCON for every property that is set; empty when none is.</summary>
+    public Config ToConfig()
+    {
+        var hocon = new StringBuilder();
+        Add(hocon, "socket-dir", SocketDirectory is null ? null : Quote(SocketDirectory));
+        Add(hocon, "max-line-bytes", MaxLineBytes);
+        Add(hocon, "max-connections", MaxConnections);
+        Add(hocon, "request-timeout", Duration(RequestTimeout));
+        Add(hocon, "idle-timeout", IdleTimeout is { } idle ? (idle <= TimeSpan.Zero ? "off" : Duration(idle)) : null);
+        Add(hocon, "max-json-depth", MaxJsonDepth);
+        Add(hocon, "shutdown-drain-timeout", Duration(ShutdownDrainTimeout));
+        Add(hocon, "max-in-flight", MaxInFlight);
+        Add(hocon, "listen-backlog", ListenBacklog);
+        foreach (var (name, channel) in _channelOptions)
+        {
+            var prefix = $"channels.{Quote(name)}.";
+            Add(hocon, prefix + "socket-mode", channel.SocketMode is null ? null : Quote(channel.SocketMode));
+            Add(hocon, prefix + "allow-any-uid", channel.AllowAnyUid is { } any ? (any ? "on" : "off") : null);
+            Add(hocon, prefix + "allowed-uids", channel.AllowedUids is { } uids ? $"[{string.Join(", ", uids)}]" : null);
+        }
+
+        return hocon.Length == 0 ? Config.Empty : ConfigurationFactory.ParseString(hocon.ToString());
+    }
+
+    private static void Add(StringBuilder hocon, string key, object? value)
+    {
+        if (value is not null)
+        {
+            hocon.Append(CultureInfo.InvariantCulture, $"{IpcSettings.ConfigPath}.{key} = {value}\n");
+        }
+    }
+
+    private static string? Duration(TimeSpan? value) =>
+        value is { } span ? ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms" : null;
+
+    private static string Quote(string text) => Newtonsoft.Json.JsonConvert.ToString(text);
+}

@@ -1,0 +1,318 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Sockets;
+
+/// <summary>
+/// One client connection. Reads lines, answers codec errors itself, forwards valid requests to its
+/// channel, and writes every reply in request order. It reads only while fewer than max-in-flight
+/// replies are owed and the client keeps up with its replies, so its memory stays bounded whatever
+/// the client does. Any I/O error ends this connection and nothing else.
+/// </summary>
+internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
+{
+    /// <summary>Above this many reply bytes waiting for the client, stop reading until it catches up.</summary>
+    private const int MaxBufferedOutputBytes = 1024 * 1024;
+
+    private const string TimeoutTimerKey = "request-timeout";
+
+    private readonly Socket _socket;
+    private readonly IActorRef _channel;
+    private readonly IpcSettings _settings;
+    private readonly IpcCodec _codec;
+    private readonly LineFramer _framer;
+    private readonly ReplySlots _slots = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Func<string?, byte[]> _timeoutReply;
+
+    private OutputBuffer _pending = new();
+    private OutputBuffer _sending = new();
+    private byte[]? _readBuffer;
+    private bool _reading;
+    private bool _writing;
+    private bool _endOfInput;
+    private bool _draining;
+    private bool _timeoutTimerSet;
+    private bool _closed;
+
+    public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec)
+    {
+        _socket = socket;
+        _channel = channel;
+        _settings = settings;
+        _codec = codec;
+        _framer = new LineFramer(settings.MaxLineBytes);
+        _timeoutReply = runId => IpcCodec.EncodeResponse(IpcErrors.Timeout(_settings.RequestTimeout, runId));
+
+        Receive<Connection.ReadCompleted>(OnReadCompleted);
+        Receive<Connection.WriteCompleted>(OnWriteCompleted);
+        Receive<Connection.IoFailed>(OnIoFailed);
+        Receive<ChannelProtocol.Reply>(OnReply);
+        Receive<Connection.CheckTimeouts>(_ => OnCheckTimeouts());
+        Receive<Connection.Drain>(_ => OnDrain());
+        Receive<ReceiveTimeout>(_ => OnIdle());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, channel, settings, codec));
+
+    void ILineSink.OnLine(ReadOnlySpan<byte> line)
+    {
+        var decoded = _codec.DecodeRequest(line);
+        if (decoded.Request is not { } request)
+        {
+            _slots.AddReady(IpcCodec.EncodeResponse(decoded.Error!));
+            return;
+        }
+
+        if (_draining)
+        {
+            _slots.AddReady(IpcCodec.EncodeResponse(IpcErrors.ShuttingDown(request.RunId)));
+            return;
+        }
+
+        var deadline = Environment.TickCount64 + (long)_settings.RequestTimeout.TotalMilliseconds;
+        var sequence = _slots.Open(request.RunId, deadline);
+        _channel.Tell(new ChannelProtocol.Request(sequence, request), Self);
+        EnsureTimeoutTimer(deadline);
+    }
+
+    void ILineSink.OnFrameTooLarge() =>
+        _slots.AddReady(IpcCodec.EncodeResponse(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)));
+
+    protected override void PreStart()
+    {
+        if (_settings.IdleTimeout is { } idle)
+        {
+            Context.SetReceiveTimeout(idle);
+        }
+
+        ReadMore();
+    }
+
+    protected override void PostStop()
+    {
+        _closed = true;
+        _socket.Dispose();
+        _framer.Dispose();
+        _pending.Dispose();
+        if (!_writing)
+        {
+            // A send still in flight may be reading this array; leave it to the GC rather than the pool.
+            _sending.Dispose();
+        }
+
+        ReturnReadBuffer();
+    }
+
+    private void OnReadCompleted(Connection.ReadCompleted read)
+    {
+        _reading = false;
+        if (read.Bytes == 0)
+        {
+            // The client shut down its write side (or closed): answer what it sent, then close.
+            _endOfInput = true;
+            _framer.Complete(this);
+            ReturnReadBuffer();
+        }
+        else
+        {
+            _framer.Push(_readBuffer.AsSpan(0, read.Bytes), this);
+        }
+
+        Flush();
+        ReadMore();
+        CloseWhenDone();
+    }
+
+    private void OnReply(ChannelProtocol.Reply reply)
+    {
+        // A reply to a request that already timed out is dropped here: its slot is filled or gone.
+        if (_slots.TryFill(reply.Id, IpcCodec.EncodeResponse(reply.Response)))
+        {
+            Flush();
+            ReadMore();
+            CloseWhenDone();
+        }
+    }
+
+    private void OnWriteCompleted(Connection.WriteCompleted written)
+    {
+        var remaining = _sending.Length - written.Offset;
+        if (remaining > 0)
+        {
+            // A stream socket may take only part of a buffer; send the rest before anything newer.
+            StartSend(written.Offset);
+            return;
+        }
+
+        _writing = false;
+        _sending.Clear();
+        Flush();
+        ReadMore();
+        CloseWhenDone();
+    }
+
+    private void OnIoFailed(Connection.IoFailed failed)
+    {
+        // The client vanished or the socket broke: this connection ends quietly, the listener and other clients go on.
+        _log.Debug("Connection closed after I/O error: {0}", failed.Cause.Message);
+        Context.Stop(Self);
+    }
+
+    private void OnCheckTimeouts()
+    {
+        _timeoutTimerSet = false;
+        var next = _slots.Expire(Environment.TickCount64, _timeoutReply);
+        if (next is { } deadline)
+        {
+            EnsureTimeoutTimer(deadline);
+        }
+
+        Flush();
+        ReadMore();
+        CloseWhenDone();
+    }
+
+    private void OnDrain()
+    {
+        _draining = true;
+        CloseWhenDone();
+    }
+
+    private void OnIdle()
+    {
+        if (_slots.Count == 0 && !_writing && _pending.Length == 0)
+        {
+            _log.Debug("Closing idle connection");
+            Close();
+        }
+    }
+
+    private void EnsureTimeoutTimer(long deadline)
+    {
+        if (_timeoutTimerSet)
+        {
+            return;
+        }
+
+        _timeoutTimerSet = true;
+        var delay = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
+        Timers.StartSingleTimer(TimeoutTimerKey, Connection.CheckTimeouts.Instance, delay);
+    }
+
+    private void Flush()
+    {
+        _slots.TakeReady(_pending);
+        if (_writing || _pending.Length == 0 || _closed)
+        {
+            return;
+        }
+
+        (_sending, _pending) = (_pending, _sending);
+        _writing = true;
+        StartSend(0);
+    }
+
+    private void StartSend(int offset)
+    {
+        var self = Self;
+        _socket.SendAsync(_sending.Written[offset..], SocketFlags.None).AsTask().PipeTo(
+            self,
+            success: sent => new Connection.WriteCompleted(offset + sent),
+            failure: ex => new Connection.IoFailed(ex));
+    }
+
+    private void ReadMore()
+    {
+        if (_reading || _endOfInput || _closed || ShouldPauseReading())
+        {
+            return;
+        }
+
+        _reading = true;
+        _readBuffer ??= ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferBytes);
+        _socket.ReceiveAsync(_readBuffer.AsMemory(0, _settings.ReceiveBufferBytes), SocketFlags.None).AsTask().PipeTo(
+            Self,
+            success: bytes => new Connection.ReadCompleted(bytes),
+            failure: ex => new Connection.IoFailed(ex));
+    }
+
+    /// <summary>Backpressure: too many replies owed, or the client is not reading the ones it has.</summary>
+    private bool ShouldPauseReading() =>
+        _slots.Count >= _settings.MaxInFlight || _pending.Length >= MaxBufferedOutputBytes;
+
+    private void CloseWhenDone()
+    {
+        if ((_endOfInput || _draining) && _slots.Count == 0 && !_writing && _pending.Length == 0)
+        {
+            Close();
+        }
+    }
+
+    private void Close()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer; disposing in PostStop is all that is left to do.
+        }
+
+        Context.Stop(Self);
+    }
+
+    private void ReturnReadBuffer()
+    {
+        if (_readBuffer is not null && !_reading)
+        {
+            ArrayPool<byte>.Shared.Return(_readBuffer);
+            _readBuffer = null;
+        }
+    }
+}
+
+/// <summary>Messages of <see cref="ConnectionActor"/>.</summary>
+internal static class Connection
+{
+    /// <summary>Shutdown began: answer what was received, refuse new requests with shutting_down, then close.</summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+
+        private Drain()
+        {
+        }
+    }
+
+    public sealed record ReadCompleted(int Bytes);
+
+    /// <summary><paramref name="Offset"/> is how far into the send buffer the socket has taken bytes.</summary>
+    public sealed record WriteCompleted(int Offset);
+
+    public sealed record IoFailed(Exception Cause);
+
+    public sealed class CheckTimeouts
+    {
+        public static readonly CheckTimeouts Instance = new();
+
+        private CheckTimeouts()
+        {
+        }
+    }
+}

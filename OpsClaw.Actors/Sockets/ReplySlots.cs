@@ -1,0 +1,116 @@
+namespace OpsClaw.Actors.Sockets;
+
+/// <summary>
+/// The reorder buffer of one connection: one slot per request line, in arrival order. Replies may
+/// fill slots in any order; only a filled run at the head can be written, which keeps replies in
+/// request order (protocol.md §2). Slots live in a ring that grows only with the number of
+/// unanswered requests, which backpressure keeps near max-in-flight.
+/// </summary>
+internal sealed class ReplySlots
+{
+    private Slot[] _ring = new Slot[4];
+    private long _head;
+    private long _tail;
+
+    /// <summary>Lines received whose reply has not yet been handed to the socket.</summary>
+    public int Count => (int)(_tail - _head);
+
+    /// <summary>Opens a slot for a request sent to the channel; returns its sequence number.</summary>
+    public long Open(string? runId, long deadline) => Add(new Slot(runId, deadline, null));
+
+    /// <summary>Opens a slot that is already answered (an error the connection produced itself).</summary>
+    public long AddReady(byte[] reply) => Add(new Slot(null, long.MaxValue, reply));
+
+    /// <summary>Fills an open slot; false when the slot is gone or already answered (a late or duplicate reply).</summary>
+    public bool TryFill(long sequence, byte[] reply)
+    {
+        if (sequence < _head || sequence >= _tail)
+        {
+            return false;
+        }
+
+        ref var slot = ref _ring[Index(sequence)];
+        if (slot.Reply is not null)
+        {
+            return false;
+        }
+
+        slot.Reply = reply;
+        return true;
+    }
+
+    /// <summary>Moves the answered run at the head into <paramref name="output"/>; returns how many replies moved.</summary>
+    public int TakeReady(OutputBuffer output)
+    {
+        var taken = 0;
+        while (_head < _tail)
+        {
+            ref var slot = ref _ring[Index(_head)];
+            if (slot.Reply is null)
+            {
+                break;
+            }
+
+            output.Append(slot.Reply);
+            slot = default;
+            _head++;
+            taken++;
+        }
+
+        return taken;
+    }
+
+    /// <summary>Answers every open slot whose deadline has passed; returns the earliest deadline still open, if any.</summary>
+    public long? Expire(long now, Func<string?, byte[]> timeoutReply)
+    {
+        for (var sequence = _head; sequence < _tail; sequence++)
+        {
+            ref var slot = ref _ring[Index(sequence)];
+            if (slot.Reply is not null)
+            {
+                continue;
+            }
+
+            // Every request gets the same timeout, so deadlines rise with the sequence number.
+            if (slot.Deadline > now)
+            {
+                return slot.Deadline;
+            }
+
+            slot.Reply = timeoutReply(slot.RunId);
+        }
+
+        return null;
+    }
+
+    private long Add(Slot slot)
+    {
+        if (Count == _ring.Length)
+        {
+            Grow();
+        }
+
+        _ring[Index(_tail)] = slot;
+        return _tail++;
+    }
+
+    private void Grow()
+    {
+        var grown = new Slot[_ring.Length * 2];
+        for (var sequence = _head; sequence < _tail; sequence++)
+        {
+            grown[sequence % grown.Length] = _ring[Index(sequence)];
+        }
+
+        _ring = grown;
+    }
+
+    private int Index(long sequence) => (int)(sequence % _ring.Length);
+
+    private struct Slot(string? runId, long deadline, byte[]? reply)
+    {
+        public readonly string? RunId = runId;
+        public readonly long Deadline = deadline;
+        public byte[]? Reply = reply;
+    }
+}

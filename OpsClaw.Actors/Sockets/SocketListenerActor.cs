@@ -1,0 +1,267 @@
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Sockets;
+
+/// <summary>
+/// Listens on one channel's socket. It binds in <c>PreStart</c> (mode set before listen), runs an
+/// accept loop that hands each client to the actor as a message, turns away peers that are not
+/// allowed or that arrive at the connection limit, and spawns one <see cref="ConnectionActor"/>
+/// per admitted client. States: <see cref="Listening"/> → <see cref="Draining"/>.
+/// </summary>
+internal sealed class SocketListenerActor : ReceiveActor
+{
+    private readonly string _channelName;
+    private readonly string _socketPath;
+    private readonly ChannelSettings _channelSettings;
+    private readonly IActorRef _channel;
+    private readonly IpcSettings _settings;
+    private readonly IpcCodec _codec;
+    private readonly uint _hostUid = Native.EffectiveUid();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly CancellationTokenSource _acceptLoopStop = new();
+
+    private Socket? _listenSocket;
+    private long _connectionCounter;
+    private int _openConnections;
+
+    public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec)
+    {
+        _channelName = channelName;
+        _socketPath = socketPath;
+        _channel = channel;
+        _settings = settings;
+        _codec = codec;
+        _channelSettings = settings.ForChannel(channelName);
+        Listening();
+    }
+
+    public static Props Props(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, socketPath, channel, settings, codec));
+
+    /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+
+    protected override void PreStart()
+    {
+        try
+        {
+            _listenSocket = Bind();
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException or IpcStartupException)
+        {
+            Context.Parent.Tell(new SocketListener.BindFailed(_channelName, _socketPath, ex));
+            Context.Stop(Self);
+            return;
+        }
+
+        StartAcceptLoop(_listenSocket, Self, _acceptLoopStop.Token);
+        Context.Parent.Tell(new SocketListener.Bound(_channelName, _socketPath));
+    }
+
+    protected override void PostStop()
+    {
+        Unbind();
+        _acceptLoopStop.Dispose();
+    }
+
+    private void Listening()
+    {
+        Receive<SocketListener.Accepted>(accepted => Admit(accepted.Client));
+        Receive<SocketListener.AcceptLoopEnded>(ended =>
+            _log.Error(ended.Cause, "Accept loop on {0} ended; no new connections will be accepted", _socketPath));
+        Receive<Terminated>(_ => _openConnections--);
+        Receive<SocketListener.Unbind>(_ =>
+        {
+            Unbind();
+            Sender.Tell(SocketListener.Unbound.Instance);
+        });
+        Receive<SocketListener.Drain>(_ =>
+        {
+            foreach (var connection in Context.GetChildren())
+            {
+                connection.Tell(Connection.Drain.Instance);
+            }
+
+            Become(() => Draining(Sender));
+            ReplyWhenDrained(Sender);
+        });
+    }
+
+    private void Draining(IActorRef requester)
+    {
+        Receive<SocketListener.Accepted>(accepted => accepted.Client.Dispose());
+        Receive<SocketListener.AcceptLoopEnded>(_ => { });
+        Receive<Terminated>(_ =>
+        {
+            _openConnections--;
+            ReplyWhenDrained(requester);
+        });
+        Receive<SocketListener.Unbind>(_ => Sender.Tell(SocketListener.Unbound.Instance));
+        Receive<SocketListener.Drain>(_ => ReplyWhenDrained(Sender));
+    }
+
+    private void ReplyWhenDrained(IActorRef requester)
+    {
+        if (_openConnections == 0)
+        {
+            requester.Tell(SocketListener.Drained.Instance);
+        }
+    }
+
+    private Socket Bind()
+    {
+        SocketPaths.ReclaimStale(_socketPath);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(_socketPath));
+
+            // Before listen(), so no client can connect while the file still has the umask's mode.
+            File.SetUnixFileMode(_socketPath, _channelSettings.SocketMode);
+            socket.Listen(_settings.ListenBacklog);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private void Unbind()
+    {
+        if (_listenSocket is null)
+        {
+            return;
+        }
+
+        _acceptLoopStop.Cancel();
+        _listenSocket.Dispose();
+        _listenSocket = null;
+
+        // .NET removes the file when a bound Unix socket is disposed; this covers runtimes that do not.
+        if (Native.KindOf(_socketPath) == Native.PathKind.Socket)
+        {
+            File.Delete(_socketPath);
+        }
+    }
+
+    private void Admit(Socket client)
+    {
+        if (_listenSocket is null)
+        {
+            client.Dispose();
+            return;
+        }
+
+        PeerCredentials peer;
+        try
+        {
+            peer = PeerCredentials.Read(client);
+        }
+        catch (SocketException ex)
+        {
+            _log.Warning("Could not read peer credentials on {0}: {1}", _socketPath, ex.Message);
+            client.Dispose();
+            return;
+        }
+
+        if (!_channelSettings.Admits(peer.Uid, _hostUid))
+        {
+            _log.Warning("Refused peer uid {0} (pid {1}) on {2}", peer.Uid, peer.Pid, _channelName);
+            ConnectionRejector.Reject(client, IpcErrors.Forbidden(peer.Uid, _channelName));
+            return;
+        }
+
+        if (_openConnections >= _settings.MaxConnections)
+        {
+            ConnectionRejector.Reject(client, IpcErrors.Overloaded(_channelName, _settings.MaxConnections));
+            return;
+        }
+
+        var connection = Context.ActorOf(
+            ConnectionActor.Props(client, _channel, _settings, _codec),
+            "conn-" + ++_connectionCounter);
+        Context.Watch(connection);
+        _openConnections++;
+    }
+
+    private static void StartAcceptLoop(Socket listenSocket, IActorRef listener, CancellationToken stop) =>
+        _ = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var client = await listenSocket.AcceptAsync(stop).ConfigureAwait(false);
+                        listener.Tell(new SocketListener.Accepted(client));
+                    }
+                }
+                catch (Exception ex) when (stop.IsCancellationRequested || ex is ObjectDisposedException)
+                {
+                    // Unbound on purpose.
+                }
+                catch (Exception ex)
+                {
+                    listener.Tell(new SocketListener.AcceptLoopEnded(ex));
+                }
+            },
+            CancellationToken.None);
+}
+
+/// <summary>Messages of <see cref="SocketListenerActor"/>.</summary>
+public static class SocketListener
+{
+    /// <summary>Told to the parent once the socket accepts connections.</summary>
+    public sealed record Bound(string Channel, string SocketPath);
+
+    /// <summary>Told to the parent when the socket could not be bound; the listener then stops.</summary>
+    public sealed record BindFailed(string Channel, string SocketPath, Exception Cause);
+
+    /// <summary>Stop accepting and remove the socket file; answered with <see cref="Unbound"/>.</summary>
+    public sealed class Unbind
+    {
+        public static readonly Unbind Instance = new();
+
+        private Unbind()
+        {
+        }
+    }
+
+    public sealed class Unbound
+    {
+        public static readonly Unbound Instance = new();
+
+        private Unbound()
+        {
+        }
+    }
+
+    /// <summary>Let every connection answer what it has received, then close; answered with <see cref="Drained"/>.</summary>
+    public sealed class Drain
+    {
+        public static readonly Drain Instance = new();
+
+        private Drain()
+        {
+        }
+    }
+
+    public sealed class Drained
+    {
+        public static readonly Drained Instance = new();
+
+        private Drained()
+        {
+        }
+    }
+
+    internal sealed record Accepted(Socket Client);
+
+    internal sealed record AcceptLoopEnded(Exception Cause);
+}
