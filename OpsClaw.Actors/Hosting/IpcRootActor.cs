@@ -107,7 +107,10 @@ internal sealed class IpcRootActor : ReceiveActor
     private void Serving()
     {
         Receive<IpcRoot.Unbind>(_ => AskAll(SocketListener.Unbind.Instance, TimeSpan.FromSeconds(5), SocketListener.Unbound.Instance));
-        Receive<IpcRoot.Drain>(_ => AskAll(SocketListener.Drain.Instance, _settings.ShutdownDrainTimeout, SocketListener.Drained.Instance));
+        Receive<IpcRoot.Drain>(_ => AskAll(
+            SocketListener.Drain.Instance,
+            _settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(2),
+            SocketListener.Drained.Instance));
     }
 
     /// <summary>Asks every listener and answers the requester when all have answered or the time is up.</summary>
@@ -124,7 +127,16 @@ internal sealed class IpcRootActor : ReceiveActor
 
     private void Fail(Exception cause)
     {
-        _log.Error(cause, "OpsClaw IPC could not start");
+        // A refusal the user can fix is reported by whoever awaits Ready (the CLI prints one line); only surprises are errors here.
+        if (cause is IpcStartupException)
+        {
+            _log.Info("OpsClaw IPC refused to start: {0}", cause.Message);
+        }
+        else
+        {
+            _log.Error(cause, "OpsClaw IPC could not start");
+        }
+
         _ready.TrySetException(cause);
         Context.Stop(Self);
     }

@@ -65,7 +65,7 @@ public sealed record IpcSettings(
     /// <summary>Reads the settings from a full config (with <c>opsclaw.ipc</c> in it); missing keys fall back to the embedded defaults.</summary>
     public static IpcSettings Create(Config config)
     {
-        var ipc = config.WithFallback(IpcDefaults.Config).GetConfig(ConfigPath);
+        var ipc = config.SafeWithFallback(IpcDefaults.Config).GetConfig(ConfigPath);
         var channels = ipc.GetConfig("channels");
         var defaultChannel = ChannelSettings.Create(ipc.GetConfig("default-channel"), "default-channel");
         var perChannel = channels.Root.GetObject().Items.Keys.ToImmutableDictionary(

@@ -50,7 +50,7 @@ public sealed class OpsClawIpc : IExtension
     {
         var shutdown = CoordinatedShutdown.Get(_system);
         var unbindTimeout = TimeSpan.FromSeconds(5);
-        var drainTimeout = settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(1);
+        var drainTimeout = settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(3);
 
         // First stop accepting and remove the socket files, then let connections answer what they hold.
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "opsclaw-ipc-unbind", () =>
@@ -59,8 +59,14 @@ public sealed class OpsClawIpc : IExtension
             AskDone(root, IpcRoot.Drain.Instance, drainTimeout));
     }
 
-    private static async Task<Done> AskDone(IActorRef root, object message, TimeSpan timeout)
+    private async Task<Done> AskDone(IActorRef root, object message, TimeSpan timeout)
     {
+        if (!Ready.IsCompletedSuccessfully)
+        {
+            // Never started (or still binding): there is nothing to unbind or drain, and no one to answer.
+            return Done.Instance;
+        }
+
         try
         {
             await root.Ask<object>(message, timeout).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace OpsClaw.Actors.Sockets;
 
@@ -41,6 +42,24 @@ internal static class Native
 
     public static uint EffectiveUid() => geteuid();
 
+    /// <summary>
+    /// Opens a file with plain open(2). .NET's own FileStream takes a shared flock on Unix, which
+    /// would collide with the exclusive lock this project manages itself.
+    /// </summary>
+    public static SafeFileHandle OpenUnlocked(string path, bool create)
+    {
+        const int ReadOnly = 0x0, ReadWrite = 0x2, Create = 0x40, CloseOnExec = 0x80000;
+        var flags = (create ? ReadWrite | Create : ReadOnly) | CloseOnExec;
+        var fd = open(path, flags, 0x1A4 /* 0644 */);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 
@@ -49,4 +68,7 @@ internal static class Native
 
     [DllImport("libc")]
     private static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
 }

@@ -28,8 +28,7 @@ public sealed class SocketDirectoryLock : IDisposable
     {
         var path = System.IO.Path.Combine(directory, FileName);
 
-        // .NET's own FileShare locking is bypassed (ReadWrite) so a refused host can still read the holder's pid.
-        var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var handle = Native.OpenUnlocked(path, create: true);
         if (Native.flock((int)handle.DangerousGetHandle(), Native.LockExclusive | Native.LockNonBlocking) != 0)
         {
             handle.Dispose();
@@ -69,7 +68,10 @@ public sealed class SocketDirectoryLock : IDisposable
     {
         try
         {
-            var text = File.ReadAllText(path).Trim();
+            using var handle = Native.OpenUnlocked(path, create: false);
+            var buffer = new byte[32];
+            var length = RandomAccess.Read(handle, buffer, 0);
+            var text = System.Text.Encoding.ASCII.GetString(buffer, 0, length).Trim();
             return text.Length > 0 ? text : "unknown";
         }
         catch (IOException)

@@ -12,7 +12,7 @@ namespace OpsClaw.Actors.Sockets;
 /// allowed or that arrive at the connection limit, and spawns one <see cref="ConnectionActor"/>
 /// per admitted client. States: <see cref="Listening"/> → <see cref="Draining"/>.
 /// </summary>
-internal sealed class SocketListenerActor : ReceiveActor
+internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 {
     private readonly string _channelName;
     private readonly string _socketPath;
@@ -38,6 +38,8 @@ internal sealed class SocketListenerActor : ReceiveActor
         _channelSettings = settings.ForChannel(channelName);
         Listening();
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec) =>
         Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, socketPath, channel, settings, codec));
@@ -86,8 +88,10 @@ internal sealed class SocketListenerActor : ReceiveActor
                 connection.Tell(Connection.Drain.Instance);
             }
 
-            Become(() => Draining(Sender));
-            ReplyWhenDrained(Sender);
+            var requester = Sender;
+            Become(() => Draining(requester));
+            Timers.StartSingleTimer("drain-deadline", SocketListener.DrainDeadline.Instance, _settings.ShutdownDrainTimeout);
+            ReplyWhenDrained(requester);
         });
     }
 
@@ -102,6 +106,14 @@ internal sealed class SocketListenerActor : ReceiveActor
         });
         Receive<SocketListener.Unbind>(_ => Sender.Tell(SocketListener.Unbound.Instance));
         Receive<SocketListener.Drain>(_ => ReplyWhenDrained(Sender));
+        Receive<SocketListener.DrainDeadline>(_ =>
+        {
+            // shutdown-drain-timeout is up: connections still owing replies are closed as they are.
+            foreach (var connection in Context.GetChildren())
+            {
+                Context.Stop(connection);
+            }
+        });
     }
 
     private void ReplyWhenDrained(IActorRef requester)
@@ -262,6 +274,15 @@ public static class SocketListener
     }
 
     internal sealed record Accepted(Socket Client);
+
+    internal sealed class DrainDeadline
+    {
+        public static readonly DrainDeadline Instance = new();
+
+        private DrainDeadline()
+        {
+        }
+    }
 
     internal sealed record AcceptLoopEnded(Exception Cause);
 }

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Sockets;
+using AkkaLogLevel = Akka.Event.LogLevel;
+
+namespace OpsClaw.Host;
+
+/// <summary><c>opsclaw ipc serve-sockets [--dir] [--config] [--verbose]</c>: serves until stopped.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var dir = new Option<string?>("--dir") { Description = "Socket directory (default .opsclaw/sockets, or socket-dir from --config)." };
+        var config = new Option<FileInfo?>("--config") { Description = "Extra HOCON file whose opsclaw.ipc settings override the defaults." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log at debug level on stderr." };
+        var command = new Command("serve-sockets", "Serve the runtime and control sockets until stopped (SIGTERM, SIGINT or control.stop).")
+        {
+            dir, config, verbose,
+        };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(dir), parse.GetValue(config), parse.GetValue(verbose)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? dir, FileInfo? configFile, bool verbose)
+    {
+        Config fileConfig;
+        OpsClawIpcOptions options;
+        try
+        {
+            fileConfig = configFile is null ? Config.Empty : LoadConfig(configFile);
+            options = new OpsClawIpcOptions { SocketDirectory = dir };
+
+            // Validate now, so a bad value is a clear exit 2 rather than a failed actor later.
+            _ = IpcSettings.Create(options.ToConfig().SafeWithFallback(fileConfig));
+        }
+        catch (ConfigurationException ex)
+        {
+            return Fail(ExitCodes.Usage, $"invalid configuration: {ex.Message}");
+        }
+
+        using var host = BuildHost(fileConfig, options, verbose);
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (IpcStartupException ex)
+        {
+            await StopQuietly(host).ConfigureAwait(false);
+            return Fail(ExitCodes.Usage, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            await StopQuietly(host).ConfigureAwait(false);
+            return Fail(ExitCodes.Failure, $"could not start: {ex.Message}");
+        }
+
+        var binding = host.Services.GetRequiredService<IpcReadinessService>().Binding!;
+        Console.Out.WriteLine(binding.ReadyLine());
+        Console.Out.Flush();
+        Console.Error.WriteLine($"opsclaw: serving {binding.SocketPaths.Count} channels in {binding.SocketDirectory} (pid {Environment.ProcessId})");
+
+        // SIGTERM and SIGINT start the same orderly stop as control.stop: unbind, drain, remove files, exit 0.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, lifetime));
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, lifetime));
+
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static Config LoadConfig(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new ConfigurationException($"config file {file.FullName} does not exist");
+        }
+
+        try
+        {
+            return ConfigurationFactory.ParseString(File.ReadAllText(file.FullName));
+        }
+        catch (Exception ex) when (ex is not ConfigurationException)
+        {
+            throw new ConfigurationException($"config file {file.FullName} could not be read: {ex.Message}");
+        }
+    }
+
+    private static IHost BuildHost(Config fileConfig, OpsClawIpcOptions options, bool verbose)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+        });
+
+        // stdout carries only the ready line; every log line goes to stderr.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
+
+        // A refused start is told in one stderr line by this command; the generic host's own report of it is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Debug : LogLevel.None);
+        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+        builder.Services.AddSystemd();
+
+        builder.Services.AddAkka("opsclaw", akka =>
+        {
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = verbose ? AkkaLogLevel.DebugLevel : AkkaLogLevel.WarningLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            if (!fileConfig.IsEmpty)
+            {
+                akka.AddHocon(fileConfig, HoconAddMode.Prepend);
+            }
+
+            akka.WithOpsClawIpc(ipc =>
+            {
+                ipc.SocketDirectory = options.SocketDirectory;
+            });
+        });
+        builder.Services.AddSingleton<IpcReadinessService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IpcReadinessService>());
+        return builder.Build();
+    }
+
+    private static void StopOnSignal(PosixSignalContext signal, IHostApplicationLifetime lifetime)
+    {
+        // Cancel the runtime's default (immediate exit) so the host can stop in order.
+        signal.Cancel = true;
+        lifetime.StopApplication();
+    }
+
+    private static async Task StopQuietly(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+        {
+            // Nothing more to release than what stopping already tried.
+        }
+    }
+
+    private static int Fail(int exitCode, string message)
+    {
+        Console.Error.WriteLine($"opsclaw: {message}");
+        return exitCode;
+    }
+}
