@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Restores, builds Release (warnings are errors) and runs every test suite, then prints one line
+# "N passed, M failed" summed over all suites. Exits non-zero on a build error or any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+total_passed=0
+total_failed=0
+status=0
+
+echo "== restore and build (Release)"
+if ! dotnet build OpsClaw.sln -c Release -nologo -v:q 2>&1 | tee "$log_dir/build.log" | grep -E "error|Warn|Elapsed" ; then :; fi
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== dotnet tests"
+dotnet test OpsClaw.sln -c Release --no-build -nologo 2>&1 | tee "$log_dir/dotnet-test.log"
+dotnet_status=${PIPESTATUS[0]}
+summary=$(grep -E "^(Passed|Failed)!" "$log_dir/dotnet-test.log" || true)
+if [ -z "$summary" ]; then
+  echo "dotnet test printed no summary (exit $dotnet_status)"
+  total_failed=$((total_failed + 1))
+  status=1
+else
+  while read -r line; do
+    passed=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")
+    failed=$(sed -E 's/.*Failed: *([0-9]+),.*/\1/' <<<"$line")
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+  done <<<"$summary"
+fi
+[ "$dotnet_status" -eq 0 ] || status=1
+
+if [ -f packages/sdk/package.json ]; then
+  echo "== SDK tests"
+  sdk_log="$log_dir/sdk-test.log"
+  (cd packages/sdk && npm ci --no-audit --no-fund && npm test) 2>&1 | tee "$sdk_log"
+  sdk_status=${PIPESTATUS[0]}
+  sdk_passed=$(grep -E "^# pass [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
+  sdk_failed=$(grep -E "^# fail [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
+  total_passed=$((total_passed + ${sdk_passed:-0}))
+  total_failed=$((total_failed + ${sdk_failed:-0}))
+  if [ "$sdk_status" -ne 0 ]; then
+    status=1
+    [ "${sdk_failed:-0}" -gt 0 ] || total_failed=$((total_failed + 1))
+  fi
+fi
+
+[ "$total_failed" -eq 0 ] || status=1
+echo "$total_passed passed, $total_failed failed"
+exit $status
