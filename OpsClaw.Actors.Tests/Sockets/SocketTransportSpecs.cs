@@ -1,0 +1,329 @@
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+using Akka.Event;
+using Newtonsoft.Json.Linq;
+using OpsClaw.Actors.Client;
+using OpsClaw.Actors.Tests.Support;
+
+namespace OpsClaw.Actors.Tests.Sockets;
+
+public sealed class SocketTransportSpecs : SocketSpecBase
+{
+    private const string Pong = "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":\"runtime.pong\",\"run_id\":\"r1\",\"payload_json\":\"{\\\"status\\\":\\\"ok\\\"}\",\"ok\":true,\"error\":null,\"error_code\":null}";
+
+    [Fact]
+    public async Task Socket_should_answer_a_ping_byte_for_byte()
+    {
+        var binding = await StartAsync();
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+
+        await connection.WriteAsync(RawConnection.Request("runtime.ping", "r1"));
+
+        Assert.Equal(Pong, await connection.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Socket_directory_and_files_should_have_the_documented_modes()
+    {
+        var binding = await StartAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Dir.SocketDir));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(binding.PathOf("control")));
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite,
+            File.GetUnixFileMode(binding.PathOf("runtime")));
+        Assert.Equal($"{Environment.ProcessId}\n", await File.ReadAllTextAsync(Path.Combine(Dir.SocketDir, "opsclaw.lock")));
+    }
+
+    [Fact]
+    public async Task Socket_mode_should_follow_the_channel_setting()
+    {
+        var binding = await StartAsync("opsclaw.ipc.channels.test.socket-mode = \"0640\"");
+
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+            File.GetUnixFileMode(binding.PathOf("test")));
+    }
+
+    [Fact]
+    public async Task Connection_should_answer_ten_thousand_pipelined_requests_in_order()
+    {
+        var binding = await StartAsync();
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+        const int count = 10_000;
+        var batch = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            batch.Append(RawConnection.Request(i % 3 == 0 ? "runtime.forward" : "runtime.ping", $"r{i}"));
+        }
+
+        var writing = connection.WriteAsync(batch.ToString());
+        for (var i = 0; i < count; i++)
+        {
+            var line = await connection.ReadLineAsync();
+            Assert.NotNull(line);
+            var reply = JObject.Parse(line);
+            Assert.Equal($"r{i}", (string?)reply["run_id"]);
+            Assert.Equal(i % 3 == 0 ? "runtime.forward.ack" : "runtime.pong", (string?)reply["message_type"]);
+        }
+
+        await writing;
+    }
+
+    [Fact]
+    public async Task Socket_should_serve_two_hundred_concurrent_clients()
+    {
+        var binding = await StartAsync();
+
+        var clients = Enumerable.Range(0, 200).Select(async i =>
+        {
+            await using var client = await IpcClient.ConnectAsync(binding.PathOf("runtime"));
+            var first = await client.SendAsync("runtime.ping", runId: $"c{i}-1");
+            var second = await client.SendAsync("runtime.forward", "{\"n\":1}", $"c{i}-2");
+            return (first, second, i);
+        });
+
+        foreach (var (first, second, i) in await Task.WhenAll(clients))
+        {
+            Assert.Equal(("runtime.pong", $"c{i}-1"), (first.MessageType, first.RunId));
+            Assert.Equal(("runtime.forward.ack", $"c{i}-2"), (second.MessageType, second.RunId));
+        }
+    }
+
+    [Fact]
+    public async Task Connection_should_assemble_a_request_written_one_byte_at_a_time()
+    {
+        var binding = await StartAsync();
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+        connection.Socket.NoDelay = false;
+
+        foreach (var b in Encoding.UTF8.GetBytes(RawConnection.Request("runtime.ping", "r1")))
+        {
+            await connection.WriteAsync([b]);
+        }
+
+        Assert.Equal(Pong, await connection.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Connection_should_answer_an_oversize_line_and_then_serve_the_next_one()
+    {
+        var binding = await StartAsync("opsclaw.ipc.max-line-bytes = 200");
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+
+        await connection.WriteAsync(RawConnection.Request("runtime.ping", new string('x', 300)));
+        await connection.WriteAsync(RawConnection.Request("runtime.ping", "r1"));
+
+        var tooLarge = JObject.Parse((await connection.ReadLineAsync())!);
+        Assert.Equal("frame_too_large", (string?)tooLarge["error_code"]);
+        Assert.Equal("ipc line exceeds 200 bytes", (string?)tooLarge["error"]);
+        Assert.Equal(Pong, await connection.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Connection_should_answer_bad_lines_and_stay_open()
+    {
+        var binding = await StartAsync();
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+
+        await connection.WriteAsync("{not json\n\n   \n[1,2]\n" + RawConnection.Request("runtime.ping", "r1"));
+
+        Assert.Equal("malformed_json", (string?)JObject.Parse((await connection.ReadLineAsync())!)["error_code"]);
+        Assert.Equal("malformed_json", (string?)JObject.Parse((await connection.ReadLineAsync())!)["error_code"]);
+        Assert.Equal(Pong, await connection.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Connection_should_answer_everything_after_a_half_close_and_then_close()
+    {
+        var binding = await StartAsync();
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
+
+        // The last line has no newline: at end of input it still counts.
+        await connection.WriteAsync(
+            RawConnection.Request("test.delay", "a", "150") + RawConnection.Request("test.echo", "b", "[2]").TrimEnd('\n'));
+        connection.HalfClose();
+
+        Assert.Equal("a", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+        Assert.Equal("b", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+        Assert.Null(await connection.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task Connection_should_write_replies_in_request_order_when_the_channel_answers_out_of_order()
+    {
+        var binding = await StartAsync();
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
+
+        await connection.WriteAsync(
+            RawConnection.Request("test.delay", "slow", "300") +
+            RawConnection.Request("test.delay", "medium", "100") +
+            RawConnection.Request("test.echo", "fast", "1"));
+
+        Assert.Equal("slow", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+        Assert.Equal("medium", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+        Assert.Equal("fast", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+    }
+
+    [Fact]
+    public async Task Connection_should_time_out_a_silent_handler_and_drop_its_late_reply()
+    {
+        var binding = await StartAsync("opsclaw.ipc.request-timeout = 300ms");
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
+
+        await connection.WriteAsync(
+            RawConnection.Request("test.hang", "h") +
+            RawConnection.Request("test.delay", "late", "700") +
+            RawConnection.Request("test.echo", "e", "true"));
+
+        var hung = JObject.Parse((await connection.ReadLineAsync())!);
+        Assert.Equal(("timeout", "request timed out after 300 ms", "h"), ((string?)hung["error_code"], (string?)hung["error"], (string?)hung["run_id"]));
+        var late = JObject.Parse((await connection.ReadLineAsync())!);
+        Assert.Equal(("timeout", "late"), ((string?)late["error_code"], (string?)late["run_id"]));
+        Assert.Equal("e", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+
+        // The late reply (at 700 ms) must not appear as an extra line: the next line answers the next request.
+        await Task.Delay(0);
+        await Within(TimeSpan.FromSeconds(5), async () =>
+        {
+            await connection.WriteAsync(RawConnection.Request("test.delay", "after", "600"));
+            Assert.Equal("after", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+        });
+    }
+
+    [Fact]
+    public async Task Client_leaving_with_requests_in_flight_should_leave_no_dead_letters_and_no_harm()
+    {
+        var binding = await StartAsync();
+        var deadLetters = CreateTestProbe();
+        Sys.EventStream.Subscribe(deadLetters.Ref, typeof(DeadLetter));
+        using (var leaving = await RawConnection.ConnectAsync(binding.PathOf("test")))
+        {
+            var lines = string.Concat(Enumerable.Range(0, 100).Select(i => RawConnection.Request("test.delay", $"d{i}", "100")));
+            await leaving.WriteAsync(lines);
+        }
+
+        // Replies for the departed client arrive after ~100 ms; none may show up as a dead letter.
+        await deadLetters.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(600));
+        await using var next = await IpcClient.ConnectAsync(binding.PathOf("test"));
+        Assert.True((await next.SendAsync("test.echo", "1")).Ok);
+    }
+
+    [Fact]
+    public async Task Socket_should_turn_away_a_connection_over_the_limit_and_reuse_a_freed_slot()
+    {
+        var binding = await StartAsync("opsclaw.ipc.max-connections = 2");
+        var path = binding.PathOf("runtime");
+        await using var first = await IpcClient.ConnectAsync(path);
+        Assert.True((await first.SendAsync("runtime.ping")).Ok);
+        var second = await IpcClient.ConnectAsync(path);
+        Assert.True((await second.SendAsync("runtime.ping")).Ok);
+
+        using (var third = await RawConnection.ConnectAsync(path))
+        {
+            var refused = JObject.Parse((await third.ReadLineAsync())!);
+            Assert.Equal("overloaded", (string?)refused["error_code"]);
+            Assert.Equal("runtime socket is at its connection limit (2)", (string?)refused["error"]);
+            Assert.Null(await third.ReadLineAsync());
+        }
+
+        await second.DisposeAsync();
+        await AwaitAssertAsync(
+            async () =>
+            {
+                await using var again = await IpcClient.ConnectAsync(path);
+                Assert.True((await again.SendAsync("runtime.ping", timeout: TimeSpan.FromSeconds(2))).Ok);
+            },
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Connection_should_stop_reading_from_a_client_that_does_not_read_its_replies()
+    {
+        var binding = await StartAsync("opsclaw.ipc.max-in-flight = 8");
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+        connection.Socket.Blocking = false;
+        var line = Encoding.UTF8.GetBytes(RawConnection.Request("runtime.ping", "p"));
+        const int bound = 200_000;
+        var sent = 0;
+        var blocked = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+
+        // Send without reading until the kernel says the pipe is full; if the server kept reading, the bound is hit instead.
+        while (sent < bound && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var n = connection.Socket.Send(line, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    // Give the server a moment to drain anything it still would read, then check again.
+                    await Task.Yield();
+                    if (connection.Socket.Poll(200_000, SelectMode.SelectWrite))
+                    {
+                        continue;
+                    }
+
+                    blocked = true;
+                    break;
+                }
+
+                Assert.Equal(line.Length, n);
+                sent++;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+            {
+                blocked = true;
+                break;
+            }
+        }
+
+        Assert.True(blocked, $"the server kept reading: {sent} requests were sent without a reply being read");
+        Assert.True(sent < bound / 2, $"{sent} requests fitted before the server stopped reading");
+
+        connection.Socket.Blocking = true;
+        for (var i = 0; i < sent; i++)
+        {
+            var reply = await connection.ReadLineAsync();
+            Assert.Equal("runtime.pong", (string?)JObject.Parse(reply!)["message_type"]);
+        }
+    }
+
+    [Fact]
+    public async Task Connection_should_close_after_the_idle_timeout()
+    {
+        var binding = await StartAsync("opsclaw.ipc.idle-timeout = 300ms");
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+
+        await connection.WriteAsync(RawConnection.Request("runtime.ping", "r1"));
+
+        Assert.Equal(Pong, await connection.ReadLineAsync());
+        Assert.Null(await connection.ReadLineAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Shutdown_should_unbind_answer_in_flight_requests_refuse_new_ones_and_remove_the_files()
+    {
+        var binding = await StartAsync();
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
+        await connection.WriteAsync(RawConnection.Request("test.delay", "inflight", "800"));
+        await connection.WriteAsync(RawConnection.Request("test.echo", "before", "0"));
+
+        var shutdown = CoordinatedShutdown.Get(Sys).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        await AwaitConditionAsync(() => Task.FromResult(!File.Exists(binding.PathOf("test"))), TimeSpan.FromSeconds(10));
+        await connection.WriteAsync(RawConnection.Request("test.echo", "after", "0"));
+
+        var inflight = JObject.Parse((await connection.ReadLineAsync())!);
+        Assert.Equal(("test.delay.ok", "inflight"), ((string?)inflight["message_type"], (string?)inflight["run_id"]));
+        Assert.Equal("before", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+        var after = JObject.Parse((await connection.ReadLineAsync())!);
+        Assert.Equal(("shutting_down", "server is shutting down", "after"), ((string?)after["error_code"], (string?)after["error"], (string?)after["run_id"]));
+        Assert.Null(await connection.ReadLineAsync());
+
+        await shutdown.WaitAsync(TimeSpan.FromSeconds(30));
+        await Sys.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(Directory.GetFileSystemEntries(Dir.SocketDir));
+    }
+}

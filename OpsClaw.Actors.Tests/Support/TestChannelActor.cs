@@ -1,0 +1,30 @@
+using Akka.Actor;
+using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Hosting;
+
+namespace OpsClaw.Actors.Tests.Support;
+
+/// <summary>A channel whose handlers misbehave on purpose: slow, hanging, out of order.</summary>
+internal sealed class TestChannelActor : ChannelActor
+{
+    public const string Name = "test";
+
+    public TestChannelActor()
+        : base(Name)
+    {
+        Handle("test.echo", "test.echo.ok", request => request.PayloadJson);
+
+        // Replies after the number of milliseconds in the payload, so later requests can finish first.
+        HandleAsync("test.delay", "test.delay.ok", async request =>
+        {
+            await Task.Delay(int.Parse(request.PayloadJson, System.Globalization.CultureInfo.InvariantCulture));
+            return request.PayloadJson;
+        });
+
+        // Never replies.
+        HandleAsync("test.hang", "test.hang.ok", _ => new TaskCompletionSource<string>().Task);
+    }
+
+    public static ChannelDefinition Definition() =>
+        new(Name, Props.Create(() => new TestChannelActor()), typeof(TestChannelActor));
+}
