@@ -76,6 +76,20 @@ internal sealed class RequestDecoder
 
     private static Field Identify(ref Utf8JsonReader reader)
     {
+        try
+        {
+            return IdentifyName(ref reader);
+        }
+        catch (InvalidOperationException)
+        {
+            // A name escaping a lone surrogate (\uD800) is valid JSON syntax but cannot be unescaped to
+            // compare; it can never equal one of the ASCII field names, so it is just an unknown field.
+            return Field.Other;
+        }
+    }
+
+    private static Field IdentifyName(ref Utf8JsonReader reader)
+    {
         if (reader.ValueTextEquals("schema_version"u8))
         {
             return Field.SchemaVersion;
