@@ -1,0 +1,140 @@
+using OpsClaw.Actors.Tests.Support;
+
+namespace OpsClaw.Actors.Tests.Host;
+
+/// <summary>The built opsclaw executable, run as a process the way users and supervisors run it.</summary>
+public sealed class HostProcessSpecs : IDisposable
+{
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+    private const int SigInt = 2;
+    private readonly TempSocketDir _dir = new();
+
+    public HostProcessSpecs() => Directory.CreateDirectory(_dir.Path);
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Host_should_print_the_ready_line_answer_send_and_exit_0_on_control_stop_removing_its_files()
+    {
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+
+        var ready = await host.WaitForReadyAsync();
+        Assert.Equal($"opsclaw ipc ready runtime={_dir.Socket("runtime")} control={_dir.Socket("control")}", ready);
+
+        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping", "--run-id", "r1");
+        Assert.Equal(0, ping.ExitCode);
+        Assert.Equal(
+            "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":\"runtime.pong\",\"run_id\":\"r1\",\"payload_json\":\"{\\\"status\\\":\\\"ok\\\"}\",\"ok\":true,\"error\":null,\"error_code\":null}",
+            ping.Stdout);
+
+        var wrongPlane = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "control.health");
+        Assert.Equal(1, wrongPlane.ExitCode);
+        Assert.Contains("\"error_code\":\"unsupported_message_type\"", wrongPlane.Stdout, StringComparison.Ordinal);
+
+        var stop = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("control"), "--type", "control.stop");
+        Assert.Equal(0, stop.ExitCode);
+        Assert.Contains("\"message_type\":\"control.stop.ack\"", stop.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+
+    [Theory]
+    [InlineData(SigTerm)]
+    [InlineData(SigInt)]
+    public async Task Host_should_stop_gracefully_on_a_signal_and_remove_its_files(int signal)
+    {
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+        await host.WaitForReadyAsync();
+
+        host.Signal(signal);
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+
+    [Fact]
+    public async Task Second_host_should_exit_2_naming_the_directory_and_pid_and_leave_the_first_unharmed()
+    {
+        using var first = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+        await first.WaitForReadyAsync();
+
+        var second = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+
+        Assert.Equal(2, second.ExitCode);
+        var message = Assert.Single(second.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(_dir.SocketDir, message, StringComparison.Ordinal);
+        Assert.Contains($"pid {first.Pid}", message, StringComparison.Ordinal);
+        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        Assert.Equal(0, ping.ExitCode);
+    }
+
+    [Fact]
+    public async Task Host_started_after_a_kill_9_should_reclaim_the_stale_sockets()
+    {
+        using (var crashed = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir))
+        {
+            await crashed.WaitForReadyAsync();
+            crashed.Signal(SigKill);
+            await crashed.WaitForExitAsync();
+        }
+
+        Assert.True(File.Exists(_dir.Socket("runtime")));
+
+        using var next = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+        await next.WaitForReadyAsync();
+        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        Assert.Equal(0, ping.ExitCode);
+        next.Signal(SigTerm);
+        Assert.Equal(0, await next.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Host_should_refuse_a_path_that_is_not_a_socket_with_exit_2_and_leave_it()
+    {
+        Directory.CreateDirectory(_dir.SocketDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await File.WriteAllTextAsync(_dir.Socket("runtime"), "precious");
+
+        var result = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not a socket", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("precious", await File.ReadAllTextAsync(_dir.Socket("runtime")));
+    }
+
+    [Fact]
+    public async Task Host_should_read_settings_from_a_config_file_and_exit_2_on_a_bad_one()
+    {
+        var good = Path.Combine(_dir.Path, "good.conf");
+        await File.WriteAllTextAsync(good, $"opsclaw.ipc.socket-dir = \"{_dir.SocketDir}\"\nopsclaw.ipc.channels.runtime.socket-mode = \"0600\"\n");
+        using (var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--config", good))
+        {
+            await host.WaitForReadyAsync();
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_dir.Socket("runtime")));
+            host.Signal(SigTerm);
+            Assert.Equal(0, await host.WaitForExitAsync());
+        }
+
+        var bad = Path.Combine(_dir.Path, "bad.conf");
+        await File.WriteAllTextAsync(bad, "opsclaw.ipc.max-line-bytes = -5\n");
+        var refused = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--config", bad);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("max-line-bytes", refused.Stderr, StringComparison.Ordinal);
+
+        var missing = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--config", Path.Combine(_dir.Path, "nope.conf"));
+        Assert.Equal(2, missing.ExitCode);
+    }
+
+    [Fact]
+    public async Task Send_should_exit_2_when_nothing_listens_and_on_bad_arguments()
+    {
+        var noHost = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        Assert.Equal(2, noHost.ExitCode);
+        Assert.Contains("cannot connect", noHost.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", noHost.Stdout);
+
+        var noType = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"));
+        Assert.Equal(2, noType.ExitCode);
+    }
+}

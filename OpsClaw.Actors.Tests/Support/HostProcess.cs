@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace OpsClaw.Actors.Tests.Support;
+
+/// <summary>The built <c>opsclaw</c> executable run as a child process; killed by pid on dispose if still running.</summary>
+public sealed class HostProcess : IDisposable
+{
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+    private readonly Process _process;
+    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _ready.TrySetException(new InvalidOperationException("opsclaw closed stdout before its ready line; stderr: " + Stderr));
+                return;
+            }
+
+            lock (_stdout)
+            {
+                _stdout.Add(e.Data);
+            }
+
+            if (e.Data.StartsWith("opsclaw ipc ready ", StringComparison.Ordinal))
+            {
+                _ready.TrySetResult(e.Data);
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.Add(e.Data);
+                }
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return string.Join('\n', _stderr);
+            }
+        }
+    }
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return string.Join('\n', _stdout);
+            }
+        }
+    }
+
+    /// <summary>The opsclaw executable of the same build configuration as these tests.</summary>
+    public static string ExecutablePath { get; } = FindExecutable();
+
+    public static HostProcess Start(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo(ExecutablePath)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start opsclaw"));
+    }
+
+    /// <summary>Runs opsclaw to completion (e.g. <c>ipc send</c>) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+    {
+        using var host = Start(workingDirectory, args);
+        var exitCode = await host.WaitForExitAsync();
+        return (exitCode, host.Stdout, host.Stderr);
+    }
+
+    public Task<string> WaitForReadyAsync() => _ready.Task.WaitAsync(DefaultWait);
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+    }
+
+    private static string FindExecutable()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OpsClaw.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        if (directory is null)
+        {
+            throw new InvalidOperationException("cannot find OpsClaw.sln above " + AppContext.BaseDirectory);
+        }
+
+        var path = Path.Combine(directory.FullName, "OpsClaw.Host", "bin", configuration, "net10.0", "opsclaw");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"opsclaw is not built at {path}");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
