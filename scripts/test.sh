@@ -10,13 +10,14 @@ total_passed=0
 total_failed=0
 status=0
 
-echo "== restore and build (Release)"
-if ! dotnet build OpsClaw.sln -c Release -nologo -v:q 2>&1 | tee "$log_dir/build.log" | grep -E "error|Warn|Elapsed" ; then :; fi
-if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+echo "== restore and build (Release, warnings are errors)"
+if ! dotnet build OpsClaw.sln -c Release -nologo > "$log_dir/build.log" 2>&1; then
+  grep -E "error|warning" "$log_dir/build.log" | sort -u | head -50
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
 fi
+tail -3 "$log_dir/build.log"
 
 echo "== dotnet tests"
 dotnet test OpsClaw.sln -c Release --no-build -nologo 2>&1 | tee "$log_dir/dotnet-test.log"
