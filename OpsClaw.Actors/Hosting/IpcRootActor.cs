@@ -100,17 +100,17 @@ internal sealed class IpcRootActor : ReceiveActor
         Receive<SocketListener.BindFailed>(failed => Fail(failed.Cause is IpcStartupException
             ? failed.Cause
             : new IOException($"could not listen on {failed.SocketPath}: {failed.Cause.Message}", failed.Cause)));
-        Receive<IpcRoot.Unbind>(_ => Sender.Tell(SocketListener.Unbound.Instance));
-        Receive<IpcRoot.Drain>(_ => Sender.Tell(SocketListener.Drained.Instance));
+        Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
+        Receive<IpcShutdown.Drain>(_ => Sender.Tell(IpcShutdown.Drained.Instance));
     }
 
     private void Serving()
     {
-        Receive<IpcRoot.Unbind>(_ => AskAll(SocketListener.Unbind.Instance, TimeSpan.FromSeconds(5), SocketListener.Unbound.Instance));
-        Receive<IpcRoot.Drain>(_ => AskAll(
-            SocketListener.Drain.Instance,
+        Receive<IpcShutdown.Unbind>(_ => AskAll(IpcShutdown.Unbind.Instance, TimeSpan.FromSeconds(5), IpcShutdown.Unbound.Instance));
+        Receive<IpcShutdown.Drain>(_ => AskAll(
+            IpcShutdown.Drain.Instance,
             _settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(2),
-            SocketListener.Drained.Instance));
+            IpcShutdown.Drained.Instance));
     }
 
     /// <summary>Asks every listener and answers the requester when all have answered or the time is up.</summary>
@@ -139,27 +139,5 @@ internal sealed class IpcRootActor : ReceiveActor
 
         _ready.TrySetException(cause);
         Context.Stop(Self);
-    }
-}
-
-/// <summary>Messages of <see cref="IpcRootActor"/>, sent by the CoordinatedShutdown tasks.</summary>
-internal static class IpcRoot
-{
-    public sealed class Unbind
-    {
-        public static readonly Unbind Instance = new();
-
-        private Unbind()
-        {
-        }
-    }
-
-    public sealed class Drain
-    {
-        public static readonly Drain Instance = new();
-
-        private Drain()
-        {
-        }
     }
 }

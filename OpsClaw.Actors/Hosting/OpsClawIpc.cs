@@ -54,9 +54,9 @@ public sealed class OpsClawIpc : IExtension
 
         // First stop accepting and remove the socket files, then let connections answer what they hold.
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "opsclaw-ipc-unbind", () =>
-            AskDone(root, IpcRoot.Unbind.Instance, unbindTimeout));
+            AskDone(root, IpcShutdown.Unbind.Instance, unbindTimeout));
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "opsclaw-ipc-drain", () =>
-            AskDone(root, IpcRoot.Drain.Instance, drainTimeout));
+            AskDone(root, IpcShutdown.Drain.Instance, drainTimeout));
     }
 
     private async Task<Done> AskDone(IActorRef root, object message, TimeSpan timeout)

@@ -15,37 +15,34 @@ internal static class EnvelopeEncoder
 
     public static byte[] Encode(IpcResponse response) => ToLine(writer =>
     {
-        writer.WritePropertyName("schema_version");
-        writer.WriteValue(IpcSchema.Version);
-        writer.WritePropertyName("message_type");
-        writer.WriteValue(response.MessageType);
-        writer.WritePropertyName("run_id");
-        writer.WriteValue(response.RunId);
-        writer.WritePropertyName("payload_json");
-        writer.WriteValue(response.PayloadJson);
+        Field(writer, "schema_version", IpcSchema.Version);
+        Field(writer, "message_type", response.MessageType);
+        Field(writer, "run_id", response.RunId);
+        Field(writer, "payload_json", response.PayloadJson);
         writer.WritePropertyName("ok");
         writer.WriteValue(response.Ok);
-        writer.WritePropertyName("error");
-        writer.WriteValue(response.Error);
-        writer.WritePropertyName("error_code");
-        writer.WriteValue(response.ErrorCode);
+        Field(writer, "error", response.Error);
+        Field(writer, "error_code", response.ErrorCode);
     });
 
     public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) => ToLine(writer =>
     {
-        writer.WritePropertyName("schema_version");
-        writer.WriteValue(schemaVersion);
-        writer.WritePropertyName("message_type");
-        writer.WriteValue(request.MessageType);
+        Field(writer, "schema_version", schemaVersion);
+        Field(writer, "message_type", request.MessageType);
         if (request.RunId is not null)
         {
-            writer.WritePropertyName("run_id");
-            writer.WriteValue(request.RunId);
+            Field(writer, "run_id", request.RunId);
         }
 
-        writer.WritePropertyName("payload_json");
-        writer.WriteValue(request.PayloadJson);
+        Field(writer, "payload_json", request.PayloadJson);
     });
+
+    /// <summary>A string field; a null value is written as JSON <c>null</c>, never left out.</summary>
+    private static void Field(JsonTextWriter writer, string name, string? value)
+    {
+        writer.WritePropertyName(name);
+        writer.WriteValue(value);
+    }
 
     private static byte[] ToLine(Action<JsonTextWriter> writeFields)
     {

@@ -54,7 +54,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         Receive<Connection.IoFailed>(OnIoFailed);
         Receive<ChannelProtocol.Reply>(OnReply);
         Receive<Connection.CheckTimeouts>(_ => OnCheckTimeouts());
-        Receive<Connection.Drain>(_ => OnDrain());
+        Receive<IpcShutdown.Drain>(_ => OnDrain());
         Receive<ReceiveTimeout>(_ => OnIdle());
     }
 
@@ -290,16 +290,6 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 /// <summary>Messages of <see cref="ConnectionActor"/>.</summary>
 internal static class Connection
 {
-    /// <summary>Shutdown began: answer what was received, refuse new requests with shutting_down, then close.</summary>
-    public sealed class Drain
-    {
-        public static readonly Drain Instance = new();
-
-        private Drain()
-        {
-        }
-    }
-
     public sealed record ReadCompleted(int Bytes);
 
     /// <summary><paramref name="Offset"/> is how far into the send buffer the socket has taken bytes.</summary>

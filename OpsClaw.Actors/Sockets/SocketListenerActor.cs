@@ -76,16 +76,16 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<SocketListener.AcceptLoopEnded>(ended =>
             _log.Error(ended.Cause, "Accept loop on {0} ended; no new connections will be accepted", _socketPath));
         Receive<Terminated>(_ => _openConnections--);
-        Receive<SocketListener.Unbind>(_ =>
+        Receive<IpcShutdown.Unbind>(_ =>
         {
             Unbind();
-            Sender.Tell(SocketListener.Unbound.Instance);
+            Sender.Tell(IpcShutdown.Unbound.Instance);
         });
-        Receive<SocketListener.Drain>(_ =>
+        Receive<IpcShutdown.Drain>(_ =>
         {
             foreach (var connection in Context.GetChildren())
             {
-                connection.Tell(Connection.Drain.Instance);
+                connection.Tell(IpcShutdown.Drain.Instance);
             }
 
             var requester = Sender;
@@ -104,8 +104,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             _openConnections--;
             ReplyWhenDrained(requester);
         });
-        Receive<SocketListener.Unbind>(_ => Sender.Tell(SocketListener.Unbound.Instance));
-        Receive<SocketListener.Drain>(_ => ReplyWhenDrained(Sender));
+        Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
+        Receive<IpcShutdown.Drain>(_ => ReplyWhenDrained(Sender));
         Receive<SocketListener.DrainDeadline>(_ =>
         {
             // shutdown-drain-timeout is up: connections still owing replies are closed as they are.
@@ -120,7 +120,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     {
         if (_openConnections == 0)
         {
-            requester.Tell(SocketListener.Drained.Instance);
+            requester.Tell(IpcShutdown.Drained.Instance);
         }
     }
 
@@ -234,44 +234,6 @@ public static class SocketListener
 
     /// <summary>Told to the parent when the socket could not be bound; the listener then stops.</summary>
     public sealed record BindFailed(string Channel, string SocketPath, Exception Cause);
-
-    /// <summary>Stop accepting and remove the socket file; answered with <see cref="Unbound"/>.</summary>
-    public sealed class Unbind
-    {
-        public static readonly Unbind Instance = new();
-
-        private Unbind()
-        {
-        }
-    }
-
-    public sealed class Unbound
-    {
-        public static readonly Unbound Instance = new();
-
-        private Unbound()
-        {
-        }
-    }
-
-    /// <summary>Let every connection answer what it has received, then close; answered with <see cref="Drained"/>.</summary>
-    public sealed class Drain
-    {
-        public static readonly Drain Instance = new();
-
-        private Drain()
-        {
-        }
-    }
-
-    public sealed class Drained
-    {
-        public static readonly Drained Instance = new();
-
-        private Drained()
-        {
-        }
-    }
 
     internal sealed record Accepted(Socket Client);
 
