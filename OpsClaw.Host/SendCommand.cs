@@ -39,7 +39,11 @@ internal static class SendCommand
         }
         catch (SocketException ex)
         {
-            return NoReply($"cannot connect to {socketPath}: {ex.Message} (is 'opsclaw ipc serve-sockets' running?)");
+            // Only a missing or dead socket suggests the host is down; "permission denied" means something else.
+            var hint = ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable
+                ? " (is 'opsclaw ipc serve-sockets' running?)"
+                : "";
+            return NoReply($"cannot connect to {socketPath}: {ex.Message}{hint}");
         }
 
         await using (client.ConfigureAwait(false))

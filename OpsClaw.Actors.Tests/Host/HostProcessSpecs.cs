@@ -1,4 +1,5 @@
 using OpsClaw.Actors.Tests.Support;
+using Xunit.Abstractions;
 
 namespace OpsClaw.Actors.Tests.Host;
 
@@ -9,8 +10,13 @@ public sealed class HostProcessSpecs : IDisposable
     private const int SigTerm = 15;
     private const int SigInt = 2;
     private readonly TempSocketDir _dir = new();
+    private readonly ITestOutputHelper _output;
 
-    public HostProcessSpecs() => Directory.CreateDirectory(_dir.Path);
+    public HostProcessSpecs(ITestOutputHelper output)
+    {
+        _output = output;
+        Directory.CreateDirectory(_dir.Path);
+    }
 
     public void Dispose() => _dir.Dispose();
 
@@ -21,6 +27,7 @@ public sealed class HostProcessSpecs : IDisposable
 
         var ready = await host.WaitForReadyAsync();
         Assert.Equal($"opsclaw ipc ready runtime={_dir.Socket("runtime")} control={_dir.Socket("control")}", ready);
+        Assert.Equal($"opsclaw: serving 2 channels in {_dir.SocketDir} (pid {host.Pid})", host.Stderr);
 
         var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping", "--run-id", "r1");
         Assert.Equal(0, ping.ExitCode);
@@ -124,6 +131,37 @@ public sealed class HostProcessSpecs : IDisposable
 
         var missing = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--config", Path.Combine(_dir.Path, "nope.conf"));
         Assert.Equal(2, missing.ExitCode);
+    }
+
+    [Fact]
+    public async Task Peer_with_a_uid_the_channel_does_not_admit_should_get_one_forbidden_line()
+    {
+        // Needs a second uid: the specs run as root in CI, which can drop to "nobody" with setpriv.
+        if (Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
+        {
+            _output.WriteLine("not run: needs root and /usr/bin/setpriv to connect as another uid");
+            return;
+        }
+
+        // Others may traverse the directory and write the socket, so only the uid check can refuse them.
+        Directory.CreateDirectory(_dir.SocketDir);
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("711", 8));
+        File.SetUnixFileMode(_dir.SocketDir, (UnixFileMode)Convert.ToInt32("711", 8));
+        var config = Path.Combine(_dir.Path, "uids.conf");
+        await File.WriteAllTextAsync(config, "opsclaw.ipc.channels.runtime { socket-mode = \"0666\", allow-any-uid = off }\n");
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+        await host.WaitForReadyAsync();
+
+        var refused = await HostProcess.RunAsync(
+            _dir.Path, "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp",
+            HostProcess.ExecutablePath, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal(
+            "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":\"error\",\"run_id\":null,\"payload_json\":\"{}\",\"ok\":false,\"error\":\"peer uid 65534 is not allowed on runtime\",\"error_code\":\"forbidden\"}",
+            refused.Stdout);
+        var admitted = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        Assert.Equal(0, admitted.ExitCode);
     }
 
     [Fact]

@@ -100,6 +100,41 @@ public sealed class SocketTransportSpecs : SocketSpecBase
     }
 
     [Fact]
+    public async Task Socket_should_accept_a_burst_of_two_thousand_simultaneous_connects()
+    {
+        var binding = await StartAsync();
+        var path = binding.PathOf("runtime");
+
+        var sockets = await Task.WhenAll(Enumerable.Range(0, 2000).Select(async _ =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+            return socket;
+        }));
+        try
+        {
+            // Every one of them is served, not merely queued by the kernel.
+            var ping = Encoding.UTF8.GetBytes(RawConnection.Request("runtime.ping", "burst"));
+            var replies = await Task.WhenAll(sockets.Select(async socket =>
+            {
+                await socket.SendAsync(ping, SocketFlags.None);
+                var buffer = new byte[512];
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+                return Encoding.UTF8.GetString(buffer, 0, read);
+            }));
+            Assert.All(replies, reply => Assert.Contains("\"runtime.pong\"", reply, StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Connection_should_assemble_a_request_written_one_byte_at_a_time()
     {
         var binding = await StartAsync();

@@ -74,9 +74,11 @@ public sealed class HostProcess : IDisposable
     /// <summary>The opsclaw executable of the same build configuration as these tests.</summary>
     public static string ExecutablePath { get; } = FindExecutable();
 
+    /// <summary>Starts opsclaw with <paramref name="args"/>; a first argument that is an absolute path is run instead of opsclaw.</summary>
     public static HostProcess Start(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo(ExecutablePath)
+        var runsOther = args.Length > 0 && Path.IsPathRooted(args[0]);
+        var info = new ProcessStartInfo(runsOther ? args[0] : ExecutablePath)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -84,7 +86,7 @@ public sealed class HostProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in args)
+        foreach (var arg in runsOther ? args[1..] : args)
         {
             info.ArgumentList.Add(arg);
         }
