@@ -64,12 +64,14 @@ internal static class ServeCommand
         Console.Out.WriteLine(binding.ReadyLine());
         Console.Out.Flush();
         Console.Error.WriteLine($"opsclaw: serving {binding.SocketPaths.Count} channels in {binding.SocketDirectory} (pid {Environment.ProcessId})");
+        ReadinessNotifier.Notify("READY=1");
 
         // SIGTERM and SIGINT start the same orderly stop as control.stop: unbind, drain, remove files, exit 0.
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, lifetime));
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, lifetime));
 
+        using var onStopping = lifetime.ApplicationStopping.Register(() => ReadinessNotifier.Notify("STOPPING=1"));
         await host.WaitForShutdownAsync().ConfigureAwait(false);
         return ExitCodes.Ok;
     }

@@ -165,6 +165,31 @@ public sealed class HostProcessSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Host_should_tell_a_notify_socket_ready_only_after_its_sockets_accept_connections()
+    {
+        Directory.CreateDirectory(_dir.Path);
+        var notifyPath = Path.Combine(_dir.Path, "notify");
+        using var notify = new System.Net.Sockets.Socket(
+            System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        notify.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(notifyPath));
+
+        using var host = HostProcess.Start(
+            _dir.Path, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notifyPath }, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+
+        var buffer = new byte[256];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = await notify.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, wait.Token);
+        Assert.Equal("READY=1", System.Text.Encoding.ASCII.GetString(buffer, 0, received));
+        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        Assert.Equal(0, ping.ExitCode);
+
+        host.Signal(SigTerm);
+        received = await notify.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, wait.Token);
+        Assert.Equal("STOPPING=1", System.Text.Encoding.ASCII.GetString(buffer, 0, received));
+        Assert.Equal(0, await host.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Send_should_exit_2_when_nothing_listens_and_on_bad_arguments()
     {
         var noHost = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");

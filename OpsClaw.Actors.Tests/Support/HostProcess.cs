@@ -75,7 +75,10 @@ public sealed class HostProcess : IDisposable
     public static string ExecutablePath { get; } = FindExecutable();
 
     /// <summary>Starts opsclaw with <paramref name="args"/>; a first argument that is an absolute path is run instead of opsclaw.</summary>
-    public static HostProcess Start(string workingDirectory, params string[] args)
+    public static HostProcess Start(string workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var runsOther = args.Length > 0 && Path.IsPathRooted(args[0]);
         var info = new ProcessStartInfo(runsOther ? args[0] : ExecutablePath)
@@ -86,6 +89,11 @@ public sealed class HostProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in runsOther ? args[1..] : args)
         {
             info.ArgumentList.Add(arg);
