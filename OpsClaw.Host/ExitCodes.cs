@@ -10,4 +10,11 @@ internal static class ExitCodes
 
     /// <summary>Bad arguments or configuration, a locked directory, a path it refuses to replace; send: no connection or no reply.</summary>
     public const int Usage = 2;
+
+    /// <summary>Says what went wrong in one stderr line, as every non-zero exit must, and returns <paramref name="exitCode"/>.</summary>
+    public static int Fail(int exitCode, string message)
+    {
+        Console.Error.WriteLine($"opsclaw: {message}");
+        return exitCode;
+    }
 }

@@ -43,7 +43,7 @@ internal static class SendCommand
             var hint = ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable
                 ? " (is 'opsclaw ipc serve-sockets' running?)"
                 : "";
-            return NoReply($"cannot connect to {socketPath}: {ex.Message}{hint}");
+            return ExitCodes.Fail(ExitCodes.Usage, $"cannot connect to {socketPath}: {ex.Message}{hint}");
         }
 
         await using (client.ConfigureAwait(false))
@@ -57,14 +57,8 @@ internal static class SendCommand
             }
             catch (Exception ex) when (ex is TimeoutException or IOException)
             {
-                return NoReply(ex.Message);
+                return ExitCodes.Fail(ExitCodes.Usage, ex.Message);
             }
         }
-    }
-
-    private static int NoReply(string message)
-    {
-        Console.Error.WriteLine($"opsclaw: {message}");
-        return ExitCodes.Usage;
     }
 }

@@ -41,7 +41,7 @@ internal static class ServeCommand
         }
         catch (ConfigurationException ex)
         {
-            return Fail(ExitCodes.Usage, $"invalid configuration: {ex.Message}");
+            return ExitCodes.Fail(ExitCodes.Usage, $"invalid configuration: {ex.Message}");
         }
 
         using var host = BuildHost(fileConfig, options, verbose);
@@ -52,12 +52,12 @@ internal static class ServeCommand
         catch (IpcStartupException ex)
         {
             await StopQuietly(host).ConfigureAwait(false);
-            return Fail(ExitCodes.Usage, ex.Message);
+            return ExitCodes.Fail(ExitCodes.Usage, ex.Message);
         }
         catch (Exception ex)
         {
             await StopQuietly(host).ConfigureAwait(false);
-            return Fail(ExitCodes.Failure, $"could not start: {ex.Message}");
+            return ExitCodes.Fail(ExitCodes.Failure, $"could not start: {ex.Message}");
         }
 
         var binding = host.Services.GetRequiredService<IpcReadinessService>().Binding!;
@@ -150,11 +150,5 @@ internal static class ServeCommand
         {
             // Nothing more to release than what stopping already tried.
         }
-    }
-
-    private static int Fail(int exitCode, string message)
-    {
-        Console.Error.WriteLine($"opsclaw: {message}");
-        return exitCode;
     }
 }

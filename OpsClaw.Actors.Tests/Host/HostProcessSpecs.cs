@@ -20,6 +20,10 @@ public sealed class HostProcessSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Runs <c>opsclaw ipc send</c> against one of this spec's sockets.</summary>
+    private Task<(int ExitCode, string Stdout, string Stderr)> SendAsync(string channel, string messageType, params string[] extra) =>
+        HostProcess.RunAsync(_dir.Path, ["ipc", "send", "--socket", _dir.Socket(channel), "--type", messageType, .. extra]);
+
     [Fact]
     public async Task Host_should_print_the_ready_line_answer_send_and_exit_0_on_control_stop_removing_its_files()
     {
@@ -29,17 +33,17 @@ public sealed class HostProcessSpecs : IDisposable
         Assert.Equal($"opsclaw ipc ready runtime={_dir.Socket("runtime")} control={_dir.Socket("control")}", ready);
         Assert.Equal($"opsclaw: serving 2 channels in {_dir.SocketDir} (pid {host.Pid})", host.Stderr);
 
-        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping", "--run-id", "r1");
+        var ping = await SendAsync("runtime", "runtime.ping", "--run-id", "r1");
         Assert.Equal(0, ping.ExitCode);
         Assert.Equal(
             "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":\"runtime.pong\",\"run_id\":\"r1\",\"payload_json\":\"{\\\"status\\\":\\\"ok\\\"}\",\"ok\":true,\"error\":null,\"error_code\":null}",
             ping.Stdout);
 
-        var wrongPlane = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "control.health");
+        var wrongPlane = await SendAsync("runtime", "control.health");
         Assert.Equal(1, wrongPlane.ExitCode);
         Assert.Contains("\"error_code\":\"unsupported_message_type\"", wrongPlane.Stdout, StringComparison.Ordinal);
 
-        var stop = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("control"), "--type", "control.stop");
+        var stop = await SendAsync("control", "control.stop");
         Assert.Equal(0, stop.ExitCode);
         Assert.Contains("\"message_type\":\"control.stop.ack\"", stop.Stdout, StringComparison.Ordinal);
 
@@ -73,7 +77,7 @@ public sealed class HostProcessSpecs : IDisposable
         var message = Assert.Single(second.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(_dir.SocketDir, message, StringComparison.Ordinal);
         Assert.Contains($"pid {first.Pid}", message, StringComparison.Ordinal);
-        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        var ping = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(0, ping.ExitCode);
     }
 
@@ -91,7 +95,7 @@ public sealed class HostProcessSpecs : IDisposable
 
         using var next = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
         await next.WaitForReadyAsync();
-        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        var ping = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(0, ping.ExitCode);
         next.Signal(SigTerm);
         Assert.Equal(0, await next.WaitForExitAsync());
@@ -160,7 +164,7 @@ public sealed class HostProcessSpecs : IDisposable
         Assert.Equal(
             "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":\"error\",\"run_id\":null,\"payload_json\":\"{}\",\"ok\":false,\"error\":\"peer uid 65534 is not allowed on runtime\",\"error_code\":\"forbidden\"}",
             refused.Stdout);
-        var admitted = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        var admitted = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(0, admitted.ExitCode);
     }
 
@@ -180,7 +184,7 @@ public sealed class HostProcessSpecs : IDisposable
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var received = await notify.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, wait.Token);
         Assert.Equal("READY=1", System.Text.Encoding.ASCII.GetString(buffer, 0, received));
-        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        var ping = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(0, ping.ExitCode);
 
         host.Signal(SigTerm);
@@ -192,7 +196,7 @@ public sealed class HostProcessSpecs : IDisposable
     [Fact]
     public async Task Send_should_exit_2_when_nothing_listens_and_on_bad_arguments()
     {
-        var noHost = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        var noHost = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(2, noHost.ExitCode);
         Assert.Contains("cannot connect", noHost.Stderr, StringComparison.Ordinal);
         Assert.Equal("", noHost.Stdout);

@@ -47,7 +47,7 @@ public abstract class ChannelActor : ReceiveActor
             }
             catch (Exception ex)
             {
-                response = Failed(envelope, ex);
+                response = HandlerFailed(Log, envelope, ex);
             }
 
             replyTo.Tell(new ChannelProtocol.Reply(request.Id, response));
@@ -79,12 +79,7 @@ public abstract class ChannelActor : ReceiveActor
                 replyTo,
                 success: payload => new ChannelProtocol.Reply(
                     request.Id, IpcResponse.Success(replyType, envelope.RunId, payload)),
-                failure: ex =>
-                {
-                    log.Warning(ex, "Handler for '{0}' failed", envelope.MessageType);
-                    return new ChannelProtocol.Reply(
-                        request.Id, IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId));
-                });
+                failure: ex => new ChannelProtocol.Reply(request.Id, HandlerFailed(log, envelope, ex)));
         });
     }
 
@@ -115,10 +110,11 @@ public abstract class ChannelActor : ReceiveActor
             IpcErrors.UnsupportedMessageType(ChannelName, envelope.MessageType, envelope.RunId)));
     }
 
-    private IpcResponse Failed(IpcRequest envelope, Exception ex)
+    /// <remarks>Static with the log passed in: async failures run off the actor's thread.</remarks>
+    private static IpcResponse HandlerFailed(ILoggingAdapter log, IpcRequest envelope, Exception ex)
     {
         // The exception text may carry user data, so it goes to the log only, never to the client.
-        Log.Warning(ex, "Handler for '{0}' failed", envelope.MessageType);
+        log.Warning(ex, "Handler for '{0}' failed", envelope.MessageType);
         return IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId);
     }
 }

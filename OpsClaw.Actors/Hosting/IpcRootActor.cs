@@ -21,7 +21,8 @@ internal sealed class IpcRootActor : ReceiveActor
     private readonly List<IActorRef> _listeners = [];
 
     private SocketDirectoryLock? _lock;
-    private string _directory = "";
+    /// <summary>Where each channel will listen; worked out once in PreStart, handed to Ready once all are bound.</summary>
+    private IpcBinding? _binding;
 
     public IpcRootActor(
         IpcSettings settings,
@@ -47,14 +48,17 @@ internal sealed class IpcRootActor : ReceiveActor
     {
         try
         {
-            _directory = Path.GetFullPath(_settings.SocketDirectory);
-            foreach (var channel in _channels)
+            var directory = Path.GetFullPath(_settings.SocketDirectory);
+            _binding = new IpcBinding(
+                directory,
+                [.. _channels.Select(channel => KeyValuePair.Create(channel.Name, SocketPaths.SocketPath(directory, channel.Name)))]);
+            foreach (var (_, socketPath) in _binding.SocketPaths)
             {
-                SocketPaths.EnsureBindable(SocketPaths.SocketPath(_directory, channel.Name));
+                SocketPaths.EnsureBindable(socketPath);
             }
 
-            SocketPaths.EnsureDirectory(_directory);
-            _lock = SocketDirectoryLock.Acquire(_directory);
+            SocketPaths.EnsureDirectory(directory);
+            _lock = SocketDirectoryLock.Acquire(directory);
         }
         catch (Exception ex) when (ex is IpcStartupException or IOException or UnauthorizedAccessException)
         {
@@ -67,7 +71,7 @@ internal sealed class IpcRootActor : ReceiveActor
         {
             var channelActor = Context.ActorOf(channel.Props, channel.Name);
             _registry?.TryRegister(channel.RegistryKey, channelActor, overwrite: true);
-            var socketPath = SocketPaths.SocketPath(_directory, channel.Name);
+            var socketPath = _binding.PathOf(channel.Name);
             _listeners.Add(Context.ActorOf(
                 SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec),
                 channel.Name + "-listener"));
@@ -91,11 +95,8 @@ internal sealed class IpcRootActor : ReceiveActor
                 return;
             }
 
-            var paths = _channels
-                .Select(channel => KeyValuePair.Create(channel.Name, SocketPaths.SocketPath(_directory, channel.Name)))
-                .ToList();
             Become(Serving);
-            _ready.TrySetResult(new IpcBinding(_directory, paths));
+            _ready.TrySetResult(_binding!);
         });
         Receive<SocketListener.BindFailed>(failed => Fail(failed.Cause is IpcStartupException
             ? failed.Cause

@@ -67,10 +67,11 @@ public sealed record IpcSettings(
     {
         var ipc = config.SafeWithFallback(IpcDefaults.Config).GetConfig(ConfigPath);
         var channels = ipc.GetConfig("channels");
-        var defaultChannel = ChannelSettings.Create(ipc.GetConfig("default-channel"), "default-channel");
+        var defaultChannelConfig = ipc.GetConfig("default-channel");
+        var defaultChannel = ChannelSettings.Create(defaultChannelConfig, "default-channel");
         var perChannel = channels.Root.GetObject().Items.Keys.ToImmutableDictionary(
             name => name,
-            name => ChannelSettings.Create(channels.GetConfig(name).WithFallback(ipc.GetConfig("default-channel")), name),
+            name => ChannelSettings.Create(channels.GetConfig(name).WithFallback(defaultChannelConfig), name),
             StringComparer.Ordinal);
 
         return new IpcSettings(

@@ -127,9 +127,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             _framer.Push(_readBuffer.AsSpan(0, read.Bytes), this);
         }
 
-        Flush();
-        ReadMore();
-        CloseWhenDone();
+        Progress();
     }
 
     private void OnReply(ChannelProtocol.Reply reply)
@@ -137,9 +135,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         // A reply to a request that already timed out is dropped here: its slot is filled or gone.
         if (_slots.TryFill(reply.Id, IpcCodec.EncodeResponse(reply.Response)))
         {
-            Flush();
-            ReadMore();
-            CloseWhenDone();
+            Progress();
         }
     }
 
@@ -155,9 +151,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
         _writing = false;
         _sending.Clear();
-        Flush();
-        ReadMore();
-        CloseWhenDone();
+        Progress();
     }
 
     private void OnIoFailed(Connection.IoFailed failed)
@@ -176,9 +170,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             EnsureTimeoutTimer(deadline);
         }
 
-        Flush();
-        ReadMore();
-        CloseWhenDone();
+        Progress();
     }
 
     private void OnDrain()
@@ -189,7 +181,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void OnIdle()
     {
-        if (_slots.Count == 0 && !_writing && _pending.Length == 0)
+        if (OwesNothing)
         {
             _log.Debug("Closing idle connection");
             Close();
@@ -206,6 +198,17 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         _timeoutTimerSet = true;
         var delay = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
         Timers.StartSingleTimer(TimeoutTimerKey, Connection.CheckTimeouts.Instance, delay);
+    }
+
+    /// <summary>Every replied-to, not yet written, or still unanswered request has been dealt with.</summary>
+    private bool OwesNothing => _slots.Count == 0 && !_writing && _pending.Length == 0;
+
+    /// <summary>After any change of state: write what is ready, read more if allowed, close if finished.</summary>
+    private void Progress()
+    {
+        Flush();
+        ReadMore();
+        CloseWhenDone();
     }
 
     private void Flush()
@@ -251,7 +254,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void CloseWhenDone()
     {
-        if ((_endOfInput || _draining) && _slots.Count == 0 && !_writing && _pending.Length == 0)
+        if ((_endOfInput || _draining) && OwesNothing)
         {
             Close();
         }
