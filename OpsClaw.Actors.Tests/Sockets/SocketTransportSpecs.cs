@@ -349,9 +349,12 @@ public sealed class SocketTransportSpecs : SocketSpecBase
     public async Task Shutdown_should_unbind_answer_in_flight_requests_refuse_new_ones_and_remove_the_files()
     {
         var binding = await StartAsync();
+        Sys.EventStream.Subscribe(TestActor, typeof(TestChannelActor.DelayStarted));
         using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
         await connection.WriteAsync(RawConnection.Request("test.delay", "inflight", "2500"));
-        await connection.WriteAsync(RawConnection.Request("test.echo", "before", "0"));
+        await connection.WriteAsync(RawConnection.Request("test.delay", "before", "1000"));
+        ExpectMsg(new TestChannelActor.DelayStarted("inflight"));
+        ExpectMsg(new TestChannelActor.DelayStarted("before"));
 
         var shutdown = CoordinatedShutdown.Get(Sys).Run(CoordinatedShutdown.ClrExitReason.Instance);
         await AwaitConditionAsync(() => Task.FromResult(!File.Exists(binding.PathOf("test"))), TimeSpan.FromSeconds(10));

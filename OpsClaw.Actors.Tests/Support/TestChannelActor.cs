@@ -12,11 +12,14 @@ internal sealed class TestChannelActor : ChannelActor
     public TestChannelActor()
         : base(Name)
     {
+        var events = Context.System.EventStream;
         Handle("test.echo", "test.echo.ok", request => request.PayloadJson);
 
         // Replies after the number of milliseconds in the payload, so later requests can finish first.
+        // Announces each start on the event stream, so a spec can know a request is in flight.
         HandleAsync("test.delay", "test.delay.ok", async request =>
         {
+            events.Publish(new DelayStarted(request.RunId));
             await Task.Delay(int.Parse(request.PayloadJson, System.Globalization.CultureInfo.InvariantCulture));
             return request.PayloadJson;
         });
@@ -24,6 +27,8 @@ internal sealed class TestChannelActor : ChannelActor
         // Never replies.
         HandleAsync("test.hang", "test.hang.ok", _ => new TaskCompletionSource<string>().Task);
     }
+
+    public sealed record DelayStarted(string? RunId);
 
     public static ChannelDefinition Definition() =>
         new(Name, Props.Create(() => new TestChannelActor()), typeof(TestChannelActor));

@@ -27,6 +27,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private Socket? _listenSocket;
     private long _connectionCounter;
     private int _openConnections;
+    private IActorRef? _drainRequester;
 
     public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec)
     {
@@ -78,31 +79,40 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<Terminated>(_ => _openConnections--);
         Receive<IpcShutdown.Unbind>(_ =>
         {
-            Unbind();
+            BeginDraining();
             Sender.Tell(IpcShutdown.Unbound.Instance);
         });
         Receive<IpcShutdown.Drain>(_ =>
         {
-            foreach (var connection in Context.GetChildren())
-            {
-                connection.Tell(IpcShutdown.Drain.Instance);
-            }
-
-            var requester = Sender;
-            Become(() => Draining(requester));
-            Timers.StartSingleTimer("drain-deadline", SocketListener.DrainDeadline.Instance, _settings.ShutdownDrainTimeout);
-            ReplyWhenDrained(requester);
+            BeginDraining();
+            ReplyWhenDrained(Sender);
         });
     }
 
-    private void Draining(IActorRef requester)
+    /// <summary>
+    /// Connections learn of the drain before the socket file disappears, so any line a client
+    /// writes after it sees the file gone is answered <c>shutting_down</c> (or meets a clean close).
+    /// </summary>
+    private void BeginDraining()
+    {
+        foreach (var connection in Context.GetChildren())
+        {
+            connection.Tell(IpcShutdown.Drain.Instance);
+        }
+
+        Unbind();
+        Become(Draining);
+        Timers.StartSingleTimer("drain-deadline", SocketListener.DrainDeadline.Instance, _settings.ShutdownDrainTimeout);
+    }
+
+    private void Draining()
     {
         Receive<SocketListener.Accepted>(accepted => accepted.Client.Dispose());
         Receive<SocketListener.AcceptLoopEnded>(_ => { });
         Receive<Terminated>(_ =>
         {
             _openConnections--;
-            ReplyWhenDrained(requester);
+            ReplyWhenDrained(_drainRequester);
         });
         Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
         Receive<IpcShutdown.Drain>(_ => ReplyWhenDrained(Sender));
@@ -116,11 +126,13 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         });
     }
 
-    private void ReplyWhenDrained(IActorRef requester)
+    private void ReplyWhenDrained(IActorRef? requester)
     {
-        if (_openConnections == 0)
+        _drainRequester = requester;
+        if (_openConnections == 0 && requester is not null)
         {
             requester.Tell(IpcShutdown.Drained.Instance);
+            _drainRequester = null;
         }
     }
 
