@@ -1,4 +1,4 @@
-using Newtonsoft.Json;
+using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;
@@ -6,12 +6,6 @@ namespace OpsClaw.Actors.Channels;
 /// <summary>The reply payloads of the built-in message types (protocol.md §6), serialized once.</summary>
 public static class ChannelPayloads
 {
-    public sealed record StatusPayload([property: JsonProperty("status")] string Status);
-
-    public sealed record AcceptedPayload([property: JsonProperty("accepted")] bool Accepted);
-
-    public sealed record StopPayload([property: JsonProperty("stop")] string Stop);
-
     public static string Pong { get; } = IpcJson.SerializePayload(new StatusPayload("ok"));
 
     public static string ForwardAck { get; } = IpcJson.SerializePayload(new AcceptedPayload(true));

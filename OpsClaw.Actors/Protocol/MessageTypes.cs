@@ -12,6 +12,10 @@ public static class MessageTypes
     public const string ControlHealthOk = "control.health.ok";
     public const string ControlStop = "control.stop";
     public const string ControlStopAck = "control.stop.ack";
+    public const string ControlChannels = "control.channels";
+    public const string ControlChannelsOk = "control.channels.ok";
+    public const string ControlStatus = "control.status";
+    public const string ControlStatusOk = "control.status.ok";
 
     /// <summary>The message type of every error response.</summary>
     public const string Error = "error";

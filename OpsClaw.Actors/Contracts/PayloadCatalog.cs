@@ -1,0 +1,26 @@
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Contracts;
+
+/// <summary>
+/// One built-in message type: its request and reply types, and the CLR types of their payloads.
+/// A null request payload type means the handler takes any JSON value.
+/// </summary>
+public sealed record MessageContract(string Channel, string RequestType, string ReplyType, Type? RequestPayload, Type ReplyPayload);
+
+/// <summary>
+/// Every built-in message type with its payload types: the one list the JSON Schema (and from it the
+/// SDK's TypeScript types) is generated from.
+/// </summary>
+public static class PayloadCatalog
+{
+    public static IReadOnlyList<MessageContract> BuiltIn { get; } =
+    [
+        new("runtime", MessageTypes.RuntimePing, MessageTypes.RuntimePong, typeof(EmptyPayload), typeof(StatusPayload)),
+        new("runtime", MessageTypes.RuntimeForward, MessageTypes.RuntimeForwardAck, null, typeof(AcceptedPayload)),
+        new("control", MessageTypes.ControlHealth, MessageTypes.ControlHealthOk, typeof(EmptyPayload), typeof(StatusPayload)),
+        new("control", MessageTypes.ControlStop, MessageTypes.ControlStopAck, typeof(EmptyPayload), typeof(StopPayload)),
+        new("control", MessageTypes.ControlChannels, MessageTypes.ControlChannelsOk, typeof(EmptyPayload), typeof(ChannelsReport)),
+        new("control", MessageTypes.ControlStatus, MessageTypes.ControlStatusOk, typeof(EmptyPayload), typeof(StatusReport)),
+    ];
+}
