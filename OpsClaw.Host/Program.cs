@@ -7,6 +7,7 @@ var root = new RootCommand("OpsClaw: a local message broker that serves NDJSON e
     {
         ServeCommand.Create(),
         SendCommand.Create(),
+        StatusCommand.Create(),
     },
 };
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Sockets;
 using System.Text;
 using OpsClaw.Actors.Client;
 using OpsClaw.Actors.Protocol;
@@ -32,18 +31,9 @@ internal static class SendCommand
 
     private static async Task<int> RunAsync(string socketPath, string type, string payload, string? runId, TimeSpan timeout, CancellationToken cancel)
     {
-        IpcClient client;
-        try
+        if (await HostConnection.ConnectAsync(socketPath, cancel).ConfigureAwait(false) is not { } client)
         {
-            client = await IpcClient.ConnectAsync(socketPath, cancel).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            // Only a missing or dead socket suggests the host is down; "permission denied" means something else.
-            var hint = ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable
-                ? " (is 'opsclaw ipc serve-sockets' running?)"
-                : "";
-            return ExitCodes.Fail(ExitCodes.Usage, $"cannot connect to {socketPath}: {ex.Message}{hint}");
+            return ExitCodes.Usage;
         }
 
         await using (client.ConfigureAwait(false))

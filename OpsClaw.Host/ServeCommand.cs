@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Sockets;
+using OpsClaw.Samples;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace OpsClaw.Host;
@@ -126,12 +127,20 @@ internal static class ServeCommand
             akka.WithOpsClawIpc(ipc =>
             {
                 ipc.SocketDirectory = options.SocketDirectory;
+                if (EchoChannelEnabled(fileConfig))
+                {
+                    ipc.AddChannel<EchoChannel>("echo");
+                }
             });
         });
         builder.Services.AddSingleton<IpcReadinessService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IpcReadinessService>());
         return builder.Build();
     }
+
+    /// <summary><c>opsclaw.host.echo-channel = on</c> serves the sample channel of docs/extending.md on echo.sock.</summary>
+    private static bool EchoChannelEnabled(Config fileConfig) =>
+        fileConfig.SafeWithFallback(IpcDefaults.Config).GetBoolean("opsclaw.host.echo-channel");
 
     private static void StopOnSignal(PosixSignalContext signal, IHostApplicationLifetime lifetime)
     {

@@ -8,25 +8,35 @@ namespace OpsClaw.Actors.Channels;
 /// Base of every channel supervisor, built-in or user-written. A subclass registers one handler per
 /// <c>message_type</c> in its constructor; the base routes each <see cref="ChannelProtocol.Request"/>
 /// to its handler and guarantees exactly one <see cref="ChannelProtocol.Reply"/> per request: the
-/// handler's payload, <c>unsupported_message_type</c>, or <c>handler_failed</c> when it throws.
-/// A throwing handler fails only its own request; the channel goes on serving.
+/// handler's payload, <c>unsupported_message_type</c>, <c>invalid_payload</c> for a typed handler
+/// whose payload does not fit, or <c>handler_failed</c> when it throws. A throwing handler fails
+/// only its own request; the channel goes on serving. Handlers that keep state may live in child
+/// <see cref="ChannelHandlerActor"/>s (see <see cref="Route"/>), which this channel restarts when they crash.
 /// </summary>
 public abstract class ChannelActor : ReceiveActor
 {
-    private readonly Dictionary<string, Action<ChannelProtocol.Request, IActorRef>> _handlers = new(StringComparer.Ordinal);
+    private readonly HandlerTable _handlers;
+
+    /// <summary>A channel named after its actor, which the IPC root names after the channel (and its socket).</summary>
+    protected ChannelActor()
+        : this(Context.Self.Path.Name)
+    {
+    }
 
     protected ChannelActor(string channelName)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelName);
         ChannelName = channelName;
-        Receive<ChannelProtocol.Request>(Dispatch);
+        _handlers = new HandlerTable(channelName);
+        Receive<ChannelProtocol.Request>(request => _handlers.Dispatch(request, Sender));
+        Receive<ChannelProtocol.Describe>(_ => Sender.Tell(new ChannelProtocol.Description(ChannelName, [.. HandledMessageTypes])));
     }
 
     /// <summary>The channel's name, as in <c>&lt;name&gt;.sock</c> and in error texts.</summary>
     public string ChannelName { get; }
 
     /// <summary>The message types this channel answers, in registration order.</summary>
-    public IReadOnlyCollection<string> HandledMessageTypes => _handlers.Keys;
+    public IReadOnlyCollection<string> HandledMessageTypes => _handlers.MessageTypes;
 
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
@@ -37,7 +47,7 @@ public abstract class ChannelActor : ReceiveActor
     protected void Handle(string requestType, string replyType, Func<IpcRequest, string> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Register(requestType, (request, replyTo) =>
+        _handlers.Add(requestType, (request, replyTo) =>
         {
             var envelope = request.Envelope;
             IpcResponse response;
@@ -47,12 +57,21 @@ public abstract class ChannelActor : ReceiveActor
             }
             catch (Exception ex)
             {
-                response = HandlerFailed(Log, envelope, ex);
+                response = HandlerTable.Failure(Log, envelope, ex);
             }
 
             replyTo.Tell(new ChannelProtocol.Reply(request.Id, response));
         });
     }
+
+    /// <summary>
+    /// Answers <paramref name="requestType"/> with a typed handler: <c>payload_json</c> is read as
+    /// <typeparamref name="TRequest"/> (a mismatch is <c>invalid_payload</c> naming the field; a
+    /// non-nullable property that is missing counts as a mismatch) and the returned
+    /// <typeparamref name="TReply"/> is written as the reply's <c>payload_json</c>.
+    /// </summary>
+    protected void Handle<TRequest, TReply>(string requestType, string replyType, Func<TRequest, TReply> handler) =>
+        Handle(requestType, replyType, HandlerTable.Typed(handler));
 
     /// <summary>
     /// Answers <paramref name="requestType"/> with an asynchronous handler. The result is piped back
@@ -61,7 +80,7 @@ public abstract class ChannelActor : ReceiveActor
     protected void HandleAsync(string requestType, string replyType, Func<IpcRequest, Task<string>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Register(requestType, (request, replyTo) =>
+        _handlers.Add(requestType, (request, replyTo) =>
         {
             var envelope = request.Envelope;
             Task<string> pending;
@@ -79,42 +98,25 @@ public abstract class ChannelActor : ReceiveActor
                 replyTo,
                 success: payload => new ChannelProtocol.Reply(
                     request.Id, IpcResponse.Success(replyType, envelope.RunId, payload)),
-                failure: ex => new ChannelProtocol.Reply(request.Id, HandlerFailed(log, envelope, ex)));
+                failure: ex => new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(log, envelope, ex)));
         });
     }
 
-    /// <summary>Handlers that run in children are restarted on failure, so the channel keeps its state and keeps serving.</summary>
+    /// <summary>The typed form of <see cref="HandleAsync(string, string, Func{IpcRequest, Task{string}})"/>.</summary>
+    protected void HandleAsync<TRequest, TReply>(string requestType, string replyType, Func<TRequest, Task<TReply>> handler) =>
+        HandleAsync(requestType, replyType, HandlerTable.TypedAsync(handler));
+
+    /// <summary>
+    /// Hands every <paramref name="requestType"/> request to <paramref name="handler"/>, usually a
+    /// child <see cref="ChannelHandlerActor"/>, which answers the connection directly.
+    /// </summary>
+    protected void Route(string requestType, IActorRef handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _handlers.Add(requestType, (request, replyTo) => handler.Tell(request, replyTo));
+    }
+
+    /// <summary>Child handlers are restarted on failure (their state starts afresh) and the channel keeps serving.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(Decider.From(Directive.Restart));
-
-    private void Register(string requestType, Action<ChannelProtocol.Request, IActorRef> route)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(requestType);
-        if (!_handlers.TryAdd(requestType, route))
-        {
-            throw new InvalidOperationException($"channel '{ChannelName}' already has a handler for '{requestType}'");
-        }
-    }
-
-    private void Dispatch(ChannelProtocol.Request request)
-    {
-        if (_handlers.TryGetValue(request.Envelope.MessageType, out var route))
-        {
-            route(request, Sender);
-            return;
-        }
-
-        var envelope = request.Envelope;
-        Sender.Tell(new ChannelProtocol.Reply(
-            request.Id,
-            IpcErrors.UnsupportedMessageType(ChannelName, envelope.MessageType, envelope.RunId)));
-    }
-
-    /// <remarks>Static with the log passed in: async failures run off the actor's thread.</remarks>
-    private static IpcResponse HandlerFailed(ILoggingAdapter log, IpcRequest envelope, Exception ex)
-    {
-        // The exception text may carry user data, so it goes to the log only, never to the client.
-        log.Warning(ex, "Handler for '{0}' failed", envelope.MessageType);
-        return IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId);
-    }
 }

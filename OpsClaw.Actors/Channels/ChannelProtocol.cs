@@ -18,4 +18,17 @@ public static class ChannelProtocol
     /// That is normal, so they are kept out of the dead-letter log.
     /// </remarks>
     public sealed record Reply(long Id, IpcResponse Response) : IDeadLetterSuppression;
+
+    /// <summary>Asks a channel for its <see cref="Description"/>.</summary>
+    public sealed class Describe
+    {
+        public static readonly Describe Instance = new();
+
+        private Describe()
+        {
+        }
+    }
+
+    /// <summary>A channel's name and the message types it answers, in registration order.</summary>
+    public sealed record Description(string Channel, IReadOnlyList<string> MessageTypes);
 }

@@ -1,16 +1,21 @@
 using Akka.Actor;
+using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;
 
 /// <summary>
-/// The control plane: health and stop (protocol.md §6). <c>control.stop</c> answers first and only
-/// then asks for shutdown, through a message to itself, so the ack is already on its way to the
-/// connection (which drains it) before shutdown begins.
+/// The control plane: health and stop (protocol.md §6), and what the host serves
+/// (<c>control.channels</c>, <c>control.status</c>, answered by the IPC root, this actor's parent).
+/// <c>control.stop</c> answers first and only then asks for shutdown, through a message to itself,
+/// so the ack is already on its way to the connection (which drains it) before shutdown begins.
 /// </summary>
 public sealed class ControlChannelActor : ChannelActor
 {
     public const string Name = "control";
+
+    private static readonly TimeSpan IntrospectionTimeout = TimeSpan.FromSeconds(5);
 
     public ControlChannelActor(IShutdownRequester shutdown)
         : base(Name)
@@ -23,6 +28,12 @@ public sealed class ControlChannelActor : ChannelActor
             return ChannelPayloads.StopRequested;
         });
         Receive<ControlChannel.StopAcknowledged>(_ => shutdown.RequestShutdown(Context.System));
+
+        var root = Context.Parent;
+        HandleAsync<EmptyPayload, ChannelsReport>(MessageTypes.ControlChannels, MessageTypes.ControlChannelsOk, _ =>
+            root.Ask<ChannelsReport>(IpcIntrospection.GetChannels.Instance, IntrospectionTimeout));
+        HandleAsync<EmptyPayload, StatusReport>(MessageTypes.ControlStatus, MessageTypes.ControlStatusOk, _ =>
+            root.Ask<StatusReport>(IpcIntrospection.GetStatus.Instance, IntrospectionTimeout));
     }
 
     /// <param name="shutdown">How to stop the host; by default <see cref="CoordinatedShutdownRequester"/>.</param>

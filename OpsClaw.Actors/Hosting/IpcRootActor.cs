@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
+using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Sockets;
 
@@ -13,12 +17,16 @@ namespace OpsClaw.Actors.Hosting;
 /// </summary>
 internal sealed class IpcRootActor : ReceiveActor
 {
+    private static readonly TimeSpan DescribeTimeout = TimeSpan.FromSeconds(3);
+
     private readonly IpcSettings _settings;
     private readonly IReadOnlyList<ChannelDefinition> _channels;
     private readonly IActorRegistry? _registry;
     private readonly TaskCompletionSource<IpcBinding> _ready;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
+    private readonly List<(string Name, IActorRef Actor, ChannelMetrics Metrics)> _served = [];
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     private SocketDirectoryLock? _lock;
     /// <summary>Where each channel will listen; worked out once in PreStart, handed to Ready once all are bound.</summary>
@@ -72,8 +80,10 @@ internal sealed class IpcRootActor : ReceiveActor
             var channelActor = Context.ActorOf(channel.Props, channel.Name);
             _registry?.TryRegister(channel.RegistryKey, channelActor, overwrite: true);
             var socketPath = _binding.PathOf(channel.Name);
+            var metrics = new ChannelMetrics(channel.Name);
+            _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec),
+                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec, metrics),
                 channel.Name + "-listener"));
         }
     }
@@ -103,6 +113,7 @@ internal sealed class IpcRootActor : ReceiveActor
             : new IOException($"could not listen on {failed.SocketPath}: {failed.Cause.Message}", failed.Cause)));
         Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
         Receive<IpcShutdown.Drain>(_ => Sender.Tell(IpcShutdown.Drained.Instance));
+        AnswerIntrospection();
     }
 
     private void Serving()
@@ -112,6 +123,37 @@ internal sealed class IpcRootActor : ReceiveActor
             IpcShutdown.Drain.Instance,
             _settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(2),
             IpcShutdown.Drained.Instance));
+        AnswerIntrospection();
+    }
+
+    /// <summary>control.channels and control.status, in every state: the control socket may be up before the others.</summary>
+    private void AnswerIntrospection()
+    {
+        Receive<IpcIntrospection.GetStatus>(_ => Sender.Tell(new StatusReport(
+            IpcMeter.Version,
+            Environment.ProcessId,
+            (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds,
+            [.. _served.Select(channel => channel.Metrics.Snapshot())])));
+        Receive<IpcIntrospection.GetChannels>(_ =>
+        {
+            var binding = _binding!;
+            Task.WhenAll(_served.Select(channel => DescribeAsync(channel.Name, channel.Actor, binding.PathOf(channel.Name))))
+                .PipeTo(Sender, success: channels => new ChannelsReport(channels));
+        });
+    }
+
+    /// <summary>A channel actor that is not a <see cref="ChannelActor"/> cannot say what it answers; it is listed without types.</summary>
+    private static async Task<ChannelInfo> DescribeAsync(string name, IActorRef channel, string socketPath)
+    {
+        try
+        {
+            var description = await channel.Ask<ChannelProtocol.Description>(ChannelProtocol.Describe.Instance, DescribeTimeout).ConfigureAwait(false);
+            return new ChannelInfo(name, socketPath, description.MessageTypes);
+        }
+        catch (AskTimeoutException)
+        {
+            return new ChannelInfo(name, socketPath, []);
+        }
     }
 
     /// <summary>Asks every listener and answers the requester when all have answered or the time is up.</summary>

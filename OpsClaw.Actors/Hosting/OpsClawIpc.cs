@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
+using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Actors.Hosting;
 
@@ -32,18 +33,35 @@ public sealed class OpsClawIpc : IExtension
         }
 
         var definitions = channels ?? ChannelDefinition.BuiltIn();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var channel in definitions)
+        if (InvalidChannels(definitions) is { } problem)
         {
-            if (!names.Add(channel.Name))
-            {
-                throw new ArgumentException($"channel '{channel.Name}' is defined twice", nameof(channels));
-            }
+            // Reported through Ready like every other refusal to start, so the host prints it and exits 2.
+            _ready.TrySetException(new IpcStartupException(problem));
+            return Ready;
         }
 
         _root = _system.ActorOf(IpcRootActor.Props(settings, definitions, registry, _ready), RootName);
         RegisterShutdownTasks(_root, settings);
         return Ready;
+    }
+
+    private static string? InvalidChannels(IReadOnlyList<ChannelDefinition> definitions)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var channel in definitions)
+        {
+            if (ChannelNames.Problem(channel.Name) is { } problem)
+            {
+                return problem;
+            }
+
+            if (!names.Add(channel.Name))
+            {
+                return $"channel '{channel.Name}' is defined twice";
+            }
+        }
+
+        return names.Count == 0 ? "no channels to serve" : null;
     }
 
     private void RegisterShutdownTasks(IActorRef root, IpcSettings settings)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Akka.Actor;
 using Akka.Configuration;
 
 namespace OpsClaw.Actors.Hosting;
@@ -45,6 +46,25 @@ public sealed class OpsClawIpcOptions
 
     /// <summary>The channels to serve; the built-in runtime and control channels unless replaced.</summary>
     public List<ChannelDefinition> Channels { get; } = [.. ChannelDefinition.BuiltIn()];
+
+    /// <summary>
+    /// Serves a custom channel on <c>&lt;name&gt;.sock</c>, its actor a <typeparamref name="TChannel"/>
+    /// created by the IPC root (and named <paramref name="name"/>) and registered in the
+    /// <c>ActorRegistry</c> under <typeparamref name="TChannel"/>. <paramref name="configure"/> sets its
+    /// socket mode and admitted uids; unset ones come from <c>opsclaw.ipc.channels.&lt;name&gt;</c>, else
+    /// <c>default-channel</c>.
+    /// </summary>
+    public OpsClawIpcOptions AddChannel<TChannel>(string name, Action<ChannelOptions>? configure = null)
+        where TChannel : ActorBase, new() =>
+        AddChannel(name, Props.Create<TChannel>(), typeof(TChannel), configure);
+
+    /// <summary>Serves a custom channel whose actor is made from <paramref name="props"/> (for constructors with arguments).</summary>
+    public OpsClawIpcOptions AddChannel(string name, Props props, Type registryKey, Action<ChannelOptions>? configure = null)
+    {
+        Channels.Add(new ChannelDefinition(name, props, registryKey));
+        configure?.Invoke(Channel(name));
+        return this;
+    }
 
     /// <summary>Overrides for one channel's socket mode and admitted uids.</summary>
     public ChannelOptions Channel(string name)

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Sockets;
@@ -25,6 +27,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private readonly IActorRef _channel;
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
+    private readonly ChannelMetrics _metrics;
     private readonly LineFramer _framer;
     private readonly ReplySlots _slots = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -40,14 +43,15 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _timeoutTimerSet;
     private bool _closed;
 
-    public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec)
+    public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
     {
         _socket = socket;
         _channel = channel;
         _settings = settings;
         _codec = codec;
+        _metrics = metrics;
         _framer = new LineFramer(settings.MaxLineBytes);
-        _timeoutReply = runId => IpcCodec.EncodeResponse(IpcErrors.Timeout(_settings.RequestTimeout, runId));
+        _timeoutReply = runId => Answer(IpcErrors.Timeout(_settings.RequestTimeout, runId));
 
         Receive<Connection.ReadCompleted>(OnReadCompleted);
         Receive<Connection.WriteCompleted>(OnWriteCompleted);
@@ -60,35 +64,36 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, channel, settings, codec));
+    public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, channel, settings, codec, metrics));
 
     void ILineSink.OnLine(ReadOnlySpan<byte> line)
     {
         var decoded = _codec.DecodeRequest(line);
         if (decoded.Request is not { } request)
         {
-            _slots.AddReady(IpcCodec.EncodeResponse(decoded.Error!));
+            _slots.AddReady(Answer(decoded.Error!));
             return;
         }
 
         if (_draining)
         {
-            _slots.AddReady(IpcCodec.EncodeResponse(IpcErrors.ShuttingDown(request.RunId)));
+            _slots.AddReady(Answer(IpcErrors.ShuttingDown(request.RunId)));
             return;
         }
 
         var deadline = Environment.TickCount64 + (long)_settings.RequestTimeout.TotalMilliseconds;
-        var sequence = _slots.Open(request.RunId, deadline);
+        var sequence = _slots.Open(request.RunId, deadline, Stopwatch.GetTimestamp());
         _channel.Tell(new ChannelProtocol.Request(sequence, request), Self);
         EnsureTimeoutTimer(deadline);
     }
 
     void ILineSink.OnFrameTooLarge() =>
-        _slots.AddReady(IpcCodec.EncodeResponse(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)));
+        _slots.AddReady(Answer(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)));
 
     protected override void PreStart()
     {
+        _metrics.ConnectionOpened();
         if (_settings.IdleTimeout is { } idle)
         {
             Context.SetReceiveTimeout(idle);
@@ -99,6 +104,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     protected override void PostStop()
     {
+        _metrics.ConnectionClosed();
         _closed = true;
         _socket.Dispose();
         _framer.Dispose();
@@ -124,6 +130,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
         else
         {
+            _metrics.Received(read.Bytes);
             _framer.Push(_readBuffer.AsSpan(0, read.Bytes), this);
         }
 
@@ -133,8 +140,10 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private void OnReply(ChannelProtocol.Reply reply)
     {
         // A reply to a request that already timed out is dropped here: its slot is filled or gone.
-        if (_slots.TryFill(reply.Id, IpcCodec.EncodeResponse(reply.Response)))
+        if (_slots.TryFill(reply.Id, IpcCodec.EncodeResponse(reply.Response), out var started))
         {
+            _metrics.Handled(started);
+            _metrics.Answered(reply.Response.ErrorCode);
             Progress();
         }
     }
@@ -150,6 +159,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
 
         _writing = false;
+        _metrics.Sent(_sending.Length);
         _sending.Clear();
         Progress();
     }
@@ -186,6 +196,13 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             _log.Debug("Closing idle connection");
             Close();
         }
+    }
+
+    /// <summary>Encodes a reply the connection produced itself, counting it for its channel.</summary>
+    private byte[] Answer(IpcResponse response)
+    {
+        _metrics.Answered(response.ErrorCode);
+        return IpcCodec.EncodeResponse(response);
     }
 
     private void EnsureTimeoutTimer(long deadline)

@@ -15,15 +15,22 @@ internal sealed class ReplySlots
     /// <summary>Lines received whose reply has not yet been handed to the socket.</summary>
     public int Count => (int)(_tail - _head);
 
-    /// <summary>Opens a slot for a request sent to the channel; returns its sequence number.</summary>
-    public long Open(string? runId, long deadline) => Add(new Slot(runId, deadline, null));
+    /// <summary>
+    /// Opens a slot for a request sent to the channel at <paramref name="startTimestamp"/>
+    /// (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>); returns its sequence number.
+    /// </summary>
+    public long Open(string? runId, long deadline, long startTimestamp) => Add(new Slot(runId, deadline, startTimestamp, null));
 
     /// <summary>Opens a slot that is already answered (an error the connection produced itself).</summary>
-    public long AddReady(byte[] reply) => Add(new Slot(null, long.MaxValue, reply));
+    public long AddReady(byte[] reply) => Add(new Slot(null, long.MaxValue, 0, reply));
 
-    /// <summary>Fills an open slot; false when the slot is gone or already answered (a late or duplicate reply).</summary>
-    public bool TryFill(long sequence, byte[] reply)
+    /// <summary>
+    /// Fills an open slot and gives the time its request was sent; false when the slot is gone or
+    /// already answered (a late or duplicate reply).
+    /// </summary>
+    public bool TryFill(long sequence, byte[] reply, out long startTimestamp)
     {
+        startTimestamp = 0;
         if (sequence < _head || sequence >= _tail)
         {
             return false;
@@ -36,6 +43,7 @@ internal sealed class ReplySlots
         }
 
         slot.Reply = reply;
+        startTimestamp = slot.StartTimestamp;
         return true;
     }
 
@@ -107,10 +115,11 @@ internal sealed class ReplySlots
 
     private int Index(long sequence) => (int)(sequence % _ring.Length);
 
-    private struct Slot(string? runId, long deadline, byte[]? reply)
+    private struct Slot(string? runId, long deadline, long startTimestamp, byte[]? reply)
     {
         public readonly string? RunId = runId;
         public readonly long Deadline = deadline;
+        public readonly long StartTimestamp = startTimestamp;
         public byte[]? Reply = reply;
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Sockets;
@@ -20,6 +21,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly IActorRef _channel;
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
+    private readonly ChannelMetrics _metrics;
     private readonly uint _hostUid = Native.EffectiveUid();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _acceptLoopStop = new();
@@ -29,8 +31,9 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private int _openConnections;
     private IActorRef? _drainRequester;
 
-    public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec)
+    public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
     {
+        _metrics = metrics;
         _channelName = channelName;
         _socketPath = socketPath;
         _channel = channel;
@@ -42,8 +45,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, socketPath, channel, settings, codec));
+    internal static Props Props(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, socketPath, channel, settings, codec, metrics));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -197,21 +200,27 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         if (!_channelSettings.Admits(peer.Uid, _hostUid))
         {
             _log.Warning("Refused peer uid {0} (pid {1}) on {2}", peer.Uid, peer.Pid, _channelName);
-            ConnectionRejector.Reject(client, IpcErrors.Forbidden(peer.Uid, _channelName));
+            Reject(client, IpcErrors.Forbidden(peer.Uid, _channelName));
             return;
         }
 
         if (_openConnections >= _settings.MaxConnections)
         {
-            ConnectionRejector.Reject(client, IpcErrors.Overloaded(_channelName, _settings.MaxConnections));
+            Reject(client, IpcErrors.Overloaded(_channelName, _settings.MaxConnections));
             return;
         }
 
         var connection = Context.ActorOf(
-            ConnectionActor.Props(client, _channel, _settings, _codec),
+            ConnectionActor.Props(client, _channel, _settings, _codec, _metrics),
             "conn-" + ++_connectionCounter);
         Context.Watch(connection);
         _openConnections++;
+    }
+
+    private void Reject(Socket client, IpcResponse refusal)
+    {
+        _metrics.Error(refusal.ErrorCode!);
+        ConnectionRejector.Reject(client, refusal);
     }
 
     private static void StartAcceptLoop(Socket listenSocket, IActorRef listener, CancellationToken stop) =>

@@ -1,0 +1,67 @@
+using Akka.Actor;
+using Akka.Event;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// A stateful handler that runs as a child of a channel (see <see cref="ChannelActor.Route"/>).
+/// Requests reach it one at a time, so its fields need no locks. Unlike a channel's own handlers,
+/// an exception here is not caught: the actor crashes, the request it was handling is answered
+/// <c>handler_failed</c>, and the channel restarts it with fresh state. Requests queued behind the
+/// crash are served by the restarted actor.
+/// </summary>
+public abstract class ChannelHandlerActor : ReceiveActor
+{
+    private readonly HandlerTable _handlers;
+    private (ChannelProtocol.Request Request, IActorRef ReplyTo)? _current;
+
+    protected ChannelHandlerActor()
+    {
+        _handlers = new HandlerTable(Context.Parent.Path.Name);
+        Receive<ChannelProtocol.Request>(request =>
+        {
+            _current = (request, Sender);
+            _handlers.Dispatch(request, Sender);
+            _current = null;
+        });
+    }
+
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    /// <summary>
+    /// Answers <paramref name="requestType"/> with a typed handler, as <see cref="ChannelActor"/>'s
+    /// typed <c>Handle</c> does, except that an exception crashes this actor (see the class remarks).
+    /// </summary>
+    protected void Handle<TRequest, TReply>(string requestType, string replyType, Func<TRequest, TReply> handler)
+    {
+        var typed = HandlerTable.Typed(handler);
+        _handlers.Add(requestType, (request, replyTo) =>
+        {
+            var envelope = request.Envelope;
+            string payload;
+            try
+            {
+                payload = typed(envelope);
+            }
+            catch (InvalidPayloadException ex)
+            {
+                // A bad payload is the client's mistake, not this actor's: answer it and keep the state.
+                replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(Log, envelope, ex)));
+                return;
+            }
+
+            replyTo.Tell(new ChannelProtocol.Reply(request.Id, IpcResponse.Success(replyType, envelope.RunId, payload)));
+        });
+    }
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (_current is var (request, replyTo))
+        {
+            replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(Log, request.Envelope, reason)));
+        }
+
+        base.PreRestart(reason, message);
+    }
+}

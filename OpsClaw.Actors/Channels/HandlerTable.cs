@@ -1,0 +1,78 @@
+using Akka.Actor;
+using Akka.Event;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// The handlers of one channel or handler actor, one per <c>message_type</c>, and the rules both
+/// share: a request type is registered once, an unknown type is <c>unsupported_message_type</c>,
+/// a payload that does not fit is <c>invalid_payload</c>, any other failure is <c>handler_failed</c>.
+/// </summary>
+internal sealed class HandlerTable(string owner)
+{
+    private readonly Dictionary<string, Action<ChannelProtocol.Request, IActorRef>> _routes = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> MessageTypes => _routes.Keys;
+
+    public void Add(string requestType, Action<ChannelProtocol.Request, IActorRef> route)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestType);
+        ArgumentNullException.ThrowIfNull(route);
+        if (!_routes.TryAdd(requestType, route))
+        {
+            throw new InvalidOperationException($"channel '{owner}' already has a handler for '{requestType}'");
+        }
+    }
+
+    /// <summary>Routes the request to its handler, or answers <c>unsupported_message_type</c>.</summary>
+    public void Dispatch(ChannelProtocol.Request request, IActorRef replyTo)
+    {
+        if (_routes.TryGetValue(request.Envelope.MessageType, out var route))
+        {
+            route(request, replyTo);
+            return;
+        }
+
+        var envelope = request.Envelope;
+        replyTo.Tell(new ChannelProtocol.Reply(
+            request.Id,
+            IpcErrors.UnsupportedMessageType(owner, envelope.MessageType, envelope.RunId)));
+    }
+
+    /// <summary>The error reply for a handler that failed with <paramref name="ex"/>.</summary>
+    /// <remarks>Static with the log passed in: async failures complete off the actor's thread.</remarks>
+    public static IpcResponse Failure(ILoggingAdapter log, IpcRequest envelope, Exception ex)
+    {
+        if (ex is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            ex = aggregate.InnerExceptions[0];
+        }
+
+        if (ex is InvalidPayloadException invalid)
+        {
+            return IpcErrors.InvalidPayload(envelope.MessageType, invalid.Message, envelope.RunId);
+        }
+
+        // The exception text may carry user data, so it goes to the log only, never to the client.
+        log.Warning(ex, "Handler for '{0}' failed", envelope.MessageType);
+        return IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId);
+    }
+
+    /// <summary>A raw handler made from a typed one: payload_json in through <typeparamref name="TRequest"/>, reply out as JSON.</summary>
+    public static Func<IpcRequest, string> Typed<TRequest, TReply>(Func<TRequest, TReply> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return envelope => PayloadBinding.Write(handler(PayloadBinding.Read<TRequest>(envelope.PayloadJson)));
+    }
+
+    public static Func<IpcRequest, Task<string>> TypedAsync<TRequest, TReply>(Func<TRequest, Task<TReply>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return async envelope =>
+        {
+            var request = PayloadBinding.Read<TRequest>(envelope.PayloadJson);
+            return PayloadBinding.Write(await handler(request).ConfigureAwait(false));
+        };
+    }
+}

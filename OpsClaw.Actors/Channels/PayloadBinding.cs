@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Serialization;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// Turns <c>payload_json</c> into a handler's request type and a handler's reply into
+/// <c>payload_json</c>, with the project's safe Newtonsoft settings (no type names, capped depth).
+/// A payload that does not fit the type raises <see cref="InvalidPayloadException"/> naming the
+/// field, which the channel answers as <c>invalid_payload</c>.
+/// </summary>
+internal static class PayloadBinding
+{
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(IpcJson.Settings);
+    private static readonly ConcurrentDictionary<Type, RequiredField[]> RequiredFields = new();
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    public static T Read<T>(string payloadJson)
+    {
+        JToken token;
+        try
+        {
+            // The codec has already checked that this is JSON within max-json-depth.
+            token = JToken.Parse(payloadJson);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidPayloadException(Reason(ex));
+        }
+
+        if (Serializer.ContractResolver.ResolveContract(typeof(T)) is JsonObjectContract && token.Type != JTokenType.Object)
+        {
+            throw new InvalidPayloadException($"expected a JSON object, got {Describe(token.Type)}");
+        }
+
+        T? value;
+        try
+        {
+            value = token.ToObject<T>(Serializer);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidPayloadException(ex is JsonSerializationException { Path: { Length: > 0 } path }
+                ? $"field '{path}': {Reason(ex)}"
+                : Reason(ex));
+        }
+
+        if (value is null)
+        {
+            throw new InvalidPayloadException("expected a value, got null");
+        }
+
+        // Newtonsoft ignores nullable annotations; a non-nullable property left null is a missing field.
+        foreach (var field in RequiredFields.GetOrAdd(typeof(T), FindRequiredFields))
+        {
+            if (field.Property.GetValue(value) is null)
+            {
+                throw new InvalidPayloadException($"field '{field.JsonName}' is required");
+            }
+        }
+
+        return value;
+    }
+
+    public static string Write<T>(T reply) =>
+        reply is null ? "null" : IpcJson.SerializePayload(reply);
+
+    private static RequiredField[] FindRequiredFields(Type type)
+    {
+        if (Serializer.ContractResolver.ResolveContract(type) is not JsonObjectContract contract)
+        {
+            return [];
+        }
+
+        return
+        [
+            .. contract.Properties
+                .Where(property => !property.Ignored && property.Readable && property.PropertyName is not null)
+                .Select(property => (property, info: type.GetProperty(property.UnderlyingName!)))
+                .Where(pair => pair.info is { PropertyType.IsValueType: false }
+                    && Nullability.Create(pair.info).ReadState == NullabilityState.NotNull)
+                .Select(pair => new RequiredField(pair.property.PropertyName!, pair.info!)),
+        ];
+    }
+
+    /// <summary>Newtonsoft's message without its trailing "Path '…', line …, position …." locator.</summary>
+    private static string Reason(JsonException ex)
+    {
+        var message = ex.Message;
+        var locator = message.IndexOf(" Path '", StringComparison.Ordinal);
+        return (locator > 0 ? message[..locator] : message).TrimEnd('.', ' ');
+    }
+
+    private static string Describe(JTokenType type) => type switch
+    {
+        JTokenType.Array => "an array",
+        JTokenType.Integer or JTokenType.Float => "a number",
+        JTokenType.String => "a string",
+        JTokenType.Boolean => "a boolean",
+        JTokenType.Null => "null",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+
+    private sealed record RequiredField(string JsonName, PropertyInfo Property);
+}
+
+/// <summary>A payload that does not fit its handler's request type; the message names the field.</summary>
+internal sealed class InvalidPayloadException(string detail) : Exception(detail);

@@ -1,0 +1,28 @@
+namespace OpsClaw.Actors.Hosting;
+
+/// <summary>
+/// Questions the IPC root (<c>/user/ipc</c>) answers about what it serves; the control channel
+/// asks them for <c>control.channels</c> and <c>control.status</c>.
+/// </summary>
+public static class IpcIntrospection
+{
+    /// <summary>Answered with a <see cref="Contracts.ChannelsReport"/>.</summary>
+    public sealed class GetChannels
+    {
+        public static readonly GetChannels Instance = new();
+
+        private GetChannels()
+        {
+        }
+    }
+
+    /// <summary>Answered with a <see cref="Contracts.StatusReport"/>.</summary>
+    public sealed class GetStatus
+    {
+        public static readonly GetStatus Instance = new();
+
+        private GetStatus()
+        {
+        }
+    }
+}
