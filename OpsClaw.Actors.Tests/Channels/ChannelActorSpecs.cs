@@ -37,13 +37,7 @@ public sealed class ChannelActorSpecs : ChannelSpecBase
         var throwingBeforeTask = Ask(channel, "test.throw-sync-in-async", runId: "s");
         var good = Ask(channel, "test.async", runId: "a", payloadJson: "\"x\"");
 
-        // Async replies arrive as their tasks complete, so collect all three before checking.
-        var replies = new Dictionary<long, IpcResponse>();
-        for (var i = 0; i < 3; i++)
-        {
-            var reply = await Client.ExpectMsgAsync<ChannelProtocol.Reply>();
-            replies.Add(reply.Id, reply.Response);
-        }
+        var replies = await ExpectRepliesAsync(3);
 
         AssertError(replies[faulting], "handler_failed", "handler for 'test.fault' failed", "f");
         AssertError(replies[throwingBeforeTask], "handler_failed", "handler for 'test.throw-sync-in-async' failed", "s");

@@ -32,6 +32,19 @@ public abstract class ChannelSpecBase : TestKit
         return reply.Response;
     }
 
+    /// <summary>Replies that may arrive in any order (async handlers, child handlers), keyed by request id.</summary>
+    protected async Task<Dictionary<long, IpcResponse>> ExpectRepliesAsync(int count)
+    {
+        var replies = new Dictionary<long, IpcResponse>();
+        for (var i = 0; i < count; i++)
+        {
+            var reply = await Client.ExpectMsgAsync<ChannelProtocol.Reply>();
+            replies.Add(reply.Id, reply.Response);
+        }
+
+        return replies;
+    }
+
     protected static void AssertSuccess(IpcResponse response, string messageType, string? runId, string payloadJson)
     {
         Assert.Equal(IpcResponse.Success(messageType, runId, payloadJson), response);

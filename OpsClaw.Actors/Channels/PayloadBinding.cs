@@ -44,9 +44,7 @@ internal static class PayloadBinding
         }
         catch (JsonException ex)
         {
-            throw new InvalidPayloadException(ex is JsonSerializationException { Path: { Length: > 0 } path }
-                ? $"field '{path}': {Reason(ex)}"
-                : Reason(ex));
+            throw new InvalidPayloadException(PayloadProblem.Explain(typeof(T), ex, Serializer.ContractResolver));
         }
 
         if (value is null)

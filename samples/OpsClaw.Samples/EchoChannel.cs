@@ -23,8 +23,9 @@ public sealed class EchoChannel : ChannelActor
 
         HandleAsync<SleepRequest, SleepReply>("echo.sleep", "echo.sleep.ok", async sleep =>
         {
-            await Task.Delay(sleep.Ms);
-            return new SleepReply(sleep.Ms);
+            var ms = Math.Clamp(sleep.Ms, 0, 60_000);
+            await Task.Delay(ms);
+            return new SleepReply(ms);
         });
 
         var tally = Context.ActorOf(Props.Create<TallyActor>(), "tally");
