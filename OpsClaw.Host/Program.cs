@@ -22,4 +22,6 @@ if (parsed.Errors.Count > 0)
     return ExitCodes.Usage;
 }
 
-return await parsed.InvokeAsync();
+// Each command that runs until stopped (serve-sockets, status --watch) handles SIGINT and SIGTERM
+// itself, so that an orderly stop exits 0 rather than System.CommandLine's 130/143.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Newtonsoft.Json;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Client;
@@ -22,12 +23,18 @@ internal static class StatusCommand
         {
             dir, watch,
         };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(dir), parse.GetValue(watch), cancel));
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(dir), parse.GetValue(watch)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? dir, bool watch, CancellationToken cancel)
+    private static async Task<int> RunAsync(string? dir, bool watch)
     {
+        // Ctrl-C (or SIGTERM) ends a watch normally: finish the current table, exit 0.
+        using var stop = new CancellationTokenSource();
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, stop));
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, stop));
+        var cancel = stop.Token;
+
         var socketDir = Path.GetFullPath(dir ?? IpcSettings.Create(IpcDefaults.Config).SocketDirectory);
         var socketPath = Path.Combine(socketDir, ControlChannelActor.Name + ".sock");
         if (await HostConnection.ConnectAsync(socketPath, cancel).ConfigureAwait(false) is not { } client)
@@ -74,6 +81,12 @@ internal static class StatusCommand
 
         return JsonConvert.DeserializeObject<StatusReport>(response.PayloadJson, IpcJson.Settings)
             ?? throw new StatusUnavailableException("control.status answered an empty payload");
+    }
+
+    private static void StopOnSignal(PosixSignalContext signal, CancellationTokenSource stop)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
     }
 
     /// <summary>Waits one interval; false once Ctrl-C (or SIGTERM) asks to stop.</summary>

@@ -31,6 +31,7 @@ public sealed class HostProcessSpecs : IDisposable
 
         var ready = await host.WaitForReadyAsync();
         Assert.Equal($"opsclaw ipc ready runtime={_dir.Socket("runtime")} control={_dir.Socket("control")}", ready);
+        await host.WaitForStderrAsync(stderr => stderr.Length > 0);
         Assert.Equal($"opsclaw: serving 2 channels in {_dir.SocketDir} (pid {host.Pid})", host.Stderr);
 
         var ping = await SendAsync("runtime", "runtime.ping", "--run-id", "r1");
@@ -166,6 +167,98 @@ public sealed class HostProcessSpecs : IDisposable
             refused.Stdout);
         var admitted = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(0, admitted.ExitCode);
+    }
+
+    [Fact]
+    public async Task Status_should_print_an_aligned_table_whose_numbers_follow_the_traffic()
+    {
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+        await host.WaitForReadyAsync();
+        Assert.Equal(0, (await SendAsync("runtime", "runtime.ping")).ExitCode);
+        Assert.Equal(1, (await SendAsync("runtime", "runtime.nope")).ExitCode);
+
+        var status = await HostProcess.RunAsync(_dir.Path, "ipc", "status", "--dir", _dir.SocketDir);
+
+        Assert.Equal(0, status.ExitCode);
+        var lines = status.Stdout.Split('\n');
+        Assert.Matches($"^opsclaw \\d+\\.\\d+\\.\\d+\\S*  pid {host.Pid}  up \\d\\dh \\d\\dm \\d\\ds$", lines[0]);
+        Assert.Matches("^CHANNEL  CONNS  TOTAL  REQUESTS  ERRORS +P50 MS +P99 MS  ERRORS BY CODE$", lines[1]);
+        Assert.Matches("^runtime +0 +2 +2 +1 +\\d+\\.\\d{3} +\\d+\\.\\d{3}  unsupported_message_type=1$", lines[2]);
+        Assert.Matches("^control +1 +1 +0 +0 +0\\.000 +0\\.000  -$", lines[3]);
+
+        // Figures end under the end of their heading; the code list starts under its heading.
+        var codes = lines[1].IndexOf("ERRORS BY CODE", StringComparison.Ordinal);
+        Assert.Equal((codes, codes), (lines[2].IndexOf("unsupported", StringComparison.Ordinal), lines[3].IndexOf('-', StringComparison.Ordinal)));
+        var requestsEnd = lines[1].IndexOf("REQUESTS", StringComparison.Ordinal) + "REQUESTS".Length;
+        Assert.Equal(("2", "0"), (lines[2][requestsEnd - 1].ToString(), lines[3][requestsEnd - 1].ToString()));
+    }
+
+    [Fact]
+    public async Task Status_watch_should_refresh_every_second_until_interrupted()
+    {
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+        await host.WaitForReadyAsync();
+
+        using var watch = HostProcess.Start(_dir.Path, "ipc", "status", "--dir", _dir.SocketDir, "--watch");
+        await watch.WaitForStdoutAsync(stdout => CountOf(stdout, "CHANNEL  CONNS") >= 3);
+        watch.Signal(SigInt);
+
+        Assert.Equal(0, await watch.WaitForExitAsync());
+        Assert.Equal(0, (await SendAsync("runtime", "runtime.ping")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Status_should_exit_2_with_a_hint_when_no_host_serves_the_directory()
+    {
+        var status = await HostProcess.RunAsync(_dir.Path, "ipc", "status", "--dir", _dir.SocketDir);
+
+        Assert.Equal(2, status.ExitCode);
+        Assert.Equal("", status.Stdout);
+        Assert.StartsWith($"opsclaw: cannot connect to {_dir.Socket("control")}: ", status.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Host_should_serve_the_echo_sample_channel_when_its_config_enables_it_with_its_own_uids()
+    {
+        var config = Path.Combine(_dir.Path, "echo.conf");
+        await File.WriteAllTextAsync(config, """
+            opsclaw.host.echo-channel = on
+            opsclaw.ipc.channels.echo { socket-mode = "0666", allow-any-uid = off, allowed-uids = [65534] }
+            opsclaw.ipc.channels.runtime { socket-mode = "0666", allow-any-uid = off }
+            """);
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+
+        Assert.EndsWith($" echo={_dir.Socket("echo")}", await host.WaitForReadyAsync(), StringComparison.Ordinal);
+        var say = await SendAsync("echo", "echo.say", "--payload", "{\"Text\":\"hello\"}");
+        Assert.Equal(0, say.ExitCode);
+        Assert.Contains("\"payload_json\":\"{\\\"Text\\\":\\\"hello\\\",\\\"Length\\\":5}\"", say.Stdout, StringComparison.Ordinal);
+        Assert.Equal((UnixFileMode)Convert.ToInt32("666", 8), File.GetUnixFileMode(_dir.Socket("echo")));
+
+        // uid 65534 is admitted on echo.sock (its own allowed-uids) and refused on runtime.sock.
+        if (Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
+        {
+            _output.WriteLine("uid part not run: needs root and /usr/bin/setpriv to connect as another uid");
+            return;
+        }
+
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("711", 8));
+        File.SetUnixFileMode(_dir.SocketDir, (UnixFileMode)Convert.ToInt32("711", 8));
+        var asNobody = new[] { "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp", HostProcess.ExecutablePath, "ipc", "send", "--type" };
+        var echo = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "echo.tally", "--socket", _dir.Socket("echo")]);
+        var runtime = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "runtime.ping", "--socket", _dir.Socket("runtime")]);
+        Assert.Equal((0, "echo.tally.ok"), (echo.ExitCode, (string?)Newtonsoft.Json.Linq.JObject.Parse(echo.Stdout)["message_type"]));
+        Assert.Equal((1, "forbidden"), (runtime.ExitCode, (string?)Newtonsoft.Json.Linq.JObject.Parse(runtime.Stdout)["error_code"]));
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Tests.Support;
+using OpsClaw.Samples;
 
 namespace OpsClaw.Actors.Tests.Host;
 
@@ -57,6 +58,24 @@ public sealed class HostedWiringSpecs : TestKit
         Assert.Equal("ipc line exceeds 300 bytes", (string?)JObject.Parse((await connection.ReadLineAsync())!)["error"]);
     }
 
+    [Fact]
+    public async Task Hosted_ipc_should_serve_a_channel_added_with_AddChannel_on_its_own_socket()
+    {
+        var binding = await OpsClawIpc.Get(Sys).Ready;
+        var metricsSocket = binding.PathOf("metrics");
+        Assert.Equal(Path.Combine(_hosted.Dir.SocketDir, "metrics.sock"), metricsSocket);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(metricsSocket));
+        Assert.Contains("metrics=" + metricsSocket, binding.ReadyLine(), StringComparison.Ordinal);
+        using var connection = await RawConnection.ConnectAsync(metricsSocket);
+
+        await connection.WriteAsync(RawConnection.Request("echo.tally", "t1") + RawConnection.Request("echo.tally", "t2"));
+
+        Assert.Equal("{\"Count\":1}", (string?)JObject.Parse((await connection.ReadLineAsync())!)["payload_json"]);
+        Assert.Equal("{\"Count\":2}", (string?)JObject.Parse((await connection.ReadLineAsync())!)["payload_json"]);
+        var registered = await ActorRegistry.For(Sys).GetAsync<EchoChannel>();
+        Assert.Equal("metrics", registered.Path.Name);
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -90,6 +109,7 @@ public sealed class HostedWiringSpecs : TestKit
             {
                 ipc.SocketDirectory = dir.SocketDir;
                 ipc.MaxLineBytes = 300;
+                ipc.AddChannel<EchoChannel>("metrics", channel => channel.SocketMode = "0600");
             }));
             var host = builder.Build();
             host.StartAsync().GetAwaiter().GetResult();

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
+using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Tests.Support;
@@ -20,9 +21,25 @@ public abstract class SocketSpecBase : TestKit
         IpcSettings.Create(ConfigurationFactory.ParseString($"opsclaw.ipc.socket-dir = \"{Dir.SocketDir}\"\n{hocon}"));
 
     protected Task<IpcBinding> StartAsync(string hocon = "") =>
-        OpsClawIpc.Get(Sys)
-            .Start(Settings(hocon), [ChannelDefinition.Runtime(), ChannelDefinition.Control(), TestChannelActor.Definition()])
-            .WaitAsync(TimeSpan.FromSeconds(15));
+        StartAsync(hocon, [ChannelDefinition.Runtime(), ChannelDefinition.Control(), TestChannelActor.Definition()]);
+
+    protected Task<IpcBinding> StartAsync(string hocon, IReadOnlyList<ChannelDefinition> channels) =>
+        OpsClawIpc.Get(Sys).Start(Settings(hocon), channels).WaitAsync(TimeSpan.FromSeconds(15));
+
+    /// <summary>Sends one request on a fresh connection and returns the reply as JSON.</summary>
+    protected static async Task<JObject> RequestAsync(string socketPath, string messageType, string payloadJson = "{}")
+    {
+        using var connection = await RawConnection.ConnectAsync(socketPath);
+        await connection.WriteAsync(RawConnection.Request(messageType, "spec", payloadJson));
+        return JObject.Parse((await connection.ReadLineAsync())!);
+    }
+
+    /// <summary>The parsed <c>payload_json</c> of a success reply.</summary>
+    protected static JObject PayloadOf(JObject reply)
+    {
+        Assert.True((bool?)reply["ok"], reply.ToString());
+        return JObject.Parse((string)reply["payload_json"]!);
+    }
 
     protected override void Dispose(bool disposing)
     {

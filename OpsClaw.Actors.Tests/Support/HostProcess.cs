@@ -11,6 +11,7 @@ public sealed class HostProcess : IDisposable
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
+    private readonly SemaphoreSlim _outputGrew = new(0);
 
     private HostProcess(Process process)
     {
@@ -28,6 +29,8 @@ public sealed class HostProcess : IDisposable
                 _stdout.Add(e.Data);
             }
 
+            _outputGrew.Release();
+
             if (e.Data.StartsWith("opsclaw ipc ready ", StringComparison.Ordinal))
             {
                 _ready.TrySetResult(e.Data);
@@ -41,6 +44,8 @@ public sealed class HostProcess : IDisposable
                 {
                     _stderr.Add(e.Data);
                 }
+
+                _outputGrew.Release();
             }
         };
         _process.BeginOutputReadLine();
@@ -112,6 +117,21 @@ public sealed class HostProcess : IDisposable
 
     public Task<string> WaitForReadyAsync() => _ready.Task.WaitAsync(DefaultWait);
 
+    /// <summary>Waits until the stdout seen so far satisfies <paramref name="done"/>; fails after the default wait.</summary>
+    public Task WaitForStdoutAsync(Func<string, bool> done) => WaitForOutputAsync(() => done(Stdout));
+
+    /// <summary>Waits until the stderr seen so far satisfies <paramref name="done"/>; fails after the default wait.</summary>
+    public Task WaitForStderrAsync(Func<string, bool> done) => WaitForOutputAsync(() => done(Stderr));
+
+    private async Task WaitForOutputAsync(Func<bool> done)
+    {
+        using var timeout = new CancellationTokenSource(DefaultWait);
+        while (!done())
+        {
+            await _outputGrew.WaitAsync(timeout.Token);
+        }
+    }
+
     public async Task<int> WaitForExitAsync()
     {
         using var timeout = new CancellationTokenSource(DefaultWait);
@@ -136,6 +156,7 @@ public sealed class HostProcess : IDisposable
         }
 
         _process.Dispose();
+        _outputGrew.Dispose();
     }
 
     private static string FindExecutable()
