@@ -246,7 +246,8 @@ public sealed class HostProcessSpecs : IDisposable
         var asNobody = new[] { "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp", HostProcess.ExecutablePath, "ipc", "send", "--type" };
         var echo = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "echo.tally", "--socket", _dir.Socket("echo")]);
         var runtime = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "runtime.ping", "--socket", _dir.Socket("runtime")]);
-        Assert.Equal((0, "echo.tally.ok"), (echo.ExitCode, (string?)Newtonsoft.Json.Linq.JObject.Parse(echo.Stdout)["message_type"]));
+        Assert.True(echo.ExitCode == 0, $"exit {echo.ExitCode}: {echo.Stdout} {echo.Stderr}");
+        Assert.Equal("echo.tally.ok", (string?)Newtonsoft.Json.Linq.JObject.Parse(echo.Stdout)["message_type"]);
         Assert.Equal((1, "forbidden"), (runtime.ExitCode, (string?)Newtonsoft.Json.Linq.JObject.Parse(runtime.Stdout)["error_code"]));
     }
 
