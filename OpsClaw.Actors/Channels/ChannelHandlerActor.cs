@@ -59,7 +59,9 @@ public abstract class ChannelHandlerActor : ReceiveActor
     {
         if (_current is var (request, replyTo))
         {
-            replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(Log, request.Envelope, reason)));
+            // Akka's supervisor already logs the crash with its exception; only the client is told here.
+            var envelope = request.Envelope;
+            replyTo.Tell(new ChannelProtocol.Reply(request.Id, IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId)));
         }
 
         base.PreRestart(reason, message);
