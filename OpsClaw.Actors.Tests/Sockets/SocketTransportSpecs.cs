@@ -282,6 +282,22 @@ public sealed class SocketTransportSpecs : SocketSpecBase
     }
 
     [Fact]
+    public async Task Slot_freed_by_a_close_the_client_has_seen_should_be_reusable_at_once()
+    {
+        var binding = await StartAsync("opsclaw.ipc.max-connections = 1");
+
+        // Each round: the host closes after answering a half-closed client; the next connect must be admitted, never overloaded.
+        for (var round = 0; round < 50; round++)
+        {
+            using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+            await connection.WriteAsync(RawConnection.Request("runtime.ping", "round-" + round));
+            connection.HalfClose();
+            Assert.Equal("round-" + round, (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+            Assert.Null(await connection.ReadLineAsync());
+        }
+    }
+
+    [Fact]
     public async Task Connection_should_stop_reading_from_a_client_that_does_not_read_its_replies()
     {
         var binding = await StartAsync("opsclaw.ipc.max-in-flight = 8");

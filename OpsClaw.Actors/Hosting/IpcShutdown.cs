@@ -1,3 +1,5 @@
+using Akka.Event;
+
 namespace OpsClaw.Actors.Hosting;
 
 /// <summary>
@@ -26,7 +28,7 @@ public static class IpcShutdown
     }
 
     /// <summary>Answer what was received, refuse new requests with shutting_down, then close; answered with <see cref="Drained"/>.</summary>
-    public sealed class Drain
+    public sealed class Drain : IDeadLetterSuppression
     {
         public static readonly Drain Instance = new();
 

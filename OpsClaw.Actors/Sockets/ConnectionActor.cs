@@ -42,6 +42,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _draining;
     private bool _timeoutTimerSet;
     private bool _closed;
+    private bool _released;
 
     public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
     {
@@ -104,6 +105,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     protected override void PostStop()
     {
+        ReleaseSlot();
         _metrics.ConnectionClosed();
         _closed = true;
         _socket.Dispose();
@@ -252,7 +254,9 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void ReadMore()
     {
-        if (_reading || _endOfInput || _closed || ShouldPauseReading())
+        // Draining: what the read already under way brings is answered shutting_down; nothing more is read,
+        // so a client that keeps writing cannot hold the shutdown open until the drain deadline.
+        if (_reading || _endOfInput || _draining || _closed || ShouldPauseReading())
         {
             return;
         }
@@ -285,6 +289,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
 
         _closed = true;
+        ReleaseSlot();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -295,6 +300,15 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
 
         Context.Stop(Self);
+    }
+
+    private void ReleaseSlot()
+    {
+        if (!_released)
+        {
+            _released = true;
+            Context.Parent.Tell(new Connection.Released(Self));
+        }
     }
 
     private void ReturnReadBuffer()
@@ -308,14 +322,24 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 }
 
 /// <summary>Messages of <see cref="ConnectionActor"/>.</summary>
+/// <remarks>
+/// I/O completions may reach a connection that has just closed (its socket disposed under a
+/// pending read); that is expected, so they stay out of the dead-letter log.
+/// </remarks>
 internal static class Connection
 {
-    public sealed record ReadCompleted(int Bytes);
+    public sealed record ReadCompleted(int Bytes) : IDeadLetterSuppression;
 
     /// <summary><paramref name="Offset"/> is how far into the send buffer the socket has taken bytes.</summary>
-    public sealed record WriteCompleted(int Offset);
+    public sealed record WriteCompleted(int Offset) : IDeadLetterSuppression;
 
-    public sealed record IoFailed(Exception Cause);
+    public sealed record IoFailed(Exception Cause) : IDeadLetterSuppression;
+
+    /// <summary>
+    /// Told to the listener just before the socket is shut down, so the slot is free before the
+    /// client can see the close and connect again (Terminated would come a little later).
+    /// </summary>
+    public sealed record Released(IActorRef Connection);
 
     public sealed class CheckTimeouts
     {

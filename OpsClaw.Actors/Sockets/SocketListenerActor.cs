@@ -28,7 +28,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     private Socket? _listenSocket;
     private long _connectionCounter;
-    private int _openConnections;
+    /// <summary>Connections holding a slot of max-connections: admitted and not yet released.</summary>
+    private readonly HashSet<IActorRef> _openConnections = [];
     private IActorRef? _drainRequester;
 
     public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
@@ -79,7 +80,9 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<SocketListener.Accepted>(accepted => Admit(accepted.Client));
         Receive<SocketListener.AcceptLoopEnded>(ended =>
             _log.Error(ended.Cause, "Accept loop on {0} ended; no new connections will be accepted", _socketPath));
-        Receive<Terminated>(_ => _openConnections--);
+        // Statement bodies: a lambda returning Remove's bool would pick the Func<T, bool> "handled?" overload.
+        Receive<Connection.Released>(released => { _openConnections.Remove(released.Connection); });
+        Receive<Terminated>(terminated => { _openConnections.Remove(terminated.ActorRef); });
         Receive<IpcShutdown.Unbind>(_ =>
         {
             BeginDraining();
@@ -112,11 +115,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     {
         Receive<SocketListener.Accepted>(accepted => accepted.Client.Dispose());
         Receive<SocketListener.AcceptLoopEnded>(_ => { });
-        Receive<Terminated>(_ =>
-        {
-            _openConnections--;
-            ReplyWhenDrained(_drainRequester);
-        });
+        Receive<Connection.Released>(released => Forget(released.Connection));
+        Receive<Terminated>(terminated => Forget(terminated.ActorRef));
         Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
         Receive<IpcShutdown.Drain>(_ => ReplyWhenDrained(Sender));
         Receive<SocketListener.DrainDeadline>(_ =>
@@ -129,10 +129,16 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         });
     }
 
+    private void Forget(IActorRef connection)
+    {
+        _openConnections.Remove(connection);
+        ReplyWhenDrained(_drainRequester);
+    }
+
     private void ReplyWhenDrained(IActorRef? requester)
     {
         _drainRequester = requester;
-        if (_openConnections == 0 && requester is not null)
+        if (_openConnections.Count == 0 && requester is not null)
         {
             requester.Tell(IpcShutdown.Drained.Instance);
             _drainRequester = null;
@@ -204,7 +210,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_openConnections >= _settings.MaxConnections)
+        if (_openConnections.Count >= _settings.MaxConnections)
         {
             Reject(client, IpcErrors.Overloaded(_channelName, _settings.MaxConnections));
             return;
@@ -214,7 +220,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             ConnectionActor.Props(client, _channel, _settings, _codec, _metrics),
             "conn-" + ++_connectionCounter);
         Context.Watch(connection);
-        _openConnections++;
+        _openConnections.Add(connection);
     }
 
     private void Reject(Socket client, IpcResponse refusal)
