@@ -8,6 +8,7 @@ var root = new RootCommand("OpsClaw: a local message broker that serves NDJSON e
         ServeCommand.Create(),
         SendCommand.Create(),
     },
+    SchemaCommand.Create(),
 };
 
 var parsed = root.Parse(args);
