@@ -1,0 +1,9 @@
+export { SCHEMA_VERSION, buildIpcEnvelope, decodeResponseLine, encodePayload, encodeRequestLine } from "./envelope.js";
+export type { BuildIpcEnvelopeOptions } from "./envelope.js";
+export { IpcConnectionError, IpcError } from "./errors.js";
+export type { IpcConnectionErrorKind } from "./errors.js";
+export { IpcClient } from "./ipcClient.js";
+export type { IpcClientOptions, IpcReply, IpcRequestOptions, KnownMessageType, ReplyPayloadOf, RequestPayloadOf } from "./ipcClient.js";
+export { LineSplitter } from "./lineSplitter.js";
+export { sendIpcRequest } from "./sendIpcRequest.js";
+export type * from "./generated/types.js";
