@@ -13,6 +13,9 @@ import { startHost, type RunningHost } from "./support/host.js";
 import { exchangeRaw } from "./support/raw.js";
 import { trackUnhandledRejections } from "./support/unhandled.js";
 
+// Bounds every suite, so a host that never answers fails the run instead of hanging it.
+const SUITE_TIMEOUT_MS = 120_000;
+
 const unhandled = trackUnhandledRejections();
 after(() => {
   unhandled.stop();
@@ -27,7 +30,7 @@ function isIpcError(code: string): (error: unknown) => boolean {
   };
 }
 
-describe("the real host, default settings", () => {
+describe("the real host, default settings", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
 
   before(async () => {
@@ -165,7 +168,7 @@ describe("the real host, default settings", () => {
   });
 });
 
-describe("the real host with a small line limit", () => {
+describe("the real host with a small line limit", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
 
   before(async () => {
@@ -192,7 +195,7 @@ describe("the real host with a small line limit", () => {
 
 });
 
-describe("the real host with one connection per socket", () => {
+describe("the real host with one connection per socket", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
 
   // A host of its own: a connection another test just closed may still hold the one slot for a moment.
@@ -220,7 +223,7 @@ describe("the real host with one connection per socket", () => {
   });
 });
 
-describe("the real host stopping with requests in flight", () => {
+describe("the real host stopping with requests in flight", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
 
   before(async () => {

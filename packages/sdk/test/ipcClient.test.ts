@@ -7,7 +7,10 @@ import { buildIpcEnvelope } from "../src/envelope.js";
 import { FakeHost, responseLine, runIdOf } from "./support/fakeHost.js";
 import { trackUnhandledRejections } from "./support/unhandled.js";
 
-describe("IpcClient against a scripted server", () => {
+// Bounds every suite, so a host that never answers fails the run instead of hanging it.
+const SUITE_TIMEOUT_MS = 120_000;
+
+describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
   let fake: FakeHost;
   const unhandled = trackUnhandledRejections();
 
@@ -146,7 +149,7 @@ describe("IpcClient against a scripted server", () => {
   });
 });
 
-describe("sendIpcRequest against a scripted server", () => {
+describe("sendIpcRequest against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
   let fake: FakeHost;
 
   before(async () => {

@@ -7,17 +7,20 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startHost, type RunningHost } from "./support/host.js";
 
+// Bounds every suite, so a host that never answers fails the run instead of hanging it.
+const SUITE_TIMEOUT_MS = 120_000;
+
 const quickstart = fileURLToPath(new URL("../../examples/quickstart.mjs", import.meta.url));
 const readme = fileURLToPath(new URL("../../README.md", import.meta.url));
 
-describe("README.md", () => {
+describe("README.md", { timeout: SUITE_TIMEOUT_MS }, () => {
   it("quotes examples/quickstart.mjs exactly, so the example it shows is the one that is tested", async () => {
     const quoted = /\n```js\n([\s\S]*?)```\n/.exec(await readFile(readme, "utf8"))?.[1];
     assert.equal(quoted, await readFile(quickstart, "utf8"));
   });
 });
 
-describe("examples/quickstart.mjs, the README's example", () => {
+describe("examples/quickstart.mjs, the README's example", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
 
   before(async () => {
