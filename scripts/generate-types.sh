@@ -11,7 +11,13 @@ types=packages/sdk/src/generated/types.ts
 host=OpsClaw.Host/bin/Release/net10.0/opsclaw
 
 # Incremental, so cheap after scripts/test.sh's own build; it makes the script work on a fresh clone too.
-dotnet build OpsClaw.Host/OpsClaw.Host.csproj -c Release -nologo -v quiet > /dev/null
+build_log=$(mktemp)
+trap 'rm -f "$build_log"' EXIT
+if ! dotnet build OpsClaw.Host/OpsClaw.Host.csproj -c Release -nologo -v quiet > "$build_log" 2>&1; then
+  cat "$build_log"
+  echo "generate-types: building the opsclaw host failed" >&2
+  exit 1
+fi
 mkdir -p "$(dirname "$schema")" "$(dirname "$types")"
 "$host" schema --output "$schema"
 

@@ -36,7 +36,6 @@ export type RequestPayloadOf<T extends KnownMessageType> = MessageCatalog[T]["re
 export type ReplyPayloadOf<T extends KnownMessageType> = MessageCatalog[T]["reply_payload"];
 
 interface Slot {
-  readonly messageType: string;
   readonly resolve: (reply: IpcReply) => void;
   readonly reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
@@ -131,7 +130,7 @@ export class IpcClient {
     }
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     return new Promise<IpcReply>((resolve, reject) => {
-      const slot: Slot = { messageType, resolve, reject, timer: undefined, done: false };
+      const slot: Slot = { resolve, reject, timer: undefined, done: false };
       slot.timer = setTimeout(() => {
         slot.done = true;
         reject(new IpcConnectionError("timeout", `no reply to ${messageType} on ${this.socketPath} within ${timeoutMs} ms`));
@@ -206,10 +205,11 @@ export class IpcClient {
       return;
     }
     if (slot === undefined) {
-      // A line nobody asked for: the host refusing the connection (overloaded, forbidden) before it closes.
+      // A line nobody asked for: the host refusing the connection (overloaded, forbidden) as it closes it.
       this.failure ??= envelope.ok
         ? new IpcConnectionError("protocol", `unexpected ${envelope.message_type} reply on ${this.socketPath} with no request pending`)
         : new IpcError(envelope);
+      this.socket.destroy();
       return;
     }
     if (!envelope.ok) {
