@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, watch } from "node:fs";
+import net from "node:net";
 import { chmod, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { buildIpcEnvelope } from "../src/envelope.js";
+import { buildIpcEnvelope, decodeResponseLine, encodeRequestLine } from "../src/envelope.js";
 import { IpcConnectionError, IpcError } from "../src/errors.js";
 import type { IpcRequest, IpcResponse } from "../src/generated/types.js";
 import { IpcClient } from "../src/ipcClient.js";
+import { LineSplitter } from "../src/lineSplitter.js";
 import { sendIpcRequest } from "../src/sendIpcRequest.js";
 import { startHost, type RunningHost } from "./support/host.js";
 import { exchangeRaw } from "./support/raw.js";
@@ -276,6 +278,87 @@ describe("the real host stopping with requests in flight", { timeout: SUITE_TIME
     await Promise.all([busy.closed, stopper.closed]);
   });
 });
+
+describe("the real host reading requests after its stop began", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let host: RunningHost;
+
+  before(async () => {
+    host = await startHost();
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("answers them shutting_down, after the replies to what it read before", async (t) => {
+    // A client that does not read its replies makes the host stop reading it (max-in-flight
+    // backpressure), so most of these lines are still unread when the stop begins; once the
+    // client reads again, the host reads on while it drains and refuses the rest.
+    const count = 20_000;
+    const socket = net.createConnection({ path: host.runtime });
+    socket.pause();
+    const socketErrors: string[] = [];
+    socket.on("error", (error: NodeJS.ErrnoException) => socketErrors.push(error.code ?? error.message));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    const replies: IpcResponse[] = [];
+    const splitter = new LineSplitter();
+    socket.on("data", (chunk: Buffer) => {
+      for (const line of splitter.push(chunk)) {
+        replies.push(decodeResponseLine(line));
+      }
+    });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const lines = Array.from({ length: count }, (_, i) => encodeRequestLine(buildIpcEnvelope({ messageType: "runtime.ping", runId: `q${i}` })));
+    socket.write(lines.join(""));
+
+    const unbound = socketFileGone(host.runtime);
+    const stopper = await IpcClient.connect(host.control);
+    assert.equal((await stopper.stop()).envelope.message_type, "control.stop.ack");
+    await unbound;
+    socket.resume();
+    await closed;
+
+    const pongs = replies.filter((reply) => reply.ok).length;
+    const refused = replies.length - pongs;
+    t.diagnostic(`${pongs} answered, ${refused} shutting_down, ${count - replies.length} never read (${socketErrors.join(", ") || "no socket error"})`);
+    assert.ok(refused > 0, "some lines were read after the stop began");
+    replies.forEach((reply, i) => {
+      assert.equal(reply.run_id, `q${i}`, "one reply per line, in order");
+      if (i < pongs) {
+        assert.equal(reply.message_type, "runtime.pong");
+      } else {
+        assert.deepEqual([reply.error_code, reply.error], ["shutting_down", "server is shutting down"]);
+      }
+    });
+    assert.equal(await host.waitForExit(), 0, `host exit code; stderr: ${host.stderr()}`);
+  });
+});
+
+/** Resolves once the host has removed a socket file, which it does right after its connections learn of the drain. */
+function socketFileGone(socketPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(path.dirname(socketPath));
+    const timer = setTimeout(() => finish(new Error(`${socketPath} still exists after 30 s`)), 30_000);
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      watcher.close();
+      if (error === undefined) {
+        resolve();
+      } else {
+        reject(error);
+      }
+    };
+    watcher.on("change", () => {
+      if (!existsSync(socketPath)) {
+        finish();
+      }
+    });
+    watcher.on("error", (error) => finish(error));
+    // Checked after the watcher is set up, so a removal between the two is not missed.
+    if (!existsSync(socketPath)) {
+      finish();
+    }
+  });
+}
 
 /** The first reply line a child process running as `uid` gets on `socketPath`. */
 function replyAsUid(socketPath: string, uid: number): Promise<IpcResponse> {
