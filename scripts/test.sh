@@ -62,6 +62,9 @@ if [ -f packages/sdk/package.json ]; then
   sdk_status=${PIPESTATUS[0]}
   sdk_passed=$(grep -E "^# pass [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
   sdk_failed=$(grep -E "^# fail [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
+  # node --test reports the tests of a suite whose before hook failed (e.g. the host did not start) as cancelled.
+  sdk_cancelled=$(grep -E "^# cancelled [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
+  sdk_failed=$((${sdk_failed:-0} + ${sdk_cancelled:-0}))
   total_passed=$((total_passed + ${sdk_passed:-0}))
   total_failed=$((total_failed + ${sdk_failed:-0}))
   if [ "$sdk_status" -ne 0 ]; then
