@@ -9,6 +9,7 @@ var root = new RootCommand("OpsClaw: a local message broker that serves NDJSON e
         SendCommand.Create(),
         StatusCommand.Create(),
     },
+    SchemaCommand.Create(),
 };
 
 var parsed = root.Parse(args);

@@ -19,6 +19,24 @@ if ! dotnet build OpsClaw.sln -c Release -nologo > "$log_dir/build.log" 2>&1; th
 fi
 tail -3 "$log_dir/build.log"
 
+echo "== generated contract files match the C# types"
+if ! bash scripts/generate-types.sh > "$log_dir/generate.log" 2>&1; then
+  cat "$log_dir/generate.log"
+  echo "scripts/generate-types.sh failed"
+  total_failed=$((total_failed + 1))
+  status=1
+elif ! git diff --exit-code --quiet -- docs/schema packages/sdk/src/generated \
+  || [ -n "$(git ls-files --others --exclude-standard -- docs/schema packages/sdk/src/generated)" ]; then
+  echo "these generated files differ from a fresh 'bash scripts/generate-types.sh' (run it and commit the result):"
+  git diff --name-only -- docs/schema packages/sdk/src/generated
+  git ls-files --others --exclude-standard -- docs/schema packages/sdk/src/generated
+  git diff --stat -- docs/schema packages/sdk/src/generated
+  total_failed=$((total_failed + 1))
+  status=1
+else
+  echo "up to date"
+fi
+
 echo "== dotnet tests"
 dotnet test OpsClaw.sln -c Release --no-build -nologo 2>&1 | tee "$log_dir/dotnet-test.log"
 dotnet_status=${PIPESTATUS[0]}
@@ -44,6 +62,9 @@ if [ -f packages/sdk/package.json ]; then
   sdk_status=${PIPESTATUS[0]}
   sdk_passed=$(grep -E "^# pass [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
   sdk_failed=$(grep -E "^# fail [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
+  # node --test reports the tests of a suite whose before hook failed (e.g. the host did not start) as cancelled.
+  sdk_cancelled=$(grep -E "^# cancelled [0-9]+" "$sdk_log" | tail -1 | awk '{print $3}')
+  sdk_failed=$((${sdk_failed:-0} + ${sdk_cancelled:-0}))
   total_passed=$((total_passed + ${sdk_passed:-0}))
   total_failed=$((total_failed + ${sdk_failed:-0}))
   if [ "$sdk_status" -ne 0 ]; then

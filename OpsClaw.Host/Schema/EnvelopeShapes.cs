@@ -1,0 +1,53 @@
+using NJsonSchema;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Host.Schema;
+
+/// <summary>
+/// What the envelope records cannot say by themselves: the <c>schema_version</c> field (a constant,
+/// so not a property of the records), which fields are required on the wire (protocol.md §3–4), and
+/// that <c>error_code</c> is one of the stable codes.
+/// </summary>
+internal static class EnvelopeShapes
+{
+    public const string SchemaVersionField = "schema_version";
+
+    /// <summary>A request needs every non-nullable field; <c>run_id</c> may be left out.</summary>
+    public static void ShapeRequest(JsonSchema request)
+    {
+        request.Description = "A request line: one JSON object on one line (protocol.md §3). Unknown fields are ignored by the server.";
+        PrependSchemaVersion(request);
+        foreach (var (name, property) in request.Properties)
+        {
+            property.IsRequired = !property.IsNullable(SchemaType.JsonSchema);
+        }
+    }
+
+    /// <summary>A response always carries all seven fields, null where empty (protocol.md §4).</summary>
+    public static void ShapeResponse(JsonSchema response, JsonSchema errorCode)
+    {
+        response.Description = "A response line: all seven fields, in this order, null where empty (protocol.md §4).";
+        PrependSchemaVersion(response);
+        var code = response.Properties["error_code"];
+        code.Type = JsonObjectType.None;
+        code.OneOf.Add(new JsonSchema { Type = JsonObjectType.Null });
+        code.OneOf.Add(new JsonSchema { Reference = errorCode });
+        foreach (var property in response.Properties.Values)
+        {
+            property.IsRequired = true;
+        }
+    }
+
+    private static void PrependSchemaVersion(JsonSchema envelope)
+    {
+        var fields = envelope.Properties.ToList();
+        envelope.Properties.Clear();
+        var version = new JsonSchemaProperty { Type = JsonObjectType.String };
+        version.Enumeration.Add(IpcSchema.Version);
+        envelope.Properties[SchemaVersionField] = version;
+        foreach (var (name, property) in fields)
+        {
+            envelope.Properties[name] = property;
+        }
+    }
+}

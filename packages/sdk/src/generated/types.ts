@@ -1,0 +1,127 @@
+/* Generated from docs/schema/opsclaw-ipc.v1alpha1.schema.json by scripts/generate-types.sh. Do not edit: change the C# contract types and run the script. */
+
+/**
+ * The stable error_code of an error response, in the order the server's checks run.
+ */
+export type IpcErrorCode =
+  | "frame_too_large"
+  | "malformed_json"
+  | "invalid_envelope"
+  | "invalid_schema_version"
+  | "unsupported_message_type"
+  | "invalid_payload"
+  | "handler_failed"
+  | "timeout"
+  | "forbidden"
+  | "overloaded"
+  | "shutting_down";
+
+/**
+ * The opsclaw.ipc.v1alpha1 wire contract of the OpsClaw host, generated from its C# types by 'opsclaw schema'.
+ */
+export interface OpsClawIpcContract {
+  request?: IpcRequest;
+  response?: IpcResponse;
+  error_code?: IpcErrorCode;
+  messages?: MessageCatalog;
+}
+/**
+ * A request line: one JSON object on one line (protocol.md §3). Unknown fields are ignored by the server.
+ */
+export interface IpcRequest {
+  schema_version: "opsclaw.ipc.v1alpha1";
+  message_type: string;
+  run_id?: null | string;
+  payload_json: string;
+}
+/**
+ * A response line: all seven fields, in this order, null where empty (protocol.md §4).
+ */
+export interface IpcResponse {
+  schema_version: "opsclaw.ipc.v1alpha1";
+  message_type: string;
+  run_id: null | string;
+  payload_json: string;
+  ok: boolean;
+  error: null | string;
+  error_code: null | IpcErrorCode;
+}
+/**
+ * Every built-in request message_type with its channel, reply message_type and payload types (payload_json holds the payload encoded as a string).
+ */
+export interface MessageCatalog {
+  "runtime.ping": {
+    channel: "runtime";
+    reply_type: "runtime.pong";
+    request_payload: EmptyPayload;
+    reply_payload: StatusPayload;
+  };
+  /**
+   * Takes any JSON value as its request payload.
+   */
+  "runtime.forward": {
+    channel: "runtime";
+    reply_type: "runtime.forward.ack";
+    request_payload: unknown;
+    reply_payload: AcceptedPayload;
+  };
+  "control.health": {
+    channel: "control";
+    reply_type: "control.health.ok";
+    request_payload: EmptyPayload;
+    reply_payload: StatusPayload;
+  };
+  "control.stop": {
+    channel: "control";
+    reply_type: "control.stop.ack";
+    request_payload: EmptyPayload;
+    reply_payload: StopPayload;
+  };
+  "control.channels": {
+    channel: "control";
+    reply_type: "control.channels.ok";
+    request_payload: EmptyPayload;
+    reply_payload: ChannelsReport;
+  };
+  "control.status": {
+    channel: "control";
+    reply_type: "control.status.ok";
+    request_payload: EmptyPayload;
+    reply_payload: StatusReport;
+  };
+}
+export interface EmptyPayload {}
+export interface StatusPayload {
+  status: string;
+}
+export interface AcceptedPayload {
+  accepted: boolean;
+}
+export interface StopPayload {
+  stop: string;
+}
+export interface ChannelsReport {
+  channels: ChannelInfo[];
+}
+export interface ChannelInfo {
+  name: string;
+  socket_path: string;
+  message_types: string[];
+}
+export interface StatusReport {
+  version: string;
+  pid: number;
+  uptime_ms: number;
+  channels: ChannelStatus[];
+}
+export interface ChannelStatus {
+  name: string;
+  connections_current: number;
+  connections_total: number;
+  requests: number;
+  errors: {
+    [k: string]: number;
+  };
+  latency_p50_ms: number;
+  latency_p99_ms: number;
+}

@@ -1,0 +1,256 @@
+import net from "node:net";
+import { buildIpcEnvelope, decodeResponseLine, encodeRequestLine } from "./envelope.js";
+import { IpcConnectionError, IpcError } from "./errors.js";
+import { Fifo } from "./fifo.js";
+import type {
+  ChannelsReport,
+  IpcResponse,
+  MessageCatalog,
+  StatusPayload,
+  StatusReport,
+  StopPayload,
+} from "./generated/types.js";
+import { LineSplitter } from "./lineSplitter.js";
+
+export interface IpcClientOptions {
+  /** How long `connect` waits for the socket to accept. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Timeout of a request that names none. Default 30000 ms, the host's own `request-timeout`. */
+  requestTimeoutMs?: number;
+}
+
+export interface IpcRequestOptions {
+  runId?: string;
+  timeoutMs?: number;
+}
+
+/** A successful reply: the envelope and its `payload_json` parsed. */
+export interface IpcReply<TPayload = unknown> {
+  envelope: IpcResponse;
+  payload: TPayload;
+}
+
+/** The message types the host knows, each with its request and reply payload types. */
+export type KnownMessageType = keyof MessageCatalog;
+export type RequestPayloadOf<T extends KnownMessageType> = MessageCatalog[T]["request_payload"];
+export type ReplyPayloadOf<T extends KnownMessageType> = MessageCatalog[T]["reply_payload"];
+
+interface Slot {
+  readonly resolve: (reply: IpcReply) => void;
+  readonly reject: (error: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+  /** Timed out: the slot keeps its place in the queue so later replies still line up, and its reply is dropped. */
+  done: boolean;
+}
+
+/**
+ * A persistent connection to one socket of the host. Requests may be sent without waiting for
+ * earlier replies; the host answers in request order, so replies are matched to requests
+ * first-in first-out.
+ */
+export class IpcClient {
+  private readonly slots = new Fifo<Slot>();
+  private readonly splitter = new LineSplitter();
+  private failure: Error | undefined;
+  private closing = false;
+  private closedResolve!: (reason: Error | undefined) => void;
+
+  /**
+   * Settles (never rejects) when the connection is gone: with undefined after `close()` and a
+   * clean end, else with the reason, e.g. an {@link IpcError} the host sent before closing
+   * (`overloaded`, `forbidden`) or an {@link IpcConnectionError}.
+   */
+  readonly closed: Promise<Error | undefined>;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    readonly socketPath: string,
+    private readonly requestTimeoutMs: number,
+  ) {
+    this.closed = new Promise((resolve) => {
+      this.closedResolve = resolve;
+    });
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (error) => {
+      this.failure ??= new IpcConnectionError("socket", `connection to ${socketPath} failed: ${error.message}`, { cause: error });
+    });
+    socket.on("close", () => this.onClose());
+  }
+
+  /** Connects to a socket, e.g. `<dir>/runtime.sock` or `<dir>/control.sock`. */
+  static connect(socketPath: string, options: IpcClientOptions = {}): Promise<IpcClient> {
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    return new Promise<IpcClient>((resolve, reject) => {
+      const socket = net.createConnection({ path: socketPath });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new IpcConnectionError("timeout", `could not connect to ${socketPath} within ${connectTimeoutMs} ms`));
+      }, connectTimeoutMs);
+      const onError = (error: Error): void => {
+        clearTimeout(timer);
+        reject(new IpcConnectionError("socket", `cannot connect to ${socketPath}: ${error.message}`, { cause: error }));
+      };
+      socket.once("error", onError);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.off("error", onError);
+        resolve(new IpcClient(socket, socketPath, options.requestTimeoutMs ?? 30000));
+      });
+    });
+  }
+
+  /** Requests not yet answered, timed-out ones whose late reply is still due included. */
+  get pendingCount(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Sends one request. Resolves with the reply and its parsed payload; rejects with an
+   * {@link IpcError} for an error reply, or an {@link IpcConnectionError} when no reply comes.
+   */
+  request<T extends KnownMessageType>(
+    messageType: T,
+    payload?: RequestPayloadOf<T> | string,
+    options?: IpcRequestOptions,
+  ): Promise<IpcReply<ReplyPayloadOf<T>>>;
+  request<TReply = unknown>(messageType: string, payload?: unknown, options?: IpcRequestOptions): Promise<IpcReply<TReply>>;
+  request(messageType: string, payload?: unknown, options: IpcRequestOptions = {}): Promise<IpcReply> {
+    if (this.failure !== undefined) {
+      return Promise.reject(this.failure);
+    }
+    if (this.socket.writableEnded || this.socket.destroyed) {
+      return Promise.reject(new IpcConnectionError("closed", `the connection to ${this.socketPath} is closed`));
+    }
+    let line: string;
+    try {
+      const envelope = buildIpcEnvelope(options.runId === undefined ? { messageType, payload } : { messageType, payload, runId: options.runId });
+      line = encodeRequestLine(envelope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
+    return new Promise<IpcReply>((resolve, reject) => {
+      const slot: Slot = { resolve, reject, timer: undefined, done: false };
+      slot.timer = setTimeout(() => {
+        slot.done = true;
+        reject(new IpcConnectionError("timeout", `no reply to ${messageType} on ${this.socketPath} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.slots.push(slot);
+      this.socket.write(line);
+    });
+  }
+
+  ping(): Promise<IpcReply<StatusPayload>> {
+    return this.request("runtime.ping");
+  }
+
+  health(): Promise<IpcReply<StatusPayload>> {
+    return this.request("control.health");
+  }
+
+  /** Asks the host to stop; it acks first, answers what is in flight, then exits. */
+  stop(): Promise<IpcReply<StopPayload>> {
+    return this.request("control.stop");
+  }
+
+  /** Every channel the host serves (`control.channels`). */
+  channels(): Promise<IpcReply<ChannelsReport>> {
+    return this.request("control.channels");
+  }
+
+  /** The host and live figures per channel (`control.status`). */
+  status(): Promise<IpcReply<StatusReport>> {
+    return this.request("control.status");
+  }
+
+  /**
+   * Ends the writing side; the host still answers every request already sent, then closes.
+   * Resolves once the connection is closed.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (!this.socket.destroyed) {
+      this.socket.end();
+    }
+    await this.closed;
+  }
+
+  /** Closes at once; unanswered requests reject. */
+  destroy(): void {
+    this.failure ??= new IpcConnectionError("closed", `the connection to ${this.socketPath} was destroyed`);
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    let lines: string[];
+    try {
+      lines = this.splitter.push(chunk);
+    } catch (error) {
+      this.failure ??= new IpcConnectionError("protocol", `bad data on ${this.socketPath}: ${(error as Error).message}`, { cause: error });
+      this.socket.destroy();
+      return;
+    }
+    for (const line of lines) {
+      this.onLine(line);
+    }
+  }
+
+  private onLine(line: string): void {
+    const slot = this.slots.shift();
+    let envelope: IpcResponse;
+    try {
+      envelope = decodeResponseLine(line);
+    } catch (error) {
+      this.settle(slot, () => slot?.reject(new IpcConnectionError("protocol", `bad reply on ${this.socketPath}: ${(error as Error).message}`, { cause: error })));
+      return;
+    }
+    if (slot === undefined) {
+      // A line nobody asked for: the host refusing the connection (overloaded, forbidden) as it closes it.
+      this.failure ??= envelope.ok
+        ? new IpcConnectionError("protocol", `unexpected ${envelope.message_type} reply on ${this.socketPath} with no request pending`)
+        : new IpcError(envelope);
+      this.socket.destroy();
+      return;
+    }
+    if (!envelope.ok) {
+      this.settle(slot, () => slot.reject(new IpcError(envelope)));
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(envelope.payload_json);
+    } catch (error) {
+      this.settle(slot, () => slot.reject(new IpcConnectionError("protocol", `${envelope.message_type} reply has a payload_json that is not JSON`, { cause: error })));
+      return;
+    }
+    this.settle(slot, () => slot.resolve({ envelope, payload }));
+  }
+
+  private settle(slot: Slot | undefined, outcome: () => void): void {
+    if (slot === undefined || slot.done) {
+      return;
+    }
+    slot.done = true;
+    clearTimeout(slot.timer);
+    outcome();
+  }
+
+  private onClose(): void {
+    const pending = this.slots.drain();
+    const unanswered = pending.filter((slot) => !slot.done).length;
+    const reason =
+      this.failure ?? (this.closing ? undefined : new IpcConnectionError("closed", `${this.socketPath} closed the connection`));
+    this.failure ??= new IpcConnectionError("closed", `the connection to ${this.socketPath} is closed`);
+    if (unanswered > 0) {
+      const error = new IpcConnectionError(
+        "closed",
+        `${this.socketPath} closed the connection with ${unanswered} request(s) unanswered${reason instanceof IpcError ? `: ${reason.message}` : ""}`,
+        reason === undefined ? undefined : { cause: reason },
+      );
+      for (const slot of pending) {
+        this.settle(slot, () => slot.reject(error));
+      }
+    }
+    this.closedResolve(reason);
+  }
+}

@@ -1,0 +1,392 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, watch } from "node:fs";
+import net from "node:net";
+import { chmod, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { buildIpcEnvelope, decodeResponseLine, encodeRequestLine } from "../src/envelope.js";
+import { IpcConnectionError, IpcError } from "../src/errors.js";
+import type { IpcRequest, IpcResponse } from "../src/generated/types.js";
+import { IpcClient } from "../src/ipcClient.js";
+import { LineSplitter } from "../src/lineSplitter.js";
+import { sendIpcRequest } from "../src/sendIpcRequest.js";
+import { startHost, type RunningHost } from "./support/host.js";
+import { exchangeRaw } from "./support/raw.js";
+import { trackUnhandledRejections } from "./support/unhandled.js";
+
+// Bounds every suite, so a host that never answers fails the run instead of hanging it.
+const SUITE_TIMEOUT_MS = 120_000;
+
+const unhandled = trackUnhandledRejections();
+after(() => {
+  unhandled.stop();
+  assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
+});
+
+function isIpcError(code: string): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof IpcError, `expected an IpcError ${code}, got ${String(error)}`);
+    assert.equal(error.code, code);
+    return true;
+  };
+}
+
+describe("the real host, default settings", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let host: RunningHost;
+
+  before(async () => {
+    host = await startHost();
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("answers runtime.ping byte for byte through sendIpcRequest", async () => {
+    const response = await sendIpcRequest(host.runtime, buildIpcEnvelope({ messageType: "runtime.ping", runId: "r1" }));
+    assert.deepEqual(response, {
+      schema_version: "opsclaw.ipc.v1alpha1",
+      message_type: "runtime.pong",
+      run_id: "r1",
+      payload_json: '{"status":"ok"}',
+      ok: true,
+      error: null,
+      error_code: null,
+    });
+  });
+
+  it("answers ping, forward and health through IpcClient", async () => {
+    const runtime = await IpcClient.connect(host.runtime);
+    const control = await IpcClient.connect(host.control);
+    try {
+      const pong = await runtime.ping();
+      assert.equal(pong.envelope.message_type, "runtime.pong");
+      assert.equal(pong.payload.status, "ok");
+      const ack = await runtime.request("runtime.forward", { text: "gr\u00fc\u00dfe \u{1F44B}" }, { runId: "f1" });
+      assert.deepEqual([ack.envelope.message_type, ack.envelope.run_id, ack.payload.accepted], ["runtime.forward.ack", "f1", true]);
+      const health = await control.health();
+      assert.deepEqual([health.envelope.message_type, health.payload], ["control.health.ok", { status: "healthy" }]);
+    } finally {
+      await runtime.close();
+      await control.close();
+    }
+  });
+
+  it("sends malformed_json for a line that is not a JSON object, and keeps the connection", async () => {
+    const replies = await exchangeRaw(host.runtime, 'not json\n[1,2]\n{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"runtime.ping","payload_json":"{}","run_id":"after"}\n');
+    assert.deepEqual(replies.map((reply) => reply.error_code), ["malformed_json", "malformed_json", null]);
+    assert.match(replies[0]?.error ?? "", /^invalid ipc json line: /);
+    assert.equal(replies[0]?.run_id, null);
+    assert.equal(replies[2]?.run_id, "after");
+  });
+
+  it("sends invalid_envelope for a missing field or an empty payload_json, echoing run_id", async () => {
+    const noType = { schema_version: "opsclaw.ipc.v1alpha1", run_id: "e1", payload_json: "{}" } as unknown as IpcRequest;
+    const missing = await sendIpcRequest(host.runtime, noType);
+    assert.deepEqual([missing.ok, missing.error_code, missing.run_id, missing.message_type], [false, "invalid_envelope", "e1", "error"]);
+    assert.match(missing.error ?? "", /^invalid ipc envelope: .*message_type/);
+    const empty = await sendIpcRequest(host.runtime, buildIpcEnvelope({ messageType: "runtime.ping", runId: "e2", payload: "" }));
+    assert.deepEqual([empty.error_code, empty.run_id], ["invalid_envelope", "e2"]);
+  });
+
+  it("sends invalid_schema_version with the exact text", async () => {
+    const old = { ...buildIpcEnvelope({ messageType: "runtime.ping", runId: "v0" }), schema_version: "opsclaw.ipc.v0" } as unknown as IpcRequest;
+    const response = await sendIpcRequest(host.runtime, old);
+    assert.equal(response.error_code, "invalid_schema_version");
+    assert.equal(response.error, "invalid schema_version 'opsclaw.ipc.v0', expected 'opsclaw.ipc.v1alpha1'");
+    assert.equal(response.run_id, "v0");
+  });
+
+  it("rejects with unsupported_message_type, also for a control type on the runtime socket", async () => {
+    const client = await IpcClient.connect(host.runtime);
+    try {
+      await assert.rejects(client.request("runtime.nope"), isIpcError("unsupported_message_type"));
+      await assert.rejects(client.health(), (error: unknown) => {
+        assert.ok(error instanceof IpcError);
+        assert.equal(error.envelope.error, "unsupported runtime message_type 'control.health'");
+        return true;
+      });
+      assert.equal((await client.ping()).payload.status, "ok", "an error reply leaves the connection usable");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("pipelines 10,000 requests on one connection and matches every reply in order", async () => {
+    const client = await IpcClient.connect(host.runtime);
+    try {
+      const count = 10_000;
+      const replies = await Promise.all(
+        Array.from({ length: count }, (_, i) => client.request("runtime.forward", { i }, { runId: `r${i}`, timeoutMs: 60_000 })),
+      );
+      assert.equal(replies.length, count);
+      replies.forEach((reply, i) => assert.equal(reply.envelope.run_id, `r${i}`));
+      assert.equal(client.pendingCount, 0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("serves 50 concurrent clients, each with its replies in its own order", async () => {
+    const clients = await Promise.all(Array.from({ length: 50 }, () => IpcClient.connect(host.runtime)));
+    try {
+      const perClient = await Promise.all(
+        clients.map((client, c) =>
+          Promise.all(Array.from({ length: 20 }, (_, i) => client.request("runtime.ping", undefined, { runId: `c${c}-${i}`, timeoutMs: 30_000 }))),
+        ),
+      );
+      perClient.forEach((replies, c) => assert.deepEqual(replies.map((reply) => reply.envelope.run_id), Array.from({ length: 20 }, (_, i) => `c${c}-${i}`)));
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+  });
+
+  it("refuses a peer uid other than its own and root on the control socket", async (t) => {
+    if (process.getuid?.() !== 0) {
+      // Only root can start a process under another uid; without it, the test asserts the other half of the rule.
+      const client = await IpcClient.connect(host.control);
+      assert.equal((await client.health()).payload.status, "healthy", "the host's own uid is admitted on control");
+      await client.close();
+      return;
+    }
+    t.diagnostic("running as root: connecting as uid 65534 from a child process");
+    const forbidden = await startHost({
+      config: ['opsclaw.ipc.channels.control.socket-mode = "0666"'],
+      // uid 65534 must reach the socket: a directory others may enter but not write is still accepted by the host.
+      prepare: async (dir) => {
+        await chmod(dir, 0o711);
+        await mkdir(path.join(dir, "s"), { mode: 0o711 });
+        await chmod(path.join(dir, "s"), 0o711);
+      },
+    });
+    try {
+      const reply = await replyAsUid(forbidden.control, 65534);
+      assert.equal(reply.error_code, "forbidden");
+      assert.equal(reply.error, "peer uid 65534 is not allowed on control");
+      assert.equal(reply.run_id, null);
+    } finally {
+      await forbidden.stop();
+    }
+  });
+});
+
+describe("the real host with a small line limit", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let host: RunningHost;
+
+  before(async () => {
+    host = await startHost({ config: ["opsclaw.ipc.max-line-bytes = 1024"] });
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("rejects a line over max-line-bytes with frame_too_large and keeps serving the connection", async () => {
+    const client = await IpcClient.connect(host.runtime);
+    try {
+      await assert.rejects(client.request("runtime.forward", { blob: "x".repeat(2000) }), (error: unknown) => {
+        assert.ok(error instanceof IpcError);
+        assert.equal(error.code, "frame_too_large");
+        assert.equal(error.envelope.error, "ipc line exceeds 1024 bytes");
+        return true;
+      });
+      assert.equal((await client.request("runtime.forward", { blob: "x".repeat(900) })).payload.accepted, true);
+    } finally {
+      await client.close();
+    }
+  });
+
+});
+
+describe("the real host with one connection per socket", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let host: RunningHost;
+
+  // A host of its own: a connection another test just closed may still hold the one slot for a moment.
+  before(async () => {
+    host = await startHost({ config: ["opsclaw.ipc.max-connections = 1"] });
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("refuses a second connection with overloaded, before it sends anything", async () => {
+    const first = await IpcClient.connect(host.runtime);
+    try {
+      assert.equal((await first.ping()).payload.status, "ok");
+      const second = await IpcClient.connect(host.runtime);
+      const reason = await second.closed;
+      assert.ok(reason instanceof IpcError, `expected the overloaded line, got ${String(reason)}`);
+      assert.equal(reason.code, "overloaded");
+      assert.equal(reason.envelope.error, "runtime socket is at its connection limit (1)");
+      await assert.rejects(second.ping(), isIpcError("overloaded"));
+      assert.equal((await first.ping()).payload.status, "ok", "the first connection is untouched");
+    } finally {
+      await first.close();
+    }
+  });
+});
+
+describe("the real host stopping with requests in flight", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let host: RunningHost;
+
+  before(async () => {
+    host = await startHost();
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("settles every pending request with a reply or a clear error, and exits 0", async (t) => {
+    const busy = await IpcClient.connect(host.runtime);
+    const stopper = await IpcClient.connect(host.control);
+    const count = 20_000;
+    const inFlight = Array.from({ length: count }, (_, i) => busy.request("runtime.forward", { i }, { runId: `s${i}`, timeoutMs: 60_000 }));
+    // Handled from the start: some of them reject while the stop is still being acked.
+    const settled = Promise.allSettled(inFlight);
+
+    const ack = await stopper.stop();
+    assert.deepEqual([ack.envelope.message_type, ack.payload.stop], ["control.stop.ack", "requested"]);
+    const outcomes = await settled;
+
+    let answered = 0;
+    let refused = 0;
+    let cut = 0;
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") {
+        assert.equal(outcome.value.envelope.run_id, `s${i}`);
+        answered += 1;
+      } else if (outcome.reason instanceof IpcError) {
+        assert.equal(outcome.reason.code, "shutting_down");
+        refused += 1;
+      } else {
+        assert.ok(outcome.reason instanceof IpcConnectionError, `unexpected rejection: ${String(outcome.reason)}`);
+        assert.equal(outcome.reason.kind, "closed");
+        assert.match(outcome.reason.message, /closed the connection with \d+ request\(s\) unanswered/);
+        cut += 1;
+      }
+    });
+    assert.equal(answered + refused + cut, count);
+    t.diagnostic(`${answered} answered, ${refused} shutting_down, ${cut} cut off by the close`);
+    // Replies are in order, so once one request goes unanswered every later one does too.
+    const firstCut = outcomes.findIndex((outcome) => outcome.status === "rejected" && outcome.reason instanceof IpcConnectionError);
+    if (firstCut >= 0) {
+      assert.ok(outcomes.slice(firstCut).every((outcome) => outcome.status === "rejected"));
+    }
+
+    assert.equal(await host.waitForExit(), 0, `host exit code; stderr: ${host.stderr()}`);
+    assert.equal(existsSync(host.runtime), false, "runtime.sock is removed");
+    assert.equal(existsSync(host.control), false, "control.sock is removed");
+    await Promise.all([busy.closed, stopper.closed]);
+  });
+});
+
+describe("the real host reading requests after its stop began", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let host: RunningHost;
+
+  before(async () => {
+    host = await startHost();
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("answers them shutting_down, after the replies to what it read before", async (t) => {
+    // A client that does not read its replies makes the host stop reading it (max-in-flight
+    // backpressure), so most of these lines are still unread when the stop begins; once the
+    // client reads again, the host reads on while it drains and refuses the rest.
+    const count = 20_000;
+    const socket = net.createConnection({ path: host.runtime });
+    socket.pause();
+    const socketErrors: string[] = [];
+    socket.on("error", (error: NodeJS.ErrnoException) => socketErrors.push(error.code ?? error.message));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    const replies: IpcResponse[] = [];
+    const splitter = new LineSplitter();
+    socket.on("data", (chunk: Buffer) => {
+      for (const line of splitter.push(chunk)) {
+        replies.push(decodeResponseLine(line));
+      }
+    });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const lines = Array.from({ length: count }, (_, i) => encodeRequestLine(buildIpcEnvelope({ messageType: "runtime.ping", runId: `q${i}` })));
+    socket.write(lines.join(""));
+
+    const unbound = socketFileGone(host.runtime);
+    const stopper = await IpcClient.connect(host.control);
+    assert.equal((await stopper.stop()).envelope.message_type, "control.stop.ack");
+    await unbound;
+    socket.resume();
+    await closed;
+
+    const pongs = replies.filter((reply) => reply.ok).length;
+    const refused = replies.length - pongs;
+    t.diagnostic(`${pongs} answered, ${refused} shutting_down, ${count - replies.length} never read (${socketErrors.join(", ") || "no socket error"})`);
+    assert.ok(refused > 0, "some lines were read after the stop began");
+    replies.forEach((reply, i) => {
+      assert.equal(reply.run_id, `q${i}`, "one reply per line, in order");
+      if (i < pongs) {
+        assert.equal(reply.message_type, "runtime.pong");
+      } else {
+        assert.deepEqual([reply.error_code, reply.error], ["shutting_down", "server is shutting down"]);
+      }
+    });
+    assert.equal(await host.waitForExit(), 0, `host exit code; stderr: ${host.stderr()}`);
+  });
+});
+
+/** Resolves once the host has removed a socket file, which it does right after its connections learn of the drain. */
+function socketFileGone(socketPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(path.dirname(socketPath));
+    const timer = setTimeout(() => finish(new Error(`${socketPath} still exists after 30 s`)), 30_000);
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      watcher.close();
+      if (error === undefined) {
+        resolve();
+      } else {
+        reject(error);
+      }
+    };
+    watcher.on("change", () => {
+      if (!existsSync(socketPath)) {
+        finish();
+      }
+    });
+    watcher.on("error", (error) => finish(error));
+    // Checked after the watcher is set up, so a removal between the two is not missed.
+    if (!existsSync(socketPath)) {
+      finish();
+    }
+  });
+}
+
+/** The first reply line a child process running as `uid` gets on `socketPath`. */
+function replyAsUid(socketPath: string, uid: number): Promise<IpcResponse> {
+  const script = `
+    const net = require("node:net");
+    const socket = net.createConnection({ path: process.argv[1] });
+    let text = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk) => { text += chunk; });
+    socket.on("close", () => { process.stdout.write(text); });
+    socket.on("error", (error) => { process.stderr.write(error.message); process.exitCode = 3; });
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", script, socketPath], { uid, gid: uid, cwd: "/", stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      const line = stdout.split("\n")[0] ?? "";
+      if (code !== 0 || line === "") {
+        reject(new Error(`child as uid ${uid} exited ${code}: ${stderr}`));
+      } else {
+        resolve(JSON.parse(line) as IpcResponse);
+      }
+    });
+  });
+}
