@@ -101,7 +101,9 @@ public sealed class FaultSpecs(ITestOutputHelper output) : SocketSpecBase
             async () =>
             {
                 Assert.Equal(actorsBefore, await ConnectionActorsAsync());
-                Assert.Equal(fdsBefore, OpenFds());
+                // At most the baseline: sockets of earlier specs may still be closing when it was taken.
+                var fds = OpenFds();
+                Assert.True(fds <= fdsBefore, $"{fds} socket fds open, {fdsBefore} before");
             },
             TimeSpan.FromSeconds(20),
             TimeSpan.FromMilliseconds(100));

@@ -75,6 +75,7 @@ public sealed class HostUnderLoadSpecs : IDisposable
             Assert.False(outcome.PartialLine, $"{outcome.Name}: a partial line at the end");
             Assert.True(outcome.Violation is null, $"{outcome.Name}: {outcome.Violation}");
             Assert.True(outcome.Pongs >= 200, $"{outcome.Name}: only {outcome.Pongs} pongs");
+            Assert.True(outcome.End == "eof", $"{outcome.Name}: the connection ended with a {outcome.End}, not a clean end of stream");
         }
 
         _output.WriteLine(

@@ -43,6 +43,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _timeoutTimerSet;
     private bool _closed;
     private bool _released;
+    private bool _socketHandedOff;
 
     public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
     {
@@ -108,7 +109,10 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         ReleaseSlot();
         _metrics.ConnectionClosed();
         _closed = true;
-        _socket.Dispose();
+        if (!_socketHandedOff)
+        {
+            _socket.Dispose();
+        }
         _framer.Dispose();
         _pending.Dispose();
         if (!_writing)
@@ -289,14 +293,25 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
 
         _closed = true;
-        ReleaseSlot();
-        try
+        if (_draining && !_endOfInput)
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            // The client may still be writing: a lingering close gives it every reply and then a clean end
+            // of stream. The listener waits for it (told before Released, so it cannot report drained first).
+            _socketHandedOff = true;
+            Context.Parent.Tell(new Connection.Lingering(LingeringClose.Start(_socket, LingeringClose.DefaultLinger)));
         }
-        catch (SocketException)
+
+        ReleaseSlot();
+        if (!_socketHandedOff)
         {
-            // Already reset by the peer; disposing in PostStop is all that is left to do.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Already reset by the peer; disposing in PostStop is all that is left to do.
+            }
         }
 
         Context.Stop(Self);
@@ -340,6 +355,9 @@ internal static class Connection
     /// client can see the close and connect again (Terminated would come a little later).
     /// </summary>
     public sealed record Released(IActorRef Connection);
+
+    /// <summary>Told to the listener when the socket was handed to a <see cref="LingeringClose"/>; drain waits for it.</summary>
+    public sealed record Lingering(Task Close);
 
     public sealed class CheckTimeouts
     {

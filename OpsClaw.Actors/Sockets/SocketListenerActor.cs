@@ -31,6 +31,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     /// <summary>Connections holding a slot of max-connections: admitted and not yet released.</summary>
     private readonly HashSet<IActorRef> _openConnections = [];
     private IActorRef? _drainRequester;
+    private int _lingering;
 
     public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
     {
@@ -117,6 +118,20 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<SocketListener.AcceptLoopEnded>(_ => { });
         Receive<Connection.Released>(released => Forget(released.Connection));
         Receive<Terminated>(terminated => Forget(terminated.ActorRef));
+        Receive<Connection.Lingering>(lingering =>
+        {
+            _lingering++;
+            lingering.Close.ContinueWith(
+                _ => SocketListener.LingerEnded.Instance,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default).PipeTo(Self);
+        });
+        Receive<SocketListener.LingerEnded>(_ =>
+        {
+            _lingering--;
+            ReplyWhenDrained(_drainRequester);
+        });
         Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
         Receive<IpcShutdown.Drain>(_ => ReplyWhenDrained(Sender));
         Receive<SocketListener.DrainDeadline>(_ =>
@@ -138,7 +153,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private void ReplyWhenDrained(IActorRef? requester)
     {
         _drainRequester = requester;
-        if (_openConnections.Count == 0 && requester is not null)
+        if (_openConnections.Count == 0 && _lingering == 0 && requester is not null)
         {
             requester.Tell(IpcShutdown.Drained.Instance);
             _drainRequester = null;
@@ -274,4 +289,13 @@ public static class SocketListener
     }
 
     internal sealed record AcceptLoopEnded(Exception Cause);
+
+    internal sealed class LingerEnded
+    {
+        public static readonly LingerEnded Instance = new();
+
+        private LingerEnded()
+        {
+        }
+    }
 }
