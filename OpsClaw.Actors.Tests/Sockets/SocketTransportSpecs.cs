@@ -282,6 +282,21 @@ public sealed class SocketTransportSpecs : SocketSpecBase
     }
 
     [Fact]
+    public async Task Client_should_return_the_refusal_of_its_connection_even_when_it_came_before_the_request()
+    {
+        var binding = await StartAsync("opsclaw.ipc.max-connections = 1");
+        await using var first = await IpcClient.ConnectAsync(binding.PathOf("runtime"));
+        Assert.True((await first.SendAsync("runtime.ping")).Ok);
+        await using var refused = await IpcClient.ConnectAsync(binding.PathOf("runtime"));
+
+        // Wait until the host has refused and closed, so the refusal surely arrives before the request is sent.
+        await AwaitConditionAsync(() => Task.FromResult(!refused.IsConnected), TimeSpan.FromSeconds(10));
+        var reply = await refused.SendAsync("runtime.ping");
+
+        Assert.Equal(("overloaded", "runtime socket is at its connection limit (1)"), (reply.ErrorCode, reply.Error));
+    }
+
+    [Fact]
     public async Task Slot_freed_by_a_close_the_client_has_seen_should_be_reusable_at_once()
     {
         var binding = await StartAsync("opsclaw.ipc.max-connections = 1");

@@ -18,6 +18,9 @@ public sealed class IpcClient : IAsyncDisposable
     private readonly Task _readLoop;
     private Exception? _closedBecause;
 
+    /// <summary>An error the host sent before any request: the refusal of this connection.</summary>
+    private IpcResponse? _refusal;
+
     private IpcClient(Socket socket, string socketPath, int maxLineBytes)
     {
         _socket = socket;
@@ -26,6 +29,18 @@ public sealed class IpcClient : IAsyncDisposable
     }
 
     public string SocketPath { get; }
+
+    /// <summary>False once the host has closed the connection (or it failed).</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_pendingLock)
+            {
+                return _closedBecause is null;
+            }
+        }
+    }
 
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(30);
 
@@ -71,6 +86,13 @@ public sealed class IpcClient : IAsyncDisposable
         {
             lock (_pendingLock)
             {
+                // A refused connection (forbidden, overloaded) is answered before any request is sent:
+                // that refusal is the answer to every request on it.
+                if (_refusal is { } refusal)
+                {
+                    return refusal;
+                }
+
                 if (_closedBecause is not null)
                 {
                     throw new IOException($"connection to {SocketPath} is closed", _closedBecause);
@@ -154,6 +176,10 @@ public sealed class IpcClient : IAsyncDisposable
             if (_pending.TryDequeue(out var reply))
             {
                 reply.Complete(response);
+            }
+            else if (!response.Ok)
+            {
+                _refusal ??= response;
             }
         }
     }
