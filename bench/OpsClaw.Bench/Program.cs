@@ -1,0 +1,22 @@
+using System.CommandLine;
+using OpsClaw.Bench;
+
+var root = new RootCommand("OpsClaw benchmarks: a load generator and the two baseline servers it compares the host with.")
+{
+    RunCommand.Create(),
+    BaselineCommand.Create(BaselineKind.RawJson),
+    BaselineCommand.Create(BaselineKind.RawFixed),
+};
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"opsclaw-bench: {error.Message}");
+    }
+
+    return 2;
+}
+
+return await parsed.InvokeAsync();

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace OpsClaw.Bench;
+
+/// <summary>What one <c>run</c> does; every figure is taken against baselines started in the same run.</summary>
+internal sealed record SuiteOptions(
+    string OpsClawExecutable,
+    int Repetitions,
+    TimeSpan WarmUp,
+    TimeSpan Window,
+    int HeldConnections,
+    int StormConcurrency,
+    IReadOnlyList<string> Servers,
+    IReadOnlyList<string> Scenarios);
+
+/// <summary>
+/// Runs every selected scenario against every selected server, <see cref="SuiteOptions.Repetitions"/>
+/// times. Each repetition starts each server afresh, and the order of servers rotates between
+/// repetitions so that no server always runs first (cold machine) or last.
+/// </summary>
+internal static class Suite
+{
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<Results> RunAsync(SuiteOptions options)
+    {
+        var specs = options.Servers.Select(name => Spec(name, options)).ToArray();
+        var results = new Results();
+        for (var repetition = 0; repetition < options.Repetitions; repetition++)
+        {
+            for (var turn = 0; turn < specs.Length; turn++)
+            {
+                var spec = specs[(turn + repetition) % specs.Length];
+                await RunServerAsync(spec, repetition, options, results).ConfigureAwait(false);
+            }
+        }
+
+        return results;
+    }
+
+    private static ServerSpec Spec(string name, SuiteOptions options) => name switch
+    {
+        ServerSpec.OpsClawName => ServerSpec.OpsClaw(options.OpsClawExecutable),
+        ServerSpec.RawJsonName => ServerSpec.Baseline(BaselineKind.RawJson),
+        ServerSpec.RawFixedName => ServerSpec.Baseline(BaselineKind.RawFixed),
+        _ => throw new ArgumentException($"unknown server '{name}'"),
+    };
+
+    private static async Task RunServerAsync(ServerSpec spec, int repetition, SuiteOptions options, Results results)
+    {
+        await using var server = await ServerProcess.StartAsync(spec).ConfigureAwait(false);
+        var idleDescriptors = await IdleDescriptorsAsync(server).ConfigureAwait(false);
+
+        foreach (var scenario in Scenarios.Load.Where(scenario => options.Scenarios.Contains(scenario.Id)))
+        {
+            var load = await PipelinedLoad.RunAsync(
+                server.SocketPath, scenario.Connections, scenario.Depth, options.WarmUp, options.Window, server).ConfigureAwait(false);
+            Record(results, spec.Name, scenario, load);
+            Progress(repetition, spec.Name, scenario.Title,
+                $"{load.RequestsPerSecond:N0} req/s, p50 {load.P50Us:N1} µs, p99 {load.P99Us:N1} µs, " +
+                $"server {load.ServerCores:N2} cores, generator {load.GeneratorCores:N2} cores, {load.Errors} errors");
+            await ReleasedAsync(server, idleDescriptors).ConfigureAwait(false);
+        }
+
+        if (options.Scenarios.Contains(Scenarios.ConnectionsId))
+        {
+            var scale = await ConnectionScale.RunAsync(
+                server.SocketPath, options.HeldConnections, options.StormConcurrency, server).ConfigureAwait(false);
+            results.Add(spec.Name, Scenarios.StormRate.Key, scale.ConnectsPerSecond);
+            results.Add(spec.Name, Scenarios.StormFailures.Key, scale.Failures);
+            results.Add(spec.Name, Scenarios.HeldCount.Key, scale.Held);
+            results.Add(spec.Name, Scenarios.HeldRss.Key, scale.RssPerConnectionKiB);
+            Progress(repetition, spec.Name, "connections",
+                $"{scale.ConnectsPerSecond:N0} conn/s, {scale.Failures} failures, {scale.Held:N0} held at {scale.RssPerConnectionKiB:N2} KiB each");
+            await ReleasedAsync(server, idleDescriptors).ConfigureAwait(false);
+        }
+
+        var exitCode = await server.StopAsync().ConfigureAwait(false);
+        if (exitCode != 0)
+        {
+            Console.Error.WriteLine($"bench: {spec.Name} exited with {exitCode} after SIGTERM; stderr: {server.StderrTail()}");
+        }
+    }
+
+    /// <summary>
+    /// The server's descriptor count with no client, taken after one client has come and gone, so
+    /// descriptors a runtime opens on first use (its socket engine) are already counted.
+    /// </summary>
+    private static async Task<int> IdleDescriptorsAsync(ServerProcess server)
+    {
+        using (var probe = await Wire.ConnectAsync(server.SocketPath, CancellationToken.None).ConfigureAwait(false))
+        {
+            await Wire.SendAllAsync(probe, Wire.PingLine.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            var reply = new byte[Wire.PongLine.Length];
+            _ = await probe.ReceiveAsync(reply, SocketFlags.None).WaitAsync(ReleaseTimeout).ConfigureAwait(false);
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(300)).ConfigureAwait(false);
+        return server.OpenDescriptors();
+    }
+
+    private static async Task ReleasedAsync(ServerProcess server, int idleDescriptors)
+    {
+        if (!await server.WaitForDescriptorsAsync(idleDescriptors, ReleaseTimeout).ConfigureAwait(false))
+        {
+            Console.Error.WriteLine($"bench: {server.Name} still holds {server.OpenDescriptors()} descriptors " +
+                $"({idleDescriptors} when idle) {ReleaseTimeout.TotalSeconds} s after its clients closed");
+        }
+    }
+
+    private static void Record(Results results, string server, LoadScenario scenario, LoadResult load)
+    {
+        results.Add(server, scenario.RequestsPerSecond.Key, load.RequestsPerSecond);
+        results.Add(server, scenario.P50.Key, load.P50Us);
+        results.Add(server, scenario.P90.Key, load.P90Us);
+        results.Add(server, scenario.P99.Key, load.P99Us);
+        results.Add(server, scenario.P999.Key, load.P999Us);
+        results.Add(server, scenario.ServerCpu.Key, load.ServerCores);
+        results.Add(server, scenario.GeneratorCpu.Key, load.GeneratorCores);
+        results.Add(server, scenario.Errors.Key, load.Errors);
+    }
+
+    private static void Progress(int repetition, string server, string scenario, string figures) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: rep {repetition + 1} {server,-9} {scenario,-11} {figures}"));
+}
