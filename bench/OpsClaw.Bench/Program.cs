@@ -4,6 +4,7 @@ using OpsClaw.Bench;
 var root = new RootCommand("OpsClaw benchmarks: a load generator and the two baseline servers it compares the host with.")
 {
     RunCommand.Create(),
+    LoadCommand.Create(),
     BaselineCommand.Create(BaselineKind.RawJson),
     BaselineCommand.Create(BaselineKind.RawFixed),
 };

@@ -55,7 +55,7 @@ internal static class Suite
         foreach (var scenario in Scenarios.Load.Where(scenario => options.Scenarios.Contains(scenario.Id)))
         {
             var load = await PipelinedLoad.RunAsync(
-                server.SocketPath, scenario.Connections, scenario.Depth, options.WarmUp, options.Window, server).ConfigureAwait(false);
+                server.SocketPath, scenario.Connections, scenario.Depth, options.WarmUp, options.Window, server.Probe).ConfigureAwait(false);
             Record(results, spec.Name, scenario, load);
             Progress(repetition, spec.Name, scenario.Title,
                 $"{load.RequestsPerSecond:N0} req/s, p50 {load.P50Us:N1} µs, p99 {load.P99Us:N1} µs, " +
@@ -66,7 +66,7 @@ internal static class Suite
         if (options.Scenarios.Contains(Scenarios.ConnectionsId))
         {
             var scale = await ConnectionScale.RunAsync(
-                server.SocketPath, options.HeldConnections, options.StormConcurrency, server).ConfigureAwait(false);
+                server.SocketPath, options.HeldConnections, options.StormConcurrency, server.Probe).ConfigureAwait(false);
             results.Add(spec.Name, Scenarios.StormRate.Key, scale.ConnectsPerSecond);
             results.Add(spec.Name, Scenarios.StormFailures.Key, scale.Failures);
             results.Add(spec.Name, Scenarios.HeldCount.Key, scale.Held);
@@ -97,14 +97,14 @@ internal static class Suite
         }
 
         await Task.Delay(TimeSpan.FromMilliseconds(300)).ConfigureAwait(false);
-        return server.OpenDescriptors();
+        return server.Probe.OpenDescriptors();
     }
 
     private static async Task ReleasedAsync(ServerProcess server, int idleDescriptors)
     {
-        if (!await server.WaitForDescriptorsAsync(idleDescriptors, ReleaseTimeout).ConfigureAwait(false))
+        if (!await server.Probe.WaitForDescriptorsAsync(idleDescriptors, ReleaseTimeout).ConfigureAwait(false))
         {
-            Console.Error.WriteLine($"bench: {server.Name} still holds {server.OpenDescriptors()} descriptors " +
+            Console.Error.WriteLine($"bench: {server.Name} still holds {server.Probe.OpenDescriptors()} descriptors " +
                 $"({idleDescriptors} when idle) {ReleaseTimeout.TotalSeconds} s after its clients closed");
         }
     }

@@ -20,7 +20,7 @@ internal static class ConnectionScale
     private static readonly TimeSpan PerConnectionTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StormTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<ConnectionsResult> RunAsync(string socketPath, int count, int concurrency, ServerProcess server)
+    public static async Task<ConnectionsResult> RunAsync(string socketPath, int count, int concurrency, ProcessProbe server)
     {
         var idleKiB = server.RssKiB();
         var sockets = new Socket?[count];

@@ -24,7 +24,7 @@ internal static class PipelinedLoad
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     public static async Task<LoadResult> RunAsync(
-        string socketPath, int connections, int depth, TimeSpan warmUp, TimeSpan window, ServerProcess server)
+        string socketPath, int connections, int depth, TimeSpan warmUp, TimeSpan window, ProcessProbe server)
     {
         using var deadline = new CancellationTokenSource(warmUp + window + TimeSpan.FromSeconds(30));
         var sockets = await Task.WhenAll(Enumerable.Range(0, connections)

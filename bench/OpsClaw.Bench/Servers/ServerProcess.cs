@@ -15,7 +15,6 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Process _process;
     private readonly string _directory;
@@ -30,6 +29,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         SocketPath = socketPath;
         _stderrTail = stderrTail;
         Pid = process.Id;
+        Probe = new ProcessProbe(Pid);
     }
 
     public string Name { get; }
@@ -89,47 +89,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    public TimeSpan CpuTime() => ProcFs.CpuTime(Pid);
-
-    public long RssKiB() => ProcFs.RssKiB(Pid);
-
-    public int OpenDescriptors() => ProcFs.OpenDescriptors(Pid);
-
-    /// <summary>RSS once it stops moving (two polls within 1% of each other), or after three seconds.</summary>
-    public async Task<long> SettledRssKiBAsync()
-    {
-        var previous = RssKiB();
-        for (var poll = 0; poll < 30; poll++)
-        {
-            await Task.Delay(PollInterval).ConfigureAwait(false);
-            var current = RssKiB();
-            if (Math.Abs(current - previous) <= previous / 100)
-            {
-                return current;
-            }
-
-            previous = current;
-        }
-
-        return previous;
-    }
-
-    /// <summary>Waits until the server has let go of closed clients, so the next scenario starts from the same state.</summary>
-    public async Task<bool> WaitForDescriptorsAsync(int atMost, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (OpenDescriptors() > atMost)
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(PollInterval).ConfigureAwait(false);
-        }
-
-        return true;
-    }
+    /// <summary>CPU, memory and descriptors of this server, read from /proc.</summary>
+    public ProcessProbe Probe { get; }
 
     /// <summary>SIGTERM by pid and wait; SIGKILL if it has not exited in time. Returns the exit code.</summary>
     public async Task<int> StopAsync()
