@@ -37,6 +37,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _endOfInput;
     private bool _draining;
     private bool _timeoutTimerSet;
+    private bool _flushScheduled;
     private bool _closed;
 
     public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec)
@@ -52,6 +53,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         Receive<Connection.WriteCompleted>(OnWriteCompleted);
         Receive<Connection.IoFailed>(OnIoFailed);
         Receive<ChannelProtocol.Reply>(OnReply);
+        Receive<Connection.FlushReplies>(_ => OnFlushReplies());
         Receive<Connection.CheckTimeouts>(_ => OnCheckTimeouts());
         Receive<IpcShutdown.Drain>(_ => OnDrain());
         Receive<ReceiveTimeout>(_ => OnIdle());
@@ -137,25 +139,42 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private void OnReply(ChannelProtocol.Reply reply)
     {
         // A reply to a request that already timed out is dropped here: its slot is filled or gone.
-        if (_slots.TryFill(reply.Id, IpcCodec.EncodeResponse(reply.Response)))
+        if (_slots.TryFill(reply.Id, IpcCodec.EncodeResponse(reply.Response)) && !_flushScheduled)
+        {
+            // Replies to pipelined requests arrive as a run of messages; write them after the run,
+            // with one send, rather than one send per reply.
+            _flushScheduled = true;
+            Self.Tell(Connection.FlushReplies.Instance);
+        }
+    }
+
+    private void OnFlushReplies()
+    {
+        _flushScheduled = false;
+        Progress();
+    }
+
+    private void OnWriteCompleted(Connection.WriteCompleted written)
+    {
+        if (Sent(written.Offset))
         {
             Progress();
         }
     }
 
-    private void OnWriteCompleted(Connection.WriteCompleted written)
+    /// <summary>The socket has taken the send buffer up to <paramref name="offset"/>; true once it has taken all of it.</summary>
+    private bool Sent(int offset)
     {
-        var remaining = _sending.Length - written.Offset;
-        if (remaining > 0)
+        if (offset < _sending.Length)
         {
             // A stream socket may take only part of a buffer; send the rest before anything newer.
-            StartSend(written.Offset);
-            return;
+            StartSend(offset);
+            return false;
         }
 
         _writing = false;
         _sending.Clear();
-        Progress();
+        return true;
     }
 
     private void OnIoFailed(Connection.IoFailed failed)
@@ -230,8 +249,16 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void StartSend(int offset)
     {
+        var send = _socket.SendAsync(_sending.Written[offset..], SocketFlags.None);
+        if (send.IsCompletedSuccessfully)
+        {
+            // The socket buffer had room, as it usually has: no WriteCompleted message round trip.
+            Sent(offset + send.Result);
+            return;
+        }
+
         var self = Self;
-        _socket.SendAsync(_sending.Written[offset..], SocketFlags.None).AsTask().PipeTo(
+        send.AsTask().PipeTo(
             self,
             success: sent => new Connection.WriteCompleted(offset + sent),
             failure: ex => new Connection.IoFailed(ex));
@@ -320,6 +347,17 @@ internal static class Connection
         public static readonly CheckTimeouts Instance = new();
 
         private CheckTimeouts()
+        {
+        }
+    }
+
+    /// <summary>Told to itself after a reply, so every reply already in the mailbox goes out in the same write.</summary>
+    /// <remarks>One may still be queued when the connection stops; that is normal, so it stays out of the dead-letter log.</remarks>
+    public sealed class FlushReplies : IDeadLetterSuppression
+    {
+        public static readonly FlushReplies Instance = new();
+
+        private FlushReplies()
         {
         }
     }
