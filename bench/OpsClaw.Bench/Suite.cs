@@ -16,8 +16,10 @@ internal sealed record SuiteOptions(
 
 /// <summary>
 /// Runs every selected scenario against every selected server, <see cref="SuiteOptions.Repetitions"/>
-/// times. Each repetition starts each server afresh, and the order of servers rotates between
-/// repetitions so that no server always runs first (cold machine) or last.
+/// times. Each repetition starts all servers afresh and runs them turn by turn within each scenario,
+/// so the figures a ratio compares are taken seconds apart: on a shared machine, load from other
+/// work then falls on both sides of the ratio. The order of servers rotates between repetitions
+/// so that none is always first or last.
 /// </summary>
 internal static class Suite
 {
@@ -29,11 +31,8 @@ internal static class Suite
         var results = new Results();
         for (var repetition = 0; repetition < options.Repetitions; repetition++)
         {
-            for (var turn = 0; turn < specs.Length; turn++)
-            {
-                var spec = specs[(turn + repetition) % specs.Length];
-                await RunServerAsync(spec, repetition, options, results).ConfigureAwait(false);
-            }
+            var order = Enumerable.Range(0, specs.Length).Select(turn => specs[(turn + repetition) % specs.Length]).ToArray();
+            await RunRepetitionAsync(order, repetition, options, results).ConfigureAwait(false);
         }
 
         return results;
@@ -47,39 +46,60 @@ internal static class Suite
         _ => throw new ArgumentException($"unknown server '{name}'"),
     };
 
-    private static async Task RunServerAsync(ServerSpec spec, int repetition, SuiteOptions options, Results results)
+    private static async Task RunRepetitionAsync(ServerSpec[] order, int repetition, SuiteOptions options, Results results)
     {
-        await using var server = await ServerProcess.StartAsync(spec).ConfigureAwait(false);
-        var idleDescriptors = await IdleDescriptorsAsync(server).ConfigureAwait(false);
-
-        foreach (var scenario in Scenarios.Load.Where(scenario => options.Scenarios.Contains(scenario.Id)))
+        var servers = new List<(ServerProcess Server, int IdleDescriptors)>();
+        try
         {
-            var load = await PipelinedLoad.RunAsync(
-                server.SocketPath, scenario.Connections, scenario.Depth, options.WarmUp, options.Window, server.Probe).ConfigureAwait(false);
-            Record(results, spec.Name, scenario, load);
-            Progress(repetition, spec.Name, scenario.Title,
-                $"{load.RequestsPerSecond:N0} req/s, p50 {load.P50Us:N1} µs, p99 {load.P99Us:N1} µs, " +
-                $"server {load.ServerCores:N2} cores, generator {load.GeneratorCores:N2} cores, {load.Errors} errors");
-            await ReleasedAsync(server, idleDescriptors).ConfigureAwait(false);
+            foreach (var spec in order)
+            {
+                var server = await ServerProcess.StartAsync(spec).ConfigureAwait(false);
+                servers.Add((server, 0));
+                servers[^1] = (server, await IdleDescriptorsAsync(server).ConfigureAwait(false));
+            }
+
+            foreach (var scenario in Scenarios.Load.Where(scenario => options.Scenarios.Contains(scenario.Id)))
+            {
+                foreach (var (server, idleDescriptors) in servers)
+                {
+                    var load = await PipelinedLoad.RunAsync(
+                        server.SocketPath, scenario.Connections, scenario.Depth, options.WarmUp, options.Window, server.Probe).ConfigureAwait(false);
+                    Record(results, server.Name, scenario, load);
+                    Progress(repetition, server.Name, scenario.Title,
+                        $"{load.RequestsPerSecond:N0} req/s, p50 {load.P50Us:N1} µs, p99 {load.P99Us:N1} µs, " +
+                        $"server {load.ServerCores:N2} cores ({load.ServerCpuUsPerRequest:N2} µs/req), generator {load.GeneratorCores:N2} cores, {load.Errors} errors");
+                    await ReleasedAsync(server, idleDescriptors).ConfigureAwait(false);
+                }
+            }
+
+            if (options.Scenarios.Contains(Scenarios.ConnectionsId))
+            {
+                foreach (var (server, idleDescriptors) in servers)
+                {
+                    var scale = await ConnectionScale.RunAsync(
+                        server.SocketPath, options.HeldConnections, options.StormConcurrency, server.Probe).ConfigureAwait(false);
+                    results.Add(server.Name, Scenarios.StormRate.Key, scale.ConnectsPerSecond);
+                    results.Add(server.Name, Scenarios.StormFailures.Key, scale.Failures);
+                    results.Add(server.Name, Scenarios.HeldCount.Key, scale.Held);
+                    results.Add(server.Name, Scenarios.HeldRss.Key, scale.RssPerConnectionKiB);
+                    Progress(repetition, server.Name, "connections",
+                        $"{scale.ConnectsPerSecond:N0} conn/s, {scale.Failures} failures, {scale.Held:N0} held at {scale.RssPerConnectionKiB:N2} KiB each");
+                    await ReleasedAsync(server, idleDescriptors).ConfigureAwait(false);
+                }
+            }
         }
-
-        if (options.Scenarios.Contains(Scenarios.ConnectionsId))
+        finally
         {
-            var scale = await ConnectionScale.RunAsync(
-                server.SocketPath, options.HeldConnections, options.StormConcurrency, server.Probe).ConfigureAwait(false);
-            results.Add(spec.Name, Scenarios.StormRate.Key, scale.ConnectsPerSecond);
-            results.Add(spec.Name, Scenarios.StormFailures.Key, scale.Failures);
-            results.Add(spec.Name, Scenarios.HeldCount.Key, scale.Held);
-            results.Add(spec.Name, Scenarios.HeldRss.Key, scale.RssPerConnectionKiB);
-            Progress(repetition, spec.Name, "connections",
-                $"{scale.ConnectsPerSecond:N0} conn/s, {scale.Failures} failures, {scale.Held:N0} held at {scale.RssPerConnectionKiB:N2} KiB each");
-            await ReleasedAsync(server, idleDescriptors).ConfigureAwait(false);
-        }
+            foreach (var (server, _) in servers)
+            {
+                var exitCode = await server.StopAsync().ConfigureAwait(false);
+                if (exitCode != 0)
+                {
+                    Console.Error.WriteLine($"bench: {server.Name} exited with {exitCode} after SIGTERM; stderr: {server.StderrTail()}");
+                }
 
-        var exitCode = await server.StopAsync().ConfigureAwait(false);
-        if (exitCode != 0)
-        {
-            Console.Error.WriteLine($"bench: {spec.Name} exited with {exitCode} after SIGTERM; stderr: {server.StderrTail()}");
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -117,6 +137,7 @@ internal static class Suite
         results.Add(server, scenario.P99.Key, load.P99Us);
         results.Add(server, scenario.P999.Key, load.P999Us);
         results.Add(server, scenario.ServerCpu.Key, load.ServerCores);
+        results.Add(server, scenario.ServerCpuPerRequest.Key, load.ServerCpuUsPerRequest);
         results.Add(server, scenario.GeneratorCpu.Key, load.GeneratorCores);
         results.Add(server, scenario.Errors.Key, load.Errors);
     }

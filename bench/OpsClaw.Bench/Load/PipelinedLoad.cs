@@ -13,7 +13,10 @@ internal sealed record LoadResult(
     double P999Us,
     double GeneratorCores,
     double ServerCores,
-    long Errors);
+    long Errors)
+{
+    public double ServerCpuUsPerRequest => ServerCores * 1e6 / RequestsPerSecond;
+}
 
 /// <summary>
 /// N connections × depth D: every connection keeps D pings in flight. After a warm-up (JIT tiering,

@@ -17,11 +17,14 @@ internal sealed record LoadScenario(string Id, int Connections, int Depth)
 
     public Figure ServerCpu => new(Title, "server CPU (cores)", FigureKind.Info, "N2");
 
+    /// <summary>Server CPU time per reply: the cost of a request, which CPU taken by other work on the machine does not change.</summary>
+    public Figure ServerCpuPerRequest => new(Title, "server CPU µs/req", FigureKind.Cost, "N2");
+
     public Figure GeneratorCpu => new(Title, "generator CPU (cores)", FigureKind.Info, "N2");
 
     public Figure Errors => new(Title, "errors (all reps)", FigureKind.Count, "N0");
 
-    public IEnumerable<Figure> Figures => [RequestsPerSecond, P50, P90, P99, P999, ServerCpu, GeneratorCpu, Errors];
+    public IEnumerable<Figure> Figures => [RequestsPerSecond, P50, P90, P99, P999, ServerCpu, ServerCpuPerRequest, GeneratorCpu, Errors];
 }
 
 /// <summary>The scenarios of issue #6 and the rows they fill.</summary>
