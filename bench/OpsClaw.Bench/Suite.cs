@@ -79,11 +79,12 @@ internal static class Suite
                     var scale = await ConnectionScale.RunAsync(
                         server.SocketPath, options.HeldConnections, options.StormConcurrency, server.Probe).ConfigureAwait(false);
                     results.Add(server.Name, Scenarios.StormRate.Key, scale.ConnectsPerSecond);
+                    results.Add(server.Name, Scenarios.StormCpu.Key, scale.ServerCpuUsPerConnect);
                     results.Add(server.Name, Scenarios.StormFailures.Key, scale.Failures);
                     results.Add(server.Name, Scenarios.HeldCount.Key, scale.Held);
                     results.Add(server.Name, Scenarios.HeldRss.Key, scale.RssPerConnectionKiB);
                     Progress(repetition, server.Name, "connections",
-                        $"{scale.ConnectsPerSecond:N0} conn/s, {scale.Failures} failures, {scale.Held:N0} held at {scale.RssPerConnectionKiB:N2} KiB each");
+                        $"{scale.ConnectsPerSecond:N0} conn/s ({scale.ServerCpuUsPerConnect:N1} µs server CPU each), {scale.Failures} failures, {scale.Held:N0} held at {scale.RssPerConnectionKiB:N2} KiB each");
                     await ReleasedAsync(server, idleDescriptors).ConfigureAwait(false);
                 }
             }

@@ -6,8 +6,9 @@ namespace OpsClaw.Bench;
 /// <summary>Figures of one connection-scale run.</summary>
 /// <param name="ConnectsPerSecond">Connections opened and answered per second during the storm.</param>
 /// <param name="Failures">Connects that failed, or got no pong or a wrong reply.</param>
+/// <param name="ServerCpuUsPerConnect">Server CPU time during the storm per connection opened: what a connection costs, whatever else the machine runs.</param>
 /// <param name="RssPerConnectionKiB">Server RSS growth while holding them, per connection.</param>
-internal sealed record ConnectionsResult(double ConnectsPerSecond, int Failures, int Held, double RssPerConnectionKiB);
+internal sealed record ConnectionsResult(double ConnectsPerSecond, int Failures, int Held, double ServerCpuUsPerConnect, double RssPerConnectionKiB);
 
 /// <summary>
 /// Connect storm, then hold: opens <c>count</c> connections as fast as <c>concurrency</c> parallel
@@ -27,6 +28,7 @@ internal static class ConnectionScale
         var failures = 0;
         var next = -1;
         using var deadline = new CancellationTokenSource(StormTimeout);
+        var serverCpuBefore = server.CpuTime();
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -47,11 +49,13 @@ internal static class ConnectionScale
             }));
             await Task.WhenAll(openers).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
+            var serverCpu = server.CpuTime() - serverCpuBefore;
             var held = sockets.Count(socket => socket is not null);
 
             var heldKiB = await server.SettledRssKiBAsync().ConfigureAwait(false);
             var perConnection = held == 0 ? double.NaN : (double)(heldKiB - idleKiB) / held;
-            return new ConnectionsResult(held / elapsed.TotalSeconds, failures, held, perConnection);
+            return new ConnectionsResult(
+                held / elapsed.TotalSeconds, failures, held, serverCpu.TotalMicroseconds / Math.Max(1, held), perConnection);
         }
         finally
         {

@@ -39,6 +39,7 @@ internal static class Scenarios
     public static readonly IReadOnlyList<LoadScenario> Load = [Latency, Throughput, FanOut];
 
     public static readonly Figure StormRate = new("connect storm", "conn/s", FigureKind.Rate, "N0");
+    public static readonly Figure StormCpu = new("connect storm", "server CPU µs/conn", FigureKind.Cost, "N1");
     public static readonly Figure StormFailures = new("connect storm", "failures (all reps)", FigureKind.Count, "N0");
     public static readonly Figure HeldRss = new("idle connections held", "RSS KiB per connection", FigureKind.Cost, "N2");
     public static readonly Figure HeldCount = new("idle connections held", "connections", FigureKind.Info, "N0");
@@ -46,5 +47,5 @@ internal static class Scenarios
     public static IEnumerable<string> Ids => Load.Select(scenario => scenario.Id).Append(ConnectionsId);
 
     public static IEnumerable<Figure> AllFigures =>
-        Load.SelectMany(scenario => scenario.Figures).Concat([StormRate, StormFailures, HeldCount, HeldRss]);
+        Load.SelectMany(scenario => scenario.Figures).Concat([StormRate, StormCpu, StormFailures, HeldCount, HeldRss]);
 }
