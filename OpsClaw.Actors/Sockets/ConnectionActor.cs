@@ -62,7 +62,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, channel, settings, codec));
+        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(socket, channel, settings, codec));
 
     void ILineSink.OnLine(ReadOnlySpan<byte> line)
     {
@@ -328,6 +328,22 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
 
         Context.Stop(Self);
+    }
+}
+
+/// <summary>
+/// Builds a <see cref="ConnectionActor"/> with a plain constructor call. A connect storm creates
+/// thousands of them, and Props.Create's expression tree and reflective constructor call are paid
+/// on every one.
+/// </summary>
+internal sealed class ConnectionActorProducer(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec) : IIndirectActorProducer
+{
+    public Type ActorType => typeof(ConnectionActor);
+
+    public ActorBase Produce() => new ConnectionActor(socket, channel, settings, codec);
+
+    public void Release(ActorBase actor)
+    {
     }
 }
 
