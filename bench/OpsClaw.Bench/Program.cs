@@ -20,4 +20,5 @@ if (parsed.Errors.Count > 0)
     return 2;
 }
 
-return await parsed.InvokeAsync();
+// Ctrl+C or SIGTERM cancels a run between scenarios; it then stops its servers, which takes longer than the default 2 s.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(60) });

@@ -25,7 +25,7 @@ internal static class RunCommand
         {
             opsclaw, repetitions, warmUpMs, windowMs, held, concurrency, servers, scenarios,
         };
-        command.SetAction((parse, _) => RunAsync(new SuiteOptions(
+        command.SetAction((parse, cancel) => RunAsync(new SuiteOptions(
             parse.GetValue(opsclaw)!.FullName,
             Math.Clamp(parse.GetValue(repetitions), 1, 9),
             TimeSpan.FromMilliseconds(Math.Clamp(parse.GetValue(warmUpMs), 0, 60_000)),
@@ -33,11 +33,11 @@ internal static class RunCommand
             Math.Clamp(parse.GetValue(held), 1, 15_000),
             Math.Clamp(parse.GetValue(concurrency), 1, 1024),
             parse.GetValue(servers)!,
-            parse.GetValue(scenarios)!)));
+            parse.GetValue(scenarios)!), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(SuiteOptions options)
+    private static async Task<int> RunAsync(SuiteOptions options, CancellationToken cancel)
     {
         if (!File.Exists(options.OpsClawExecutable) && options.Servers.Contains(ServerSpec.OpsClawName))
         {
@@ -46,7 +46,17 @@ internal static class RunCommand
         }
 
         var started = Stopwatch.GetTimestamp();
-        var results = await Suite.RunAsync(options).ConfigureAwait(false);
+        Results results;
+        try
+        {
+            results = await Suite.RunAsync(options, cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("opsclaw-bench: interrupted; every server it started has been stopped");
+            return 130;
+        }
+
         Console.Out.Write(ReportTable.Render(results, options, Stopwatch.GetElapsedTime(started)));
         return 0;
     }

@@ -25,14 +25,14 @@ internal static class Suite
 {
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<Results> RunAsync(SuiteOptions options)
+    public static async Task<Results> RunAsync(SuiteOptions options, CancellationToken cancel)
     {
         var specs = options.Servers.Select(name => Spec(name, options)).ToArray();
         var results = new Results();
         for (var repetition = 0; repetition < options.Repetitions; repetition++)
         {
             var order = Enumerable.Range(0, specs.Length).Select(turn => specs[(turn + repetition) % specs.Length]).ToArray();
-            await RunRepetitionAsync(order, repetition, options, results).ConfigureAwait(false);
+            await RunRepetitionAsync(order, repetition, options, results, cancel).ConfigureAwait(false);
         }
 
         return results;
@@ -46,7 +46,7 @@ internal static class Suite
         _ => throw new ArgumentException($"unknown server '{name}'"),
     };
 
-    private static async Task RunRepetitionAsync(ServerSpec[] order, int repetition, SuiteOptions options, Results results)
+    private static async Task RunRepetitionAsync(ServerSpec[] order, int repetition, SuiteOptions options, Results results, CancellationToken cancel)
     {
         var servers = new List<(ServerProcess Server, int IdleDescriptors)>();
         try
@@ -62,6 +62,7 @@ internal static class Suite
             {
                 foreach (var (server, idleDescriptors) in servers)
                 {
+                    cancel.ThrowIfCancellationRequested();
                     var load = await PipelinedLoad.RunAsync(
                         server.SocketPath, scenario.Connections, scenario.Depth, options.WarmUp, options.Window, server.Probe).ConfigureAwait(false);
                     Record(results, server.Name, scenario, load);
@@ -76,6 +77,7 @@ internal static class Suite
             {
                 foreach (var (server, idleDescriptors) in servers)
                 {
+                    cancel.ThrowIfCancellationRequested();
                     var scale = await ConnectionScale.RunAsync(
                         server.SocketPath, options.HeldConnections, options.StormConcurrency, server.Probe).ConfigureAwait(false);
                     results.Add(server.Name, Scenarios.StormRate.Key, scale.ConnectsPerSecond);

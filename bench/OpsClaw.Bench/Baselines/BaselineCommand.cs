@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 
 namespace OpsClaw.Bench;
 
@@ -16,26 +15,18 @@ internal static class BaselineCommand
     {
         var socket = new Option<string>("--socket") { Description = "Path of the Unix socket to serve.", Required = true };
         var command = new Command(CommandName(kind), $"Serve the {kind} baseline on one socket until SIGTERM.") { socket };
-        command.SetAction((parse, _) => RunAsync(kind, Path.GetFullPath(parse.GetValue(socket)!)));
+
+        // System.CommandLine cancels the token on SIGTERM and SIGINT, so the server stops in order (socket file removed).
+        command.SetAction((parse, stop) => RunAsync(kind, Path.GetFullPath(parse.GetValue(socket)!), stop));
         return command;
     }
 
-    private static async Task<int> RunAsync(BaselineKind kind, string socketPath)
+    private static async Task<int> RunAsync(BaselineKind kind, string socketPath, CancellationToken stop)
     {
-        using var stop = new CancellationTokenSource();
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, stop));
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, stop));
         Func<ILineResponder> responders = kind == BaselineKind.RawJson
             ? () => new RawJsonResponder()
             : () => RawFixedResponder.Instance;
-        await RawServer.RunAsync(socketPath, responders, stop.Token).ConfigureAwait(false);
+        await RawServer.RunAsync(socketPath, responders, stop).ConfigureAwait(false);
         return 0;
-    }
-
-    private static void StopOnSignal(PosixSignalContext signal, CancellationTokenSource stop)
-    {
-        // Stop in order (socket file removed) rather than the runtime's immediate exit.
-        signal.Cancel = true;
-        stop.Cancel();
     }
 }
