@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Newtonsoft.Json;
 
 namespace OpsClaw.Actors.Protocol;
@@ -11,7 +9,9 @@ namespace OpsClaw.Actors.Protocol;
 /// </summary>
 internal static class EnvelopeEncoder
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    /// <summary>One reusable writer per thread: the encoder is static and called from any actor's thread.</summary>
+    [ThreadStatic]
+    private static Utf8LineWriter? t_line;
 
     public static byte[] Encode(IpcResponse response) => ToLine(writer =>
     {
@@ -46,7 +46,9 @@ internal static class EnvelopeEncoder
 
     private static byte[] ToLine(Action<JsonTextWriter> writeFields)
     {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        // Straight to UTF-8: a StringWriter would build the line as a string first and copy it again.
+        var text = t_line ??= new Utf8LineWriter();
+        text.Clear();
         using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None, CloseOutput = false })
         {
             writer.WriteStartObject();
@@ -55,6 +57,6 @@ internal static class EnvelopeEncoder
         }
 
         text.Write('\n');
-        return Utf8.GetBytes(text.ToString());
+        return text.TakeBytes();
     }
 }

@@ -8,12 +8,20 @@ namespace OpsClaw.Actors.Sockets;
 /// </summary>
 internal sealed class ReplySlots
 {
-    private Slot[] _ring = new Slot[4];
+    private const int InitialCapacity = 4;
+
+    /// <summary>A ring grown past this by a burst is dropped once empty: idle connections keep only a few slots each.</summary>
+    private const int RetainedCapacity = 64;
+
+    private Slot[] _ring = new Slot[InitialCapacity];
     private long _head;
     private long _tail;
 
     /// <summary>Lines received whose reply has not yet been handed to the socket.</summary>
     public int Count => (int)(_tail - _head);
+
+    /// <summary>Slots allocated, used or not.</summary>
+    public int Capacity => _ring.Length;
 
     /// <summary>
     /// Opens a slot for a request sent to the channel at <paramref name="startTimestamp"/>
@@ -63,6 +71,12 @@ internal sealed class ReplySlots
             slot = default;
             _head++;
             taken++;
+        }
+
+        if (_head == _tail && _ring.Length > RetainedCapacity)
+        {
+            // Nothing is owed, so no slot has a place to keep; a burst's 1024-slot ring would otherwise stay for good.
+            _ring = new Slot[InitialCapacity];
         }
 
         return taken;

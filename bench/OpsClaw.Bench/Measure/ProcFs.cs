@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace OpsClaw.Bench;
+
+/// <summary>What /proc says about a server process: CPU time, resident memory, open descriptors.</summary>
+internal static class ProcFs
+{
+    private const int ClockTicksName = 2; // _SC_CLK_TCK
+
+    private static readonly long TicksPerSecond = Math.Max(1, sysconf(ClockTicksName));
+
+    /// <summary>User plus system time, from fields 14 and 15 of /proc/&lt;pid&gt;/stat.</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+
+        // The command name (field 2) may hold spaces and parentheses; fields after it start past the last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds((double)ticks / TicksPerSecond);
+    }
+
+    /// <summary>VmRSS of /proc/&lt;pid&gt;/status, in KiB.</summary>
+    public static long RssKiB(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"no VmRSS in /proc/{pid}/status");
+    }
+
+    public static int OpenDescriptors(int pid) => Directory.GetFiles($"/proc/{pid}/fd").Length;
+
+    [DllImport("libc")]
+    private static extern long sysconf(int name);
+}

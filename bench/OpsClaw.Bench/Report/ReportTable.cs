@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace OpsClaw.Bench;
+
+/// <summary>Renders a run as Markdown tables: every figure per server with the opsclaw ratios, then the targets.</summary>
+internal static class ReportTable
+{
+    private static readonly string[] Servers = [ServerSpec.OpsClawName, ServerSpec.RawJsonName, ServerSpec.RawFixedName];
+
+    public static string Render(Results results, SuiteOptions options, TimeSpan runTime)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"OpsClaw bench: {Environment.ProcessorCount} cores, {options.Repetitions} repetitions (median shown), " +
+            $"{options.WarmUp.TotalSeconds:0.#} s warm-up + {options.Window.TotalSeconds:0.#} s window per load scenario, " +
+            $"{options.HeldConnections:N0} connections held, measured in {runTime.TotalSeconds:0} s");
+        text.AppendLine();
+
+        var rows = new List<string[]>
+        {
+            new[] { "scenario", "figure" }.Concat(Servers).Concat(["opsclaw / raw-json", "opsclaw / raw-fixed"]).ToArray(),
+        };
+        foreach (var figure in Scenarios.AllFigures.Where(figure => Servers.Any(server => results.Of(server, figure.Key).Count > 0)))
+        {
+            var cells = new List<string> { figure.Scenario, figure.Measure };
+            cells.AddRange(Servers.Select(server => Format(figure.Combine(results, server), figure.Format, results.Of(server, figure.Key).Count)));
+            cells.Add(RatioCell(results, figure, ServerSpec.RawJsonName));
+            cells.Add(RatioCell(results, figure, ServerSpec.RawFixedName));
+            rows.Add([.. cells]);
+        }
+
+        AppendTable(text, rows);
+        text.AppendLine();
+
+        var targets = new List<string[]> { new[] { "target", "measured", "result" } };
+        targets.AddRange(Targets.Evaluate(results).Select(target => new[] { target.Rule, target.Measurable ? target.Measured : "", target.Result }));
+        AppendTable(text, targets);
+        return text.ToString();
+    }
+
+    private static string RatioCell(Results results, Figure figure, string baseline)
+    {
+        if (figure.Kind is FigureKind.Info or FigureKind.Count)
+        {
+            return "";
+        }
+
+        var ratio = Targets.Ratio(results, figure, baseline);
+        return double.IsFinite(ratio) ? ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "";
+    }
+
+    private static string Format(double value, string format, int samples) =>
+        samples == 0 || double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static void AppendTable(StringBuilder text, List<string[]> rows)
+    {
+        var widths = Enumerable.Range(0, rows[0].Length).Select(column => rows.Max(row => row[column].Length)).ToArray();
+        for (var index = 0; index < rows.Count; index++)
+        {
+            var row = rows[index];
+            text.Append('|');
+            for (var column = 0; column < row.Length; column++)
+            {
+                // Names left, numbers right, as a reader scans them.
+                var cell = column < 2 || index == 0 ? row[column].PadRight(widths[column]) : row[column].PadLeft(widths[column]);
+                text.Append(' ').Append(cell).Append(" |");
+            }
+
+            text.AppendLine();
+            if (index == 0)
+            {
+                text.Append('|');
+                foreach (var width in widths)
+                {
+                    text.Append(new string('-', width + 2)).Append('|');
+                }
+
+                text.AppendLine();
+            }
+        }
+    }
+}

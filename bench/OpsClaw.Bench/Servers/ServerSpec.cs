@@ -1,0 +1,45 @@
+namespace OpsClaw.Bench;
+
+/// <summary>How to start one of the three servers in a fresh directory and find its socket from its ready line.</summary>
+internal sealed record ServerSpec(
+    string Name,
+    string FileName,
+    Func<string, IReadOnlyList<string>> Arguments,
+    string ReadyPrefix,
+    Func<string, string> SocketPathFromReadyLine)
+{
+    public const string OpsClawName = "opsclaw";
+    public const string RawJsonName = "raw-json";
+    public const string RawFixedName = "raw-fixed";
+
+    /// <summary>The real host: <c>opsclaw ipc serve-sockets --dir</c>, measured on its runtime socket.</summary>
+    public static ServerSpec OpsClaw(string executable) => new(
+        OpsClawName,
+        executable,
+        directory => ["ipc", "serve-sockets", "--dir", directory],
+        "opsclaw ipc ready",
+        RuntimeSocketOf);
+
+    /// <summary>A baseline, run by this very executable in a process of its own.</summary>
+    public static ServerSpec Baseline(BaselineKind kind) => new(
+        kind == BaselineKind.RawJson ? RawJsonName : RawFixedName,
+        Path.Combine(AppContext.BaseDirectory, "OpsClaw.Bench"),
+        directory => [BaselineCommand.CommandName(kind), "--socket", Path.Combine(directory, "raw.sock")],
+        RawServer.ReadyPrefix,
+        line => line[RawServer.ReadyPrefix.Length..].Trim());
+
+    /// <summary>The ready line is <c>opsclaw ipc ready runtime=&lt;path&gt; control=&lt;path&gt;</c>.</summary>
+    private static string RuntimeSocketOf(string readyLine)
+    {
+        const string Key = "runtime=";
+        var start = readyLine.IndexOf(Key, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            throw new InvalidOperationException($"no runtime socket in the ready line: {readyLine}");
+        }
+
+        start += Key.Length;
+        var end = readyLine.IndexOf(' ', start);
+        return end < 0 ? readyLine[start..] : readyLine[start..end];
+    }
+}
