@@ -39,6 +39,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _writing;
     private bool _endOfInput;
     private bool _draining;
+    private int _drainReadBudget;
     private bool _timeoutTimerSet;
     private bool _flushScheduled;
     private bool _closed;
@@ -138,6 +139,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             else
             {
                 _metrics.Received(read.Bytes);
+                _drainReadBudget -= read.Bytes;
                 _framer.Push(read.Buffer.AsSpan(0, read.Bytes), this);
             }
         }
@@ -219,7 +221,23 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private void OnDrain()
     {
         _draining = true;
-        CloseWhenDone();
+
+        // What the client had sent before the drain began, and the kernel holds unread, is still read
+        // (and refused with shutting_down, so the client knows); anything sent later meets the close.
+        _drainReadBudget = UnreadBytes();
+        Progress();
+    }
+
+    private int UnreadBytes()
+    {
+        try
+        {
+            return _socket.Available;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return 0;
+        }
     }
 
     private void OnIdle()
@@ -293,9 +311,9 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void ReadMore()
     {
-        // Draining: what the read already under way brings is answered shutting_down; nothing more is read,
-        // so a client that keeps writing cannot hold the shutdown open until the drain deadline.
-        if (_reading || _endOfInput || _draining || _closed || ShouldPauseReading())
+        // Draining: only the bytes that were already waiting when the drain began are read, so a client
+        // that keeps writing cannot hold the shutdown open until the drain deadline.
+        if (_reading || _endOfInput || (_draining && _drainReadBudget <= 0) || _closed || ShouldPauseReading())
         {
             return;
         }
@@ -333,7 +351,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void CloseWhenDone()
     {
-        if ((_endOfInput || _draining) && OwesNothing)
+        if ((_endOfInput || (_draining && _drainReadBudget <= 0)) && OwesNothing)
         {
             Close();
         }
