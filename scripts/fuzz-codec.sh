@@ -110,8 +110,10 @@ if [ "${crashes:-0}" -gt 0 ]; then
   cp "$findings"/default/crashes/id:* fuzz/crashes/
   echo "== $crashes crashing input(s) copied to fuzz/crashes/; replaying the first few on the uninstrumented build"
   find "$findings/default/crashes" -name 'id:*' | sort | head -n 5 | while IFS= read -r input; do
-    echo "-- $(basename "$input") ($(wc -c < "$input") bytes): $(head -c 200 "$input" | od -An -c | tr -s ' ' | head -3 | tr '\n' ' ')"
-    dotnet "$repo/$build_out/OpsClaw.Fuzz.dll" < "$input" 2>&1 | head -n 25 || true
+    echo "-- $(basename "$input") ($(wc -c < "$input") bytes, first 200 shown with cat -v):"
+    head -c 200 "$input" | cat -v; echo
+    # In a child shell, so the harness's abort is reported there and not as noise from this one.
+    bash -c 'dotnet "$1" < "$2" 2>&1' _ "$repo/$build_out/OpsClaw.Fuzz.dll" "$input" | head -n 25 || true
   done
   exit 1
 fi
