@@ -18,6 +18,17 @@ public sealed class EnvelopeEncoderSpecs
     }
 
     [Fact]
+    public void Encoder_should_escape_del_and_c1_controls_and_keep_other_text_as_utf8()
+    {
+        var bytes = IpcCodec.EncodeResponse(IpcResponse.Success("t", "é\u007f\u0080\u009b\u00a0\u2028✓", "{}"));
+
+        AssertLine(
+            """{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"t","run_id":"é\u007f\u0080\u009b \u2028✓","payload_json":"{}","ok":true,"error":null,"error_code":null}""",
+            bytes);
+        Assert.Equal("é\u007f\u0080\u009b\u00a0\u2028✓", IpcCodec.DecodeResponse(bytes.AsSpan(..^1)).RunId);
+    }
+
+    [Fact]
     public void Encoder_should_write_a_null_run_id_on_success()
     {
         var bytes = IpcCodec.EncodeResponse(IpcResponse.Success("control.health.ok", null, ChannelPayloads.Healthy));

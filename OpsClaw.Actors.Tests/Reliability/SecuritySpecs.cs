@@ -30,7 +30,7 @@ public sealed class SecuritySpecs : SocketSpecBase
     public async Task Error_texts_should_carry_client_text_escaped_never_as_raw_bytes(string field, string code)
     {
         var binding = await StartAsync();
-        const string hostile = "x\u0000\u001b[31m\u2028\r\u007f\"\\";
+        const string hostile = "x\u0000\u001b[31m\u2028\r\u007f\u009b2J\u0085\"\\";
         var envelope = new JObject
         {
             ["schema_version"] = "opsclaw.ipc.v1alpha1",
@@ -46,7 +46,9 @@ public sealed class SecuritySpecs : SocketSpecBase
         var (line, _) = await reader.ReadLineAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
 
         Assert.NotNull(line);
-        Assert.DoesNotContain(line, b => b < 0x20);
+        // No C0 control, no DEL, and no C1 control (UTF-8 C2 80 to C2 9F) as raw bytes: only as \u escapes.
+        Assert.DoesNotContain(line, b => b < 0x20 || b == 0x7F);
+        Assert.False(line.Zip(line.Skip(1)).Any(pair => pair.First == 0xC2 && pair.Second is >= 0x80 and <= 0x9F), Encoding.UTF8.GetString(line));
         var reply = JObject.Parse(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(line));
         Assert.Equal(code, (string?)reply["error_code"]);
         Assert.Contains(hostile, (string?)reply["error"], StringComparison.Ordinal);

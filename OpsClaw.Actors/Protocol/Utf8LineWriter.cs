@@ -12,6 +12,9 @@ internal sealed class Utf8LineWriter : TextWriter
     /// <summary>A buffer grown past this by one huge line is dropped afterwards rather than kept for the thread's life.</summary>
     private const int RetainedBytes = 64 * 1024;
 
+    private const char FirstEscaped = '\u007F';
+    private const char LastEscaped = '\u009F';
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly Encoder _encoder = Utf8.GetEncoder();
@@ -26,7 +29,21 @@ internal sealed class Utf8LineWriter : TextWriter
 
     public override void Write(string? value) => Write(value.AsSpan());
 
-    public override void Write(ReadOnlySpan<char> buffer) => Encode(buffer, flush: false);
+    public override void Write(ReadOnlySpan<char> buffer)
+    {
+        // DEL and the C1 controls (U+0080–U+009F, e.g. U+009B, a terminal's CSI) are valid raw in JSON, but a
+        // reply line may be printed to a terminal, so client text never reaches it as those bytes. They can
+        // only occur inside string literals, where a \u escape always means the same character.
+        while (buffer.IndexOfAnyInRange(FirstEscaped, LastEscaped) is var at and >= 0)
+        {
+            Encode(buffer[..at], flush: false);
+            Span<char> escape = ['\\', 'u', '0', '0', Hex(buffer[at] >> 4), Hex(buffer[at] & 0xF)];
+            Encode(escape, flush: false);
+            buffer = buffer[(at + 1)..];
+        }
+
+        Encode(buffer, flush: false);
+    }
 
     /// <summary>Forgets anything written, e.g. by a line that failed half way.</summary>
     public void Clear()
@@ -49,6 +66,8 @@ internal sealed class Utf8LineWriter : TextWriter
 
         return line;
     }
+
+    private static char Hex(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
     private void Encode(ReadOnlySpan<char> chars, bool flush)
     {
