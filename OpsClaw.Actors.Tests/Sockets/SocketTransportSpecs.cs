@@ -105,10 +105,11 @@ public sealed class SocketTransportSpecs : SocketSpecBase
         var binding = await StartAsync();
         var path = binding.PathOf("runtime");
 
+        using var connectDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var sockets = await Task.WhenAll(Enumerable.Range(0, 2000).Select(async _ =>
         {
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), connectDeadline.Token);
             return socket;
         }));
         try
