@@ -22,6 +22,7 @@ public sealed class TypedHandlerSpecs : ChannelSpecBase
     [InlineData("[1,2]", "invalid payload for 'typed.add': expected a JSON object, got an array")]
     [InlineData("7", "invalid payload for 'typed.add': expected a JSON object, got a number")]
     [InlineData("null", "invalid payload for 'typed.add': expected a JSON object, got null")]
+    [InlineData("{\"a\":1,\"b\":123456789012345678901234567890}", "invalid payload for 'typed.add': a value does not fit its field (number out of range)")]
     [InlineData("{\"a\":1,\"b\":{\"x\":1}}", "invalid payload for 'typed.add': field 'b' must be a whole number from -2147483648 to 2147483647")]
     [InlineData("{\"a\":1,\"b\":99999999999}", "invalid payload for 'typed.add': field 'b' must be a whole number from -2147483648 to 2147483647")]
     public async Task Typed_handler_should_answer_invalid_payload_naming_what_does_not_fit(string payload, string error)
@@ -40,9 +41,11 @@ public sealed class TypedHandlerSpecs : ChannelSpecBase
 
         var missing = Ask(channel, "typed.greet", "m", "{\"title\":\"Dr\"}");
         var present = Ask(channel, "typed.greet", "p", "{\"name\":\"Ada\"}");
+        var dateLike = Ask(channel, "typed.greet", "d", "{\"name\":\"2024-01-01T00:00:00+05:00\"}");
 
         AssertError(await ExpectReplyAsync(missing), "invalid_payload", "invalid payload for 'typed.greet': field 'name' is required", "m");
         AssertSuccess(await ExpectReplyAsync(present), "typed.greet.ok", "p", "\"hello Ada\"");
+        AssertSuccess(await ExpectReplyAsync(dateLike), "typed.greet.ok", "d", "\"hello 2024-01-01T00:00:00+05:00\"");
     }
 
     [Fact]

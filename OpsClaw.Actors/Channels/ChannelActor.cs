@@ -117,6 +117,7 @@ public abstract class ChannelActor : ReceiveActor
     }
 
     /// <summary>Child handlers are restarted on failure (their state starts afresh) and the channel keeps serving.</summary>
+    /// <remarks>A child that cannot even be created is stopped: restarting it would only fail again, in a loop.</remarks>
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(Decider.From(Directive.Restart));
+        new OneForOneStrategy(Decider.From(Directive.Restart, Directive.Stop.When<ActorInitializationException>()));
 }

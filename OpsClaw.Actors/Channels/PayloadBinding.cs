@@ -17,15 +17,21 @@ internal static class PayloadBinding
 {
     private static readonly JsonSerializer Serializer = JsonSerializer.Create(IpcJson.Settings);
     private static readonly ConcurrentDictionary<Type, RequiredField[]> RequiredFields = new();
-    private static readonly NullabilityInfoContext Nullability = new();
 
     public static T Read<T>(string payloadJson)
     {
         JToken token;
         try
         {
-            // The codec has already checked that this is JSON within max-json-depth.
-            token = JToken.Parse(payloadJson);
+            // The project's reader settings, not JToken.Parse's defaults: a string that looks like a date
+            // stays that string, and decimals keep their digits.
+            using var reader = new JsonTextReader(new StringReader(payloadJson))
+            {
+                DateParseHandling = DateParseHandling.None,
+                FloatParseHandling = FloatParseHandling.Decimal,
+                MaxDepth = IpcJson.DefaultMaxDepth,
+            };
+            token = JToken.ReadFrom(reader);
         }
         catch (JsonException ex)
         {
@@ -45,6 +51,11 @@ internal static class PayloadBinding
         catch (JsonException ex)
         {
             throw new InvalidPayloadException(PayloadProblem.Explain(typeof(T), ex, Serializer.ContractResolver));
+        }
+        catch (Exception ex) when (ex is OverflowException or FormatException or InvalidCastException or ArgumentException)
+        {
+            // Conversions Newtonsoft leaves to the runtime, e.g. a 30-digit number for an int.
+            throw new InvalidPayloadException("a value does not fit its field" + (ex is OverflowException ? " (number out of range)" : ""));
         }
 
         if (value is null)
@@ -74,13 +85,16 @@ internal static class PayloadBinding
             return [];
         }
 
+        // NullabilityInfoContext is not thread-safe; one per type examined (the result is cached).
+        var nullability = new NullabilityInfoContext();
         return
         [
             .. contract.Properties
-                .Where(property => !property.Ignored && property.Readable && property.PropertyName is not null)
-                .Select(property => (property, info: type.GetProperty(property.UnderlyingName!)))
+                .Where(property => !property.Ignored && property.Readable && property.PropertyName is not null && property.DeclaringType is not null)
+                .Select(property => (property, info: property.DeclaringType!.GetProperty(
+                    property.UnderlyingName!, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)))
                 .Where(pair => pair.info is { PropertyType.IsValueType: false }
-                    && Nullability.Create(pair.info).ReadState == NullabilityState.NotNull)
+                    && nullability.Create(pair.info).ReadState == NullabilityState.NotNull)
                 .Select(pair => new RequiredField(pair.property.PropertyName!, pair.info!)),
         ];
     }
