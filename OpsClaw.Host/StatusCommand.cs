@@ -57,7 +57,7 @@ internal static class StatusCommand
                 {
                     return ExitCodes.Ok;
                 }
-                catch (Exception ex) when (ex is TimeoutException or IOException or StatusUnavailableException)
+                catch (Exception ex) when (ex is TimeoutException or IOException or StatusUnavailableException or Newtonsoft.Json.JsonException)
                 {
                     return ExitCodes.Fail(ExitCodes.Usage, ex.Message);
                 }

@@ -21,6 +21,9 @@ public sealed class IpcClient : IAsyncDisposable
     /// <summary>An error the host sent before any request: the refusal of this connection.</summary>
     private IpcResponse? _refusal;
 
+    /// <summary>Set before the first write, under the pending lock: an error line after it is a reply, not a refusal.</summary>
+    private bool _wroteAnything;
+
     private IpcClient(Socket socket, string socketPath, int maxLineBytes)
     {
         _socket = socket;
@@ -99,6 +102,7 @@ public sealed class IpcClient : IAsyncDisposable
                 }
 
                 _pending.Enqueue(reply);
+                _wroteAnything = true;
             }
 
             await _socket.SendAsync(line, SocketFlags.None, cancellationToken).ConfigureAwait(false);
@@ -106,6 +110,12 @@ public sealed class IpcClient : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             Fail(new IOException($"could not write to {SocketPath}: {ex.Message}", ex));
+        }
+        catch (OperationCanceledException ex)
+        {
+            // Part of the line may be out, and its reply slot is queued: replies could no longer be matched.
+            Fail(new IOException($"a write to {SocketPath} was cancelled; the connection is no longer usable", ex));
+            throw;
         }
         finally
         {
@@ -177,9 +187,13 @@ public sealed class IpcClient : IAsyncDisposable
             {
                 reply.Complete(response);
             }
-            else if (!response.Ok)
+            else if (!response.Ok && !_wroteAnything)
             {
                 _refusal ??= response;
+            }
+            else
+            {
+                _closedBecause ??= new IOException($"{SocketPath} sent a reply nobody asked for; replies can no longer be matched");
             }
         }
     }

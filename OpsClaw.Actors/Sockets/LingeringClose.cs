@@ -12,6 +12,14 @@ internal static class LingeringClose
 {
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Most lingering closes at once in this process. Each holds a descriptor for up to the linger
+    /// time, so a flood of refused clients past this many gets a plain close instead.
+    /// </summary>
+    private const int MaxLingering = 1024;
+
+    private static int s_lingering;
+
     /// <summary>Most bytes read off a client that keeps writing after it was told the connection ends.</summary>
     private const int MaxDiscardedBytes = 64 * 1024 * 1024;
 
@@ -20,6 +28,47 @@ internal static class LingeringClose
         RunAsync(socket, linger, lastWords);
 
     private static async Task RunAsync(Socket socket, TimeSpan linger, ReadOnlyMemory<byte> lastWords)
+    {
+        if (Interlocked.Increment(ref s_lingering) > MaxLingering)
+        {
+            Interlocked.Decrement(ref s_lingering);
+            CloseAtOnce(socket, lastWords);
+            return;
+        }
+
+        try
+        {
+            await LingerAsync(socket, linger, lastWords).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_lingering);
+        }
+    }
+
+    private static void CloseAtOnce(Socket socket, ReadOnlyMemory<byte> lastWords)
+    {
+        using (socket)
+        {
+            try
+            {
+                // Best effort: a short line fits the socket buffer; the client may still see a reset.
+                socket.Blocking = false;
+                if (!lastWords.IsEmpty)
+                {
+                    socket.Send(lastWords.Span, SocketFlags.None, out _);
+                }
+
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    private static async Task LingerAsync(Socket socket, TimeSpan linger, ReadOnlyMemory<byte> lastWords)
     {
         using (socket)
         using (var deadline = new CancellationTokenSource(linger))

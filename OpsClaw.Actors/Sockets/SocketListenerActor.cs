@@ -79,8 +79,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private void Listening()
     {
         Receive<SocketListener.Accepted>(accepted => Admit(accepted.Client));
-        Receive<SocketListener.AcceptLoopEnded>(ended =>
-            _log.Error(ended.Cause, "Accept loop on {0} ended; no new connections will be accepted", _socketPath));
+        Receive<SocketListener.AcceptFailed>(failed =>
+            _log.Warning("Accepting on {0} failed ({1}); retrying in {2} ms", _socketPath, failed.Cause.Message, (long)failed.RetryIn.TotalMilliseconds));
         // Statement bodies: a lambda returning Remove's bool would pick the Func<T, bool> "handled?" overload.
         Receive<Connection.Released>(released => { _openConnections.Remove(released.Connection); });
         Receive<Terminated>(terminated => { _openConnections.Remove(terminated.ActorRef); });
@@ -115,7 +115,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private void Draining()
     {
         Receive<SocketListener.Accepted>(accepted => accepted.Client.Dispose());
-        Receive<SocketListener.AcceptLoopEnded>(_ => { });
+        Receive<SocketListener.AcceptFailed>(_ => { });
         Receive<Connection.Released>(released => Forget(released.Connection));
         Receive<Terminated>(terminated => Forget(terminated.ActorRef));
         Receive<Connection.Lingering>(lingering =>
@@ -192,9 +192,17 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _listenSocket = null;
 
         // .NET removes the file when a bound Unix socket is disposed; this covers runtimes that do not.
-        if (Native.KindOf(_socketPath) == Native.PathKind.Socket)
+        try
         {
-            File.Delete(_socketPath);
+            if (Native.KindOf(_socketPath) == Native.PathKind.Socket)
+            {
+                File.Delete(_socketPath);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A leftover file is reclaimed by the next start; failing here would restart the listener mid-shutdown.
+            _log.Warning("Could not remove {0}: {1}", _socketPath, ex.Message);
         }
     }
 
@@ -244,25 +252,41 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         ConnectionRejector.Reject(client, refusal);
     }
 
+    /// <summary>
+    /// Accepts until unbound. A failed accept (out of file descriptors, say) is reported and retried
+    /// after a pause that grows to a second, so the socket never stays bound without being served.
+    /// </summary>
     private static void StartAcceptLoop(Socket listenSocket, IActorRef listener, CancellationToken stop) =>
         _ = Task.Run(
             async () =>
             {
-                try
+                var pause = TimeSpan.FromMilliseconds(10);
+                while (!stop.IsCancellationRequested)
                 {
-                    while (!stop.IsCancellationRequested)
+                    try
                     {
                         var client = await listenSocket.AcceptAsync(stop).ConfigureAwait(false);
                         listener.Tell(new SocketListener.Accepted(client));
+                        pause = TimeSpan.FromMilliseconds(10);
                     }
-                }
-                catch (Exception ex) when (stop.IsCancellationRequested || ex is ObjectDisposedException)
-                {
-                    // Unbound on purpose.
-                }
-                catch (Exception ex)
-                {
-                    listener.Tell(new SocketListener.AcceptLoopEnded(ex));
+                    catch (Exception ex) when (stop.IsCancellationRequested || ex is ObjectDisposedException)
+                    {
+                        return; // Unbound on purpose.
+                    }
+                    catch (Exception ex)
+                    {
+                        listener.Tell(new SocketListener.AcceptFailed(ex, pause));
+                        try
+                        {
+                            await Task.Delay(pause, stop).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            return;
+                        }
+
+                        pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.TicksPerSecond));
+                    }
                 }
             },
             CancellationToken.None);
@@ -288,7 +312,7 @@ public static class SocketListener
         }
     }
 
-    internal sealed record AcceptLoopEnded(Exception Cause);
+    internal sealed record AcceptFailed(Exception Cause, TimeSpan RetryIn);
 
     internal sealed class LingerEnded
     {
