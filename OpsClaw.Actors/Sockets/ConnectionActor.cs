@@ -40,6 +40,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _endOfInput;
     private bool _draining;
     private int _drainReadBudget;
+    private bool _refusing;
     private bool _timeoutTimerSet;
     private bool _flushScheduled;
     private bool _closed;
@@ -62,7 +63,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         Receive<ChannelProtocol.Reply>(OnReply);
         Receive<Connection.FlushReplies>(_ => OnFlushReplies());
         Receive<Connection.CheckTimeouts>(_ => OnCheckTimeouts());
-        Receive<IpcShutdown.Drain>(_ => OnDrain());
+        Receive<Connection.Drain>(OnDrain);
         Receive<ReceiveTimeout>(_ => OnIdle());
     }
 
@@ -80,7 +81,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             return;
         }
 
-        if (_draining)
+        if (_refusing)
         {
             _slots.AddReady(Answer(IpcErrors.ShuttingDown(request.RunId)));
             return;
@@ -139,8 +140,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             else
             {
                 _metrics.Received(read.Bytes);
-                _drainReadBudget -= read.Bytes;
-                _framer.Push(read.Buffer.AsSpan(0, read.Bytes), this);
+                Push(read.Buffer.AsSpan(0, read.Bytes));
             }
         }
         finally
@@ -150,6 +150,22 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
 
         Progress();
+    }
+
+    private void Push(ReadOnlySpan<byte> bytes)
+    {
+        if (_draining && !_refusing)
+        {
+            // Bytes the kernel already held when the drain began were received before shutdown: their
+            // requests are answered as usual. Anything after them arrived later and is refused.
+            var received = Math.Min(bytes.Length, Math.Max(_drainReadBudget, 0));
+            _framer.Push(bytes[..received], this);
+            _drainReadBudget -= received;
+            bytes = bytes[received..];
+            _refusing = _drainReadBudget <= 0;
+        }
+
+        _framer.Push(bytes, this);
     }
 
     private void OnReply(ChannelProtocol.Reply reply)
@@ -218,26 +234,15 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         Progress();
     }
 
-    private void OnDrain()
+    private void OnDrain(Connection.Drain drain)
     {
         _draining = true;
 
-        // What the client had sent before the drain began, and the kernel holds unread, is still read
-        // (and refused with shutting_down, so the client knows); anything sent later meets the close.
-        _drainReadBudget = UnreadBytes();
+        // What the client had sent before the drain began (the listener counted what the kernel held) is
+        // still read and answered; what it sent later is refused with shutting_down if a read brings it.
+        _drainReadBudget = drain.ReceivedBytes;
+        _refusing = _drainReadBudget <= 0;
         Progress();
-    }
-
-    private int UnreadBytes()
-    {
-        try
-        {
-            return _socket.Available;
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            return 0;
-        }
     }
 
     private void OnIdle()
@@ -436,6 +441,12 @@ internal static class Connection
     /// client can see the close and connect again (Terminated would come a little later).
     /// </summary>
     public sealed record Released(IActorRef Connection);
+
+    /// <summary>
+    /// Shutdown began: answer what was received before it (<paramref name="ReceivedBytes"/> still
+    /// unread in the kernel when the listener began the drain), refuse the rest, then close.
+    /// </summary>
+    public sealed record Drain(int ReceivedBytes) : IDeadLetterSuppression;
 
     /// <summary>Told to the listener when the socket was handed to a <see cref="LingeringClose"/>; drain waits for it.</summary>
     public sealed record Lingering(Task Close);

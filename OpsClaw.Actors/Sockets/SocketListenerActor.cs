@@ -28,8 +28,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     private Socket? _listenSocket;
     private long _connectionCounter;
-    /// <summary>Connections holding a slot of max-connections: admitted and not yet released.</summary>
-    private readonly HashSet<IActorRef> _openConnections = [];
+    /// <summary>
+    /// Connections holding a slot of max-connections (admitted, not yet released), with their
+    /// sockets, so a drain can note what each had received when it began.
+    /// </summary>
+    private readonly Dictionary<IActorRef, Socket> _openConnections = [];
     private IActorRef? _drainRequester;
     private int _lingering;
 
@@ -102,9 +105,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     /// </summary>
     private void BeginDraining()
     {
-        foreach (var connection in Context.GetChildren())
+        // Measured here, before the socket file goes: a client that sees the file gone and then writes
+        // can only add bytes past this count, which are refused.
+        foreach (var (connection, socket) in _openConnections)
         {
-            connection.Tell(IpcShutdown.Drain.Instance);
+            connection.Tell(new Connection.Drain(UnreadBytes(socket)));
         }
 
         Unbind();
@@ -142,6 +147,18 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
                 Context.Stop(connection);
             }
         });
+    }
+
+    private static int UnreadBytes(Socket socket)
+    {
+        try
+        {
+            return socket.Available;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return 0;
+        }
     }
 
     private void Forget(IActorRef connection)
@@ -243,7 +260,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             ConnectionActor.Props(client, _channel, _settings, _codec, _metrics),
             "conn-" + ++_connectionCounter);
         Context.Watch(connection);
-        _openConnections.Add(connection);
+        _openConnections.Add(connection, client);
     }
 
     private void Reject(Socket client, IpcResponse refusal)

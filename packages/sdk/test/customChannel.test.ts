@@ -83,3 +83,53 @@ describe("the real host with the sample echo channel", { timeout: SUITE_TIMEOUT_
     }
   });
 });
+
+describe("the real host stopping while a slow request is in flight", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let host: RunningHost;
+
+  before(async () => {
+    host = await startHost({ config: ["opsclaw.host.echo-channel = on"] });
+  });
+  after(async () => {
+    await host?.stop();
+  });
+
+  it("answers the request in flight and refuses one sent after the stop with shutting_down", async () => {
+    const echoSocket = path.join(path.dirname(host.runtime), "echo.sock");
+    const echo = await IpcClient.connect(echoSocket);
+    try {
+      // In flight when the stop begins, so the connection stays open through the drain.
+      const slow = echo.request<{ Slept: number }>("echo.sleep", { Ms: 1_500 });
+      const control = await IpcClient.connect(host.control);
+      await control.stop();
+      await control.close().catch(() => undefined);
+      await socketGone(echoSocket);
+
+      const late = echo.request("echo.say", { Text: "too late" });
+      assert.deepEqual((await slow).payload, { Slept: 1_500 });
+      await assert.rejects(late, ipcError("shutting_down", /^server is shutting down$/));
+      assert.equal(await host.waitForExit(), 0);
+    } finally {
+      echo.destroy();
+    }
+  });
+});
+
+/** Resolves once the host has removed a socket file, which it does after its connections learn of the drain. */
+async function socketGone(socketPath: string): Promise<void> {
+  const { existsSync, watch } = await import("node:fs");
+  await new Promise<void>((resolve, reject) => {
+    const watcher = watch(path.dirname(socketPath));
+    const timer = setTimeout(() => finish(new Error(`${socketPath} still exists after 30 s`)), 30_000);
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      watcher.close();
+      if (error) reject(error);
+      else resolve();
+    };
+    watcher.on("change", () => {
+      if (!existsSync(socketPath)) finish();
+    });
+    if (!existsSync(socketPath)) finish();
+  });
+}
