@@ -6,6 +6,7 @@ using OpsClaw.Actors.Client;
 using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Host;
 
@@ -36,7 +37,7 @@ internal static class StatusCommand
         var cancel = stop.Token;
 
         var socketDir = Path.GetFullPath(dir ?? IpcSettings.Create(IpcDefaults.Config).SocketDirectory);
-        var socketPath = Path.Combine(socketDir, ControlChannelActor.Name + ".sock");
+        var socketPath = SocketPaths.SocketPath(socketDir, ControlChannelActor.Name);
         if (await HostConnection.ConnectAsync(socketPath, cancel).ConfigureAwait(false) is not { } client)
         {
             return ExitCodes.Usage;

@@ -1,5 +1,3 @@
-using Akka.Event;
-
 namespace OpsClaw.Actors.Hosting;
 
 /// <summary>
@@ -28,7 +26,7 @@ public static class IpcShutdown
     }
 
     /// <summary>Answer what was received, refuse new requests with shutting_down, then close; answered with <see cref="Drained"/>.</summary>
-    public sealed class Drain : IDeadLetterSuppression
+    public sealed class Drain
     {
         public static readonly Drain Instance = new();
 

@@ -40,7 +40,6 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _endOfInput;
     private bool _draining;
     private int _drainReadBudget;
-    private bool _refusing;
     private bool _timeoutTimerSet;
     private bool _flushScheduled;
     private bool _closed;
@@ -81,7 +80,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             return;
         }
 
-        if (_refusing)
+        if (Refusing)
         {
             _slots.AddReady(Answer(IpcErrors.ShuttingDown(request.RunId)));
             return;
@@ -154,7 +153,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void Push(ReadOnlySpan<byte> bytes)
     {
-        if (_draining && !_refusing)
+        if (_draining && !Refusing)
         {
             // Bytes the kernel already held when the drain began were received before shutdown: their
             // requests are answered as usual. Anything after them arrived later and is refused.
@@ -162,7 +161,6 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             _framer.Push(bytes[..received], this);
             _drainReadBudget -= received;
             bytes = bytes[received..];
-            _refusing = _drainReadBudget <= 0;
         }
 
         _framer.Push(bytes, this);
@@ -241,7 +239,6 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         // What the client had sent before the drain began (the listener counted what the kernel held) is
         // still read and answered; what it sent later is refused with shutting_down if a read brings it.
         _drainReadBudget = drain.ReceivedBytes;
-        _refusing = _drainReadBudget <= 0;
         Progress();
     }
 
@@ -272,6 +269,9 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         var delay = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
         Timers.StartSingleTimer(TimeoutTimerKey, Connection.CheckTimeouts.Instance, delay);
     }
+
+    /// <summary>Draining, and every byte received before the drain began has been read: what comes now arrived later.</summary>
+    private bool Refusing => _draining && _drainReadBudget <= 0;
 
     /// <summary>Every replied-to, not yet written, or still unanswered request has been dealt with.</summary>
     private bool OwesNothing => _slots.Count == 0 && !_writing && _pending.Length == 0;
@@ -318,7 +318,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     {
         // Draining: only the bytes that were already waiting when the drain began are read, so a client
         // that keeps writing cannot hold the shutdown open until the drain deadline.
-        if (_reading || _endOfInput || (_draining && _drainReadBudget <= 0) || _closed || ShouldPauseReading())
+        if (_reading || _endOfInput || Refusing || _closed || ShouldPauseReading())
         {
             return;
         }
@@ -356,7 +356,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void CloseWhenDone()
     {
-        if ((_endOfInput || (_draining && _drainReadBudget <= 0)) && OwesNothing)
+        if ((_endOfInput || Refusing) && OwesNothing)
         {
             Close();
         }

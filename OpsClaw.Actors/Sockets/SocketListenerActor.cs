@@ -26,13 +26,14 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _acceptLoopStop = new();
 
-    private Socket? _listenSocket;
-    private long _connectionCounter;
     /// <summary>
     /// Connections holding a slot of max-connections (admitted, not yet released), with their
     /// sockets, so a drain can note what each had received when it began.
     /// </summary>
     private readonly Dictionary<IActorRef, Socket> _openConnections = [];
+
+    private Socket? _listenSocket;
+    private long _connectionCounter;
     private IActorRef? _drainRequester;
     private int _lingering;
 
@@ -84,9 +85,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<SocketListener.Accepted>(accepted => Admit(accepted.Client));
         Receive<SocketListener.AcceptFailed>(failed =>
             _log.Warning("Accepting on {0} failed ({1}); retrying in {2} ms", _socketPath, failed.Cause.Message, (long)failed.RetryIn.TotalMilliseconds));
-        // Statement bodies: a lambda returning Remove's bool would pick the Func<T, bool> "handled?" overload.
-        Receive<Connection.Released>(released => { _openConnections.Remove(released.Connection); });
-        Receive<Terminated>(terminated => { _openConnections.Remove(terminated.ActorRef); });
+        ForgetClosedConnections();
         Receive<IpcShutdown.Unbind>(_ =>
         {
             BeginDraining();
@@ -121,8 +120,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     {
         Receive<SocketListener.Accepted>(accepted => accepted.Client.Dispose());
         Receive<SocketListener.AcceptFailed>(_ => { });
-        Receive<Connection.Released>(released => Forget(released.Connection));
-        Receive<Terminated>(terminated => Forget(terminated.ActorRef));
+        ForgetClosedConnections();
         Receive<Connection.Lingering>(lingering =>
         {
             _lingering++;
@@ -159,6 +157,13 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         {
             return 0;
         }
+    }
+
+    /// <summary>A connection frees its slot when it says so, or at the latest when it has stopped.</summary>
+    private void ForgetClosedConnections()
+    {
+        Receive<Connection.Released>(released => Forget(released.Connection));
+        Receive<Terminated>(terminated => Forget(terminated.ActorRef));
     }
 
     private void Forget(IActorRef connection)
