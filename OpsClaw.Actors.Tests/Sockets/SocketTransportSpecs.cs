@@ -39,7 +39,7 @@ public sealed class SocketTransportSpecs : SocketSpecBase
     /// <summary>The lock file is read with plain open(2): .NET's FileStream would take a flock of its own and collide.</summary>
     private string ReadLockFile()
     {
-        using var handle = OpsClaw.Actors.Sockets.Native.OpenUnlocked(Path.Combine(Dir.SocketDir, "opsclaw.lock"), create: false);
+        using var handle = OpsClaw.Actors.Sockets.Native.OpenReadOnly(Path.Combine(Dir.SocketDir, "opsclaw.lock"));
         var buffer = new byte[64];
         return Encoding.ASCII.GetString(buffer, 0, RandomAccess.Read(handle, buffer, 0));
     }

@@ -15,8 +15,10 @@ namespace OpsClaw.Actors.Hosting;
 /// reports readiness once every socket is bound, and runs the two shutdown steps asked of it by
 /// CoordinatedShutdown (unbind, then drain). States: <see cref="Binding"/> → <see cref="Serving"/>.
 /// </summary>
-internal sealed class IpcRootActor : ReceiveActor
+internal sealed class IpcRootActor : ReceiveActor, IWithTimers
 {
+    private const string FilesCheckTimerKey = "files-check";
+
     private static readonly TimeSpan DescribeTimeout = TimeSpan.FromSeconds(3);
 
     private readonly IpcSettings _settings;
@@ -28,6 +30,7 @@ internal sealed class IpcRootActor : ReceiveActor
     private readonly List<(string Name, IActorRef Actor, ChannelMetrics Metrics)> _served = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
+    private SocketDirectory? _directory;
     private SocketDirectoryLock? _lock;
     /// <summary>Where each channel will listen; worked out once in PreStart, handed to Ready once all are bound.</summary>
     private IpcBinding? _binding;
@@ -42,8 +45,10 @@ internal sealed class IpcRootActor : ReceiveActor
         _channels = channels;
         _registry = registry;
         _ready = ready;
-        Binding(new HashSet<string>(StringComparer.Ordinal));
+        Binding(new Dictionary<string, SocketListener.Bound>(StringComparer.Ordinal));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(
         IpcSettings settings,
@@ -56,7 +61,7 @@ internal sealed class IpcRootActor : ReceiveActor
     {
         try
         {
-            var directory = Path.GetFullPath(_settings.SocketDirectory);
+            var directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_settings.SocketDirectory));
             _binding = new IpcBinding(
                 directory,
                 [.. _channels.Select(channel => KeyValuePair.Create(channel.Name, SocketPaths.SocketPath(directory, channel.Name)))]);
@@ -65,11 +70,12 @@ internal sealed class IpcRootActor : ReceiveActor
                 SocketPaths.EnsureBindable(socketPath);
             }
 
-            SocketPaths.EnsureDirectory(directory);
-            _lock = SocketDirectoryLock.Acquire(directory);
+            _directory = SocketDirectory.Open(directory);
+            _lock = SocketDirectoryLock.Acquire(_directory);
         }
-        catch (Exception ex) when (ex is IpcStartupException or IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Whatever went wrong, Ready must learn of it: a host waiting for it would otherwise hang.
             Fail(ex);
             return;
         }
@@ -83,7 +89,7 @@ internal sealed class IpcRootActor : ReceiveActor
             var metrics = new ChannelMetrics(channel.Name);
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec, metrics),
+                SocketListenerActor.Props(channel.Name, _directory, channelActor, _settings, codec, metrics),
                 channel.Name + "-listener"));
         }
     }
@@ -92,20 +98,23 @@ internal sealed class IpcRootActor : ReceiveActor
     {
         // Children (listeners) have stopped and removed their sockets by now; the lock goes last.
         _lock?.Dispose();
+        _directory?.Dispose();
         _ready.TrySetException(new InvalidOperationException("the IPC subsystem stopped before it was ready"));
     }
 
-    private void Binding(HashSet<string> bound)
+    private void Binding(Dictionary<string, SocketListener.Bound> bound)
     {
         Receive<SocketListener.Bound>(message =>
         {
-            bound.Add(message.Channel);
+            bound[message.Channel] = message;
             if (bound.Count < _channels.Count)
             {
                 return;
             }
 
-            Become(Serving);
+            var owned = new OwnedFiles(_lock!.Path, _lock.Identity, [.. bound.Values.Select(socket => (socket.SocketPath, socket.Identity))]);
+            Become(() => Serving(owned));
+            Timers.StartPeriodicTimer(FilesCheckTimerKey, IpcRoot.CheckFiles.Instance, _settings.FilesCheckInterval);
             _ready.TrySetResult(_binding!);
         });
         Receive<SocketListener.BindFailed>(failed => Fail(failed.Cause is IpcStartupException
@@ -116,9 +125,26 @@ internal sealed class IpcRootActor : ReceiveActor
         AnswerIntrospection();
     }
 
-    private void Serving()
+    private void Serving(OwnedFiles owned)
     {
-        Receive<IpcShutdown.Unbind>(_ => AskAll(IpcShutdown.Unbind.Instance, TimeSpan.FromSeconds(5), IpcShutdown.Unbound.Instance));
+        Receive<IpcRoot.CheckFiles>(check =>
+        {
+            if (owned.FirstLost() is not { } lost)
+            {
+                return;
+            }
+
+            // Clients can no longer reach this host by its paths (or reach another host there): serving on would only mislead.
+            Timers.Cancel(FilesCheckTimerKey);
+            var reason = new IpcFilesLostReason(lost);
+            _log.Error("OpsClaw IPC is shutting down: {0}", reason.Message);
+            _ = CoordinatedShutdown.Get(Context.System).Run(reason);
+        });
+        Receive<IpcShutdown.Unbind>(_ =>
+        {
+            Timers.Cancel(FilesCheckTimerKey);
+            AskAll(IpcShutdown.Unbind.Instance, TimeSpan.FromSeconds(5), IpcShutdown.Unbound.Instance);
+        });
         Receive<IpcShutdown.Drain>(_ => AskAll(
             IpcShutdown.Drain.Instance,
             _settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(2),
@@ -170,14 +196,14 @@ internal sealed class IpcRootActor : ReceiveActor
 
     private void Fail(Exception cause)
     {
-        // A refusal the user can fix is reported by whoever awaits Ready (the CLI prints one line); only surprises are errors here.
+        // Whoever awaits Ready reports the failure (the CLI prints one line); the details are for debugging only.
         if (cause is IpcStartupException)
         {
             _log.Info("OpsClaw IPC refused to start: {0}", cause.Message);
         }
         else
         {
-            _log.Error(cause, "OpsClaw IPC could not start");
+            _log.Debug("OpsClaw IPC could not start: {0}", cause);
         }
 
         _ready.TrySetException(cause);

@@ -57,6 +57,7 @@ public sealed record IpcSettings(
     int MaxInFlight,
     int ListenBacklog,
     int ReceiveBufferBytes,
+    TimeSpan FilesCheckInterval,
     ImmutableDictionary<string, ChannelSettings> Channels,
     ChannelSettings DefaultChannel)
 {
@@ -85,6 +86,7 @@ public sealed record IpcSettings(
             MaxInFlight: Positive(ipc, "max-in-flight"),
             ListenBacklog: Positive(ipc, "listen-backlog"),
             ReceiveBufferBytes: Positive(ipc, "receive-buffer-bytes"),
+            FilesCheckInterval: PositiveDuration(ipc, "files-check-interval"),
             Channels: perChannel,
             DefaultChannel: defaultChannel);
     }

@@ -1,22 +1,44 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace OpsClaw.Actors.Sockets;
 
-/// <summary>The few libc calls .NET has no API for: file type, advisory locks, effective uid.</summary>
+/// <summary>
+/// The libc calls .NET has no API for: fd-relative file operations (so a checked directory is never
+/// re-resolved by path), file identity, advisory locks, a socket bound without a path-based chmod,
+/// and the descriptor limit.
+/// </summary>
 internal static class Native
 {
-    private const int AtFdCwd = -100;
+    internal const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1;
-    private const int StatxModeOffset = 28;
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxBasicStats = 0x7FF;
     private const int StatxBufferSize = 256;
-    private const int FileTypeMask = 0xF000;
-    private const int SocketType = 0xC000;
+
+    private const int ReadOnly = 0x0;
+    private const int ReadWrite = 0x2;
+    private const int Create = 0x40;
+    private const int NonBlocking = 0x800;
+    private const int Directory = 0x10000;
+    private const int NoFollow = 0x20000;
+    private const int CloseOnExec = 0x80000;
+    private const int PathOnly = 0x200000;
+
+    private const int AfUnix = 1;
+    private const int SockStream = 1;
+    private const int SockCloseOnExec = 0x80000;
+    private const int RlimitNoFile = 7;
 
     internal const int LockExclusive = 2;
     internal const int LockNonBlocking = 4;
-    internal const int WouldBlock = 11;
+
+    internal const int ENOENT = 2;
+    internal const int ENOTDIR = 20;
+    internal const int EISDIR = 21;
+    internal const int ELOOP = 40;
+    internal const int ENXIO = 6;
 
     public enum PathKind
     {
@@ -26,38 +48,132 @@ internal static class Native
     }
 
     /// <summary>What a path is, without following a final symlink (a symlink counts as "other").</summary>
-    public static PathKind KindOf(string path)
+    public static PathKind KindOf(string path) => KindOf(AtFdCwd, path);
+
+    public static PathKind KindOf(int directoryFd, string name)
     {
-        // statx's buffer layout is the same on every Linux architecture, unlike struct stat.
-        var buffer = new byte[StatxBufferSize];
-        if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) != 0)
+        if (TryStat(directoryFd, name, out var status) is { } errno)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno == 2 /* ENOENT */ ? PathKind.Missing : PathKind.Other;
+            return errno == ENOENT ? PathKind.Missing : PathKind.Other;
         }
 
-        var mode = BitConverter.ToUInt16(buffer, StatxModeOffset);
-        return (mode & FileTypeMask) == SocketType ? PathKind.Socket : PathKind.Other;
+        return status.Type == FileType.Socket ? PathKind.Socket : PathKind.Other;
+    }
+
+    /// <summary>lstat relative to a directory descriptor; the errno when it fails.</summary>
+    public static int? TryStat(int directoryFd, string name, out FileStatus status) =>
+        Statx(directoryFd, name, AtSymlinkNoFollow, out status);
+
+    /// <summary>fstat of an open descriptor.</summary>
+    public static FileStatus Stat(SafeHandle handle, string what)
+    {
+        var fd = (int)handle.DangerousGetHandle();
+        return Statx(fd, string.Empty, AtEmptyPath, out var status) is { } errno
+            ? throw Failure($"cannot inspect {what}", errno)
+            : status;
     }
 
     public static uint EffectiveUid() => geteuid();
 
+    /// <summary>Opens an existing directory without following a final symlink.</summary>
+    public static SafeFileHandle OpenDirectory(string path, out int errno) =>
+        Open(AtFdCwd, path, ReadOnly | Directory | NoFollow | CloseOnExec, 0, out errno);
+
     /// <summary>
-    /// Opens a file with plain open(2). .NET's own FileStream takes a shared flock on Unix, which
-    /// would collide with the exclusive lock this project manages itself.
+    /// Opens or creates a file inside <paramref name="directoryFd"/> for reading and writing, never
+    /// through a symlink, and without blocking should it be a FIFO. .NET's FileStream would also take
+    /// a shared flock, which would collide with the exclusive lock this project manages itself.
     /// </summary>
-    public static SafeFileHandle OpenUnlocked(string path, bool create)
+    public static SafeFileHandle OpenOrCreateAt(int directoryFd, string name, int mode, out int errno) =>
+        Open(directoryFd, name, ReadWrite | Create | NoFollow | NonBlocking | CloseOnExec, mode, out errno);
+
+    /// <summary>Opens a file to read with plain open(2), taking no lock of .NET's own.</summary>
+    public static SafeFileHandle OpenReadOnly(string path)
     {
-        const int ReadOnly = 0x0, ReadWrite = 0x2, Create = 0x40, CloseOnExec = 0x80000;
-        var flags = (create ? ReadWrite | Create : ReadOnly) | CloseOnExec;
-        var fd = open(path, flags, 0x1A4 /* 0644 */);
-        if (fd < 0)
+        var handle = Open(AtFdCwd, path, ReadOnly | NonBlocking | CloseOnExec, 0, out var errno);
+        return errno == 0 ? handle : throw Failure("cannot open " + path, errno);
+    }
+
+    /// <summary>An O_PATH descriptor of the entry itself (a symlink stays a symlink); only for fstat and fd-based chmod.</summary>
+    public static SafeFileHandle OpenPathAt(int directoryFd, string name, out int errno) =>
+        Open(directoryFd, name, PathOnly | NoFollow | CloseOnExec, 0, out errno);
+
+    /// <summary>Removes a directory entry (not a directory) relative to a directory descriptor; the errno when it fails.</summary>
+    public static int? UnlinkAt(int directoryFd, string name) =>
+        unlinkat(directoryFd, name, 0) == 0 ? null : Marshal.GetLastPInvokeError();
+
+    /// <summary>chmod of exactly the inode an O_PATH descriptor refers to, through its /proc link (what glibc's fchmodat does).</summary>
+    public static int? ChmodThroughProc(SafeHandle pathHandle, UnixFileMode mode)
+    {
+        var link = "/proc/self/fd/" + (int)pathHandle.DangerousGetHandle();
+        return chmod(link, (int)mode) == 0 ? null : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>A new, unbound Unix stream socket (close-on-exec); the caller owns it.</summary>
+    public static int UnixStreamSocket()
+    {
+        var fd = socket(AfUnix, SockStream | SockCloseOnExec, 0);
+        return fd >= 0 ? fd : throw Failure("cannot create a Unix socket", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Sets the mode of the socket's own inode: bind() gives the file this mode, less the umask.</summary>
+    public static int? Fchmod(int fd, UnixFileMode mode) =>
+        fchmod(fd, (int)mode) == 0 ? null : Marshal.GetLastPInvokeError();
+
+    /// <summary>bind(2) of a Unix socket to a filesystem path; the errno when it fails.</summary>
+    public static int? BindUnix(int fd, string path)
+    {
+        var pathBytes = Encoding.UTF8.GetBytes(path);
+        var address = new byte[2 + 108];
+        if (pathBytes.Length > 107)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            return 36; // ENAMETOOLONG
         }
 
-        return new SafeFileHandle(fd, ownsHandle: true);
+        BitConverter.TryWriteBytes(address.AsSpan(0, 2), (ushort)AfUnix);
+        pathBytes.CopyTo(address, 2);
+        return bind(fd, address, 2 + pathBytes.Length + 1) == 0 ? null : Marshal.GetLastPInvokeError();
+    }
+
+    public static int? Listen(int fd, int backlog) =>
+        listen(fd, backlog) == 0 ? null : Marshal.GetLastPInvokeError();
+
+    /// <summary>The soft and hard RLIMIT_NOFILE.</summary>
+    public static (ulong Soft, ulong Hard) DescriptorLimit()
+    {
+        var limit = new ulong[2];
+        return getrlimit(RlimitNoFile, limit) == 0
+            ? (limit[0], limit[1])
+            : throw Failure("cannot read the file descriptor limit", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Sets the soft RLIMIT_NOFILE (the hard one is kept); the errno when it fails.</summary>
+    public static int? SetSoftDescriptorLimit(ulong soft, ulong hard) =>
+        setrlimit(RlimitNoFile, [soft, hard]) == 0 ? null : Marshal.GetLastPInvokeError();
+
+    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
+
+    private static IOException Failure(string what, int errno) => new($"{what}: {Describe(errno)}", errno);
+
+    private static SafeFileHandle Open(int directoryFd, string name, int flags, int mode, out int errno)
+    {
+        var fd = openat(directoryFd, name, flags, mode);
+        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return new SafeFileHandle(fd, ownsHandle: fd >= 0);
+    }
+
+    private static int? Statx(int directoryFd, string name, int flags, out FileStatus status)
+    {
+        // statx's buffer layout is the same on every Linux architecture, unlike struct stat.
+        var buffer = new byte[StatxBufferSize];
+        if (statx(directoryFd, name, flags, StatxBasicStats, buffer) != 0)
+        {
+            status = default;
+            return Marshal.GetLastPInvokeError();
+        }
+
+        status = FileStatus.FromStatx(buffer);
+        return null;
     }
 
     [DllImport("libc", SetLastError = true)]
@@ -70,5 +186,82 @@ internal static class Native
     private static extern uint geteuid();
 
     [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+    private static extern int openat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int unlinkat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int chmod([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fchmod(int fd, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int socket(int domain, int type, int protocol);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int bind(int fd, byte[] address, int length);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int listen(int fd, int backlog);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int getrlimit(int resource, [Out] ulong[] limit);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setrlimit(int resource, ulong[] limit);
+}
+
+internal enum FileType
+{
+    Other,
+    Regular,
+    Directory,
+    Symlink,
+    Socket,
+    Fifo,
+}
+
+/// <summary>A device and inode: which file a path named when it was looked at.</summary>
+public readonly record struct FileIdentity(ulong Device, ulong Inode)
+{
+    public override string ToString() => $"{Device}:{Inode}";
+}
+
+/// <summary>What statx reports of a file, as far as this project needs it.</summary>
+internal readonly record struct FileStatus(FileType Type, UnixFileMode Mode, uint Uid, uint LinkCount, FileIdentity Identity)
+{
+    public static FileStatus FromStatx(ReadOnlySpan<byte> statx)
+    {
+        var mode = BitConverter.ToUInt16(statx[28..]);
+        var type = (mode & 0xF000) switch
+        {
+            0x8000 => FileType.Regular,
+            0x4000 => FileType.Directory,
+            0xA000 => FileType.Symlink,
+            0xC000 => FileType.Socket,
+            0x1000 => FileType.Fifo,
+            _ => FileType.Other,
+        };
+        var device = ((ulong)BitConverter.ToUInt32(statx[136..]) << 32) | BitConverter.ToUInt32(statx[140..]);
+        return new FileStatus(
+            type,
+            (UnixFileMode)(mode & 0xFFF),
+            BitConverter.ToUInt32(statx[20..]),
+            BitConverter.ToUInt32(statx[16..]),
+            new FileIdentity(device, BitConverter.ToUInt64(statx[32..])));
+    }
+
+    public string TypeName => Type switch
+    {
+        FileType.Regular => "a regular file",
+        FileType.Directory => "a directory",
+        FileType.Symlink => "a symbolic link",
+        FileType.Socket => "a socket",
+        FileType.Fifo => "a FIFO",
+        _ => "a device or other special file",
+    };
+
+    public string OctalMode => Convert.ToString((int)Mode, 8).PadLeft(3, '0');
 }

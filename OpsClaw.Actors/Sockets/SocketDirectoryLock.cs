@@ -6,46 +6,76 @@ namespace OpsClaw.Actors.Sockets;
 /// <summary>
 /// The exclusive lock on <c>&lt;dir&gt;/opsclaw.lock</c> (protocol.md §7), held for the host's
 /// lifetime. It is a kernel advisory lock (flock), so it dies with the process: a host killed with
-/// -9 leaves a lock file that the next host simply locks again.
+/// -9 leaves a lock file that the next host simply locks again. The file is opened relative to the
+/// checked directory, never through a symlink, and written only if it is a regular file of ours
+/// with one link, so it can never be used to truncate someone else's file.
 /// </summary>
 public sealed class SocketDirectoryLock : IDisposable
 {
     public const string FileName = "opsclaw.lock";
 
+    private readonly SocketDirectory _directory;
     private readonly SafeFileHandle _handle;
     private bool _disposed;
 
-    private SocketDirectoryLock(string path, SafeFileHandle handle)
+    private SocketDirectoryLock(SocketDirectory directory, SafeFileHandle handle, FileIdentity identity)
     {
-        Path = path;
+        _directory = directory;
         _handle = handle;
+        Identity = identity;
     }
 
-    public string Path { get; }
+    public string Path => _directory.PathOf(FileName);
 
-    /// <exception cref="IpcStartupException">another live process holds the lock.</exception>
-    public static SocketDirectoryLock Acquire(string directory)
+    /// <summary>The lock file's device and inode, to tell later whether the path still names it.</summary>
+    public FileIdentity Identity { get; }
+
+    /// <exception cref="IpcStartupException">another live process holds the lock, or the lock path is not a file of ours.</exception>
+    public static SocketDirectoryLock Acquire(SocketDirectory directory)
     {
-        var path = System.IO.Path.Combine(directory, FileName);
-
-        var handle = Native.OpenUnlocked(path, create: true);
-        if (Native.flock((int)handle.DangerousGetHandle(), Native.LockExclusive | Native.LockNonBlocking) != 0)
+        var path = directory.PathOf(FileName);
+        var handle = Native.OpenOrCreateAt(directory.Fd, FileName, 0x180 /* 0600 */, out var errno);
+        if (errno != 0)
         {
             handle.Dispose();
-            throw new IpcStartupException(
-                $"socket directory {directory} is in use by another opsclaw host (pid {ReadHolderPid(path)}); " +
-                "stop it first or pass a different --dir");
+            throw new IpcStartupException(errno switch
+            {
+                Native.ELOOP => $"{path} is a symbolic link; opsclaw will not follow it: remove it ('rm {path}') and start again",
+                Native.EISDIR => $"{path} is a directory, not a lock file: remove it ('rmdir {path}') and start again",
+                Native.ENXIO => $"{path} is a special file, not a lock file: remove it ('rm {path}') and start again",
+                _ => $"cannot open lock file {path}: {Native.Describe(errno)}",
+            });
         }
 
-        var pidLine = System.Text.Encoding.ASCII.GetBytes(
-            Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-        RandomAccess.SetLength(handle, 0);
-        RandomAccess.Write(handle, pidLine, 0);
-        RandomAccess.FlushToDisk(handle);
-        return new SocketDirectoryLock(path, handle);
+        try
+        {
+            var status = Native.Stat(handle, "lock file " + path);
+            Check(path, status);
+            if (Native.flock((int)handle.DangerousGetHandle(), Native.LockExclusive | Native.LockNonBlocking) != 0)
+            {
+                throw new IpcStartupException(
+                    $"socket directory {directory.Path} is in use by another opsclaw host (pid {ReadHolderPid(handle)}); " +
+                    "stop it first or choose another socket directory");
+            }
+
+            var pidLine = System.Text.Encoding.ASCII.GetBytes(
+                Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+            RandomAccess.SetLength(handle, 0);
+            RandomAccess.Write(handle, pidLine, 0);
+            RandomAccess.FlushToDisk(handle);
+            return new SocketDirectoryLock(directory, handle, status.Identity);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Removes the lock file, then releases the lock, so no second host can lock a file that is about to vanish.</summary>
+    /// <summary>
+    /// Removes the lock file if the path still names it, then releases the lock, so no second host
+    /// can lock a file that is about to vanish, and a lock file another host made is never removed.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)
@@ -56,7 +86,7 @@ public sealed class SocketDirectoryLock : IDisposable
         _disposed = true;
         try
         {
-            File.Delete(Path);
+            _directory.RemoveIfOurs(FileName, Identity);
         }
         finally
         {
@@ -64,15 +94,35 @@ public sealed class SocketDirectoryLock : IDisposable
         }
     }
 
-    private static string ReadHolderPid(string path)
+    private static void Check(string path, FileStatus status)
+    {
+        var hostUid = Native.EffectiveUid();
+        if (status.Type != FileType.Regular)
+        {
+            throw new IpcStartupException($"{path} is {status.TypeName}, not a lock file: remove it ('rm {path}') and start again");
+        }
+
+        if (status.Uid != hostUid)
+        {
+            throw new IpcStartupException(
+                $"{path} is owned by uid {status.Uid}, but opsclaw runs as uid {hostUid}: remove it ('rm {path}') and start again");
+        }
+
+        if (status.LinkCount != 1)
+        {
+            throw new IpcStartupException(
+                $"{path} has {status.LinkCount} hard links, so writing it would change another file: remove it ('rm {path}') and start again");
+        }
+    }
+
+    private static string ReadHolderPid(SafeFileHandle handle)
     {
         try
         {
-            using var handle = Native.OpenUnlocked(path, create: false);
             var buffer = new byte[32];
             var length = RandomAccess.Read(handle, buffer, 0);
             var text = System.Text.Encoding.ASCII.GetString(buffer, 0, length).Trim();
-            return text.Length > 0 ? text : "unknown";
+            return text.Length > 0 && text.All(char.IsAsciiDigit) ? text : "unknown";
         }
         catch (IOException)
         {

@@ -16,6 +16,8 @@ namespace OpsClaw.Actors.Sockets;
 internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 {
     private readonly string _channelName;
+    private readonly SocketDirectory _directory;
+    private readonly string _fileName;
     private readonly string _socketPath;
     private readonly ChannelSettings _channelSettings;
     private readonly IActorRef _channel;
@@ -33,15 +35,18 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, Socket> _openConnections = [];
 
     private Socket? _listenSocket;
+    private FileIdentity _socketIdentity;
     private long _connectionCounter;
     private IActorRef? _drainRequester;
     private int _lingering;
 
-    public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
+    public SocketListenerActor(string channelName, SocketDirectory directory, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
     {
         _metrics = metrics;
         _channelName = channelName;
-        _socketPath = socketPath;
+        _directory = directory;
+        _fileName = SocketPaths.FileName(channelName);
+        _socketPath = directory.PathOf(_fileName);
         _channel = channel;
         _settings = settings;
         _codec = codec;
@@ -51,8 +56,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    internal static Props Props(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, socketPath, channel, settings, codec, metrics));
+    internal static Props Props(string channelName, SocketDirectory directory, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, channel, settings, codec, metrics));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -61,17 +66,18 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     {
         try
         {
-            _listenSocket = Bind();
+            (_listenSocket, _socketIdentity) = UnixListenSocket.Bind(_directory, _fileName, _channelSettings.SocketMode, _settings.ListenBacklog);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException or IpcStartupException)
+        catch (Exception ex)
         {
+            // Any failure, expected or not, is reported: a listener that threw here would leave Ready pending forever.
             Context.Parent.Tell(new SocketListener.BindFailed(_channelName, _socketPath, ex));
             Context.Stop(Self);
             return;
         }
 
         StartAcceptLoop(_listenSocket, Self, _acceptLoopStop.Token);
-        Context.Parent.Tell(new SocketListener.Bound(_channelName, _socketPath));
+        Context.Parent.Tell(new SocketListener.Bound(_channelName, _socketPath, _socketIdentity));
     }
 
     protected override void PostStop()
@@ -182,26 +188,6 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         }
     }
 
-    private Socket Bind()
-    {
-        SocketPaths.ReclaimStale(_socketPath);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Bind(new UnixDomainSocketEndPoint(_socketPath));
-
-            // Before listen(), so no client can connect while the file still has the umask's mode.
-            File.SetUnixFileMode(_socketPath, _channelSettings.SocketMode);
-            socket.Listen(_settings.ListenBacklog);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     private void Unbind()
     {
         if (_listenSocket is null)
@@ -213,12 +199,12 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _listenSocket.Dispose();
         _listenSocket = null;
 
-        // .NET removes the file when a bound Unix socket is disposed; this covers runtimes that do not.
+        // Only if the name still is this listener's socket: another host may have bound its own there since.
         try
         {
-            if (Native.KindOf(_socketPath) == Native.PathKind.Socket)
+            if (!_directory.RemoveIfOurs(_fileName, _socketIdentity))
             {
-                File.Delete(_socketPath);
+                _log.Warning("Left {0} in place: it is no longer this host's socket", _socketPath);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -317,8 +303,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 /// <summary>Messages of <see cref="SocketListenerActor"/>.</summary>
 public static class SocketListener
 {
-    /// <summary>Told to the parent once the socket accepts connections.</summary>
-    public sealed record Bound(string Channel, string SocketPath);
+    /// <summary>Told to the parent once the socket accepts connections; <paramref name="Identity"/> is the socket file's.</summary>
+    public sealed record Bound(string Channel, string SocketPath, FileIdentity Identity);
 
     /// <summary>Told to the parent when the socket could not be bound; the listener then stops.</summary>
     public sealed record BindFailed(string Channel, string SocketPath, Exception Cause);

@@ -8,30 +8,10 @@ public static class SocketPaths
     /// <summary>sun_path holds 108 bytes including the terminating NUL.</summary>
     public const int MaxPathBytes = 107;
 
-    public static string SocketPath(string directory, string channel) => Path.Combine(directory, channel + ".sock");
+    public static string SocketPath(string directory, string channel) => Path.Combine(directory, FileName(channel));
 
-    /// <summary>Creates the directory with mode 0700 when missing; refuses one that other users can write to.</summary>
-    public static void EnsureDirectory(string directory)
-    {
-        if (File.Exists(directory))
-        {
-            throw new IpcStartupException($"socket directory {directory} exists but is not a directory");
-        }
-
-        if (!Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            return;
-        }
-
-        var mode = File.GetUnixFileMode(directory);
-        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new IpcStartupException(
-                $"socket directory {directory} is writable by other users (mode {Convert.ToString((int)mode, 8)}); " +
-                $"run 'chmod 700 {directory}' or choose another --dir");
-        }
-    }
+    /// <summary>The socket file of a channel inside the socket directory.</summary>
+    public static string FileName(string channel) => channel + ".sock";
 
     /// <summary>Refuses a path the kernel cannot bind, with the numbers the user needs to fix it.</summary>
     public static void EnsureBindable(string socketPath)
@@ -41,26 +21,31 @@ public static class SocketPaths
         {
             throw new IpcStartupException(
                 $"socket path {socketPath} is {length} bytes; Unix socket paths are limited to {MaxPathBytes} bytes, " +
-                "so choose a shorter --dir");
+                "so choose a shorter socket directory");
         }
     }
 
     /// <summary>
     /// Clears the way to bind: a leftover socket (we hold the lock, so its host is gone) is removed;
-    /// anything else at that path is never touched.
+    /// anything else at that name (a file, a symlink, a directory) is never touched.
     /// </summary>
-    public static void ReclaimStale(string socketPath)
+    public static void ReclaimStale(SocketDirectory directory, string fileName)
     {
-        switch (Native.KindOf(socketPath))
+        switch (Native.KindOf(directory.Fd, fileName))
         {
             case Native.PathKind.Missing:
                 return;
             case Native.PathKind.Socket:
-                File.Delete(socketPath);
+                if (Native.UnlinkAt(directory.Fd, fileName) is { } errno && errno != Native.ENOENT)
+                {
+                    throw new IOException($"cannot remove the stale socket {directory.PathOf(fileName)}: {Native.Describe(errno)}");
+                }
+
                 return;
             default:
+                var path = directory.PathOf(fileName);
                 throw new IpcStartupException(
-                    $"{socketPath} exists and is not a socket; opsclaw will not replace it: move it away or choose another --dir");
+                    $"{path} exists and is not a socket; opsclaw will not replace it: move it away or choose another socket directory");
         }
     }
 }

@@ -1,0 +1,131 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace OpsClaw.Actors.Sockets;
+
+/// <summary>
+/// The socket directory, opened once and checked on the open descriptor: not a symlink, owned by the
+/// host's effective uid (or root), writable by no one else (as PostgreSQL and OpenSSH require of
+/// theirs). Every later file operation is relative to that descriptor, so swapping the path for
+/// another directory after the check changes nothing this host touches.
+/// </summary>
+public sealed class SocketDirectory : IDisposable
+{
+    private const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
+    private readonly SafeFileHandle _handle;
+
+    private SocketDirectory(string path, SafeFileHandle handle, FileIdentity identity)
+    {
+        Path = path;
+        _handle = handle;
+        Identity = identity;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The directory's own device and inode when it was opened.</summary>
+    public FileIdentity Identity { get; }
+
+    internal int Fd => (int)_handle.DangerousGetHandle();
+
+    /// <summary>
+    /// Creates <paramref name="path"/> with mode 0700 when missing, then opens and checks it.
+    /// </summary>
+    /// <exception cref="IpcStartupException">the directory is unsafe or unusable; the message says how to fix it.</exception>
+    public static SocketDirectory Open(string path)
+    {
+        path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        var handle = Native.OpenDirectory(path, out var errno);
+        if (errno == Native.ENOENT && !System.IO.Path.Exists(path))
+        {
+            System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            handle.Dispose();
+            handle = Native.OpenDirectory(path, out errno);
+        }
+
+        if (errno != 0)
+        {
+            handle.Dispose();
+            throw new IpcStartupException(errno switch
+            {
+                Native.ELOOP => $"socket directory {path} is a symbolic link; opsclaw does not follow it: use the real directory ({RealPathOrUnknown(path)}) instead",
+                Native.ENOTDIR => $"socket directory {path} exists but is not a directory",
+                _ => $"cannot open socket directory {path}: {Native.Describe(errno)}",
+            });
+        }
+
+        try
+        {
+            var status = Native.Stat(handle, "socket directory " + path);
+            Check(path, status);
+            return new SocketDirectory(path, handle, status.Identity);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public string PathOf(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>
+    /// A path naming <paramref name="name"/> inside the directory this object opened, for calls that
+    /// take only a path (bind): it goes through this process's descriptor, not the directory's name.
+    /// </summary>
+    public string PathThroughDescriptor(string name) =>
+        System.IO.Directory.Exists("/proc/self/fd") ? $"/proc/self/fd/{Fd}/{name}" : PathOf(name);
+
+    /// <summary>The entry's identity, or null when it is missing or cannot be inspected.</summary>
+    internal FileStatus? StatusOf(string name) =>
+        Native.TryStat(Fd, name, out var status) is null ? status : null;
+
+    /// <summary>
+    /// Removes <paramref name="name"/> only if it is still <paramref name="identity"/>: a file another
+    /// host put there after this one (after the directory was emptied or replaced) is left alone.
+    /// </summary>
+    /// <returns>true when it was removed; false when it was gone or is no longer ours.</returns>
+    public bool RemoveIfOurs(string name, FileIdentity identity)
+    {
+        if (StatusOf(name) is not { } status || status.Identity != identity)
+        {
+            return false;
+        }
+
+        return Native.UnlinkAt(Fd, name) is not { } errno
+            ? true
+            : errno == Native.ENOENT ? false : throw new IOException($"cannot remove {PathOf(name)}: {Native.Describe(errno)}");
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    private static void Check(string path, FileStatus status)
+    {
+        var hostUid = Native.EffectiveUid();
+        if (status.Uid != hostUid && status.Uid != 0)
+        {
+            throw new IpcStartupException(
+                $"socket directory {path} is owned by uid {status.Uid}, but opsclaw runs as uid {hostUid}; " +
+                $"run 'chown {hostUid} {path}' and 'chmod 700 {path}', or choose another socket directory");
+        }
+
+        if ((status.Mode & OthersWrite) != 0)
+        {
+            throw new IpcStartupException(
+                $"socket directory {path} is writable by other users (mode {status.OctalMode}); " +
+                $"run 'chmod 700 {path}' or choose another socket directory");
+        }
+    }
+
+    private static string RealPathOrUnknown(string path)
+    {
+        try
+        {
+            return new DirectoryInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}
