@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,14 +68,21 @@ internal static class ServeCommand
         Console.Error.WriteLine($"opsclaw: serving {binding.SocketPaths.Count} channels in {binding.SocketDirectory} (pid {Environment.ProcessId})");
         ReadinessNotifier.Notify("READY=1");
 
-        // SIGTERM and SIGINT start the same orderly stop as control.stop: unbind, drain, remove files, exit 0.
+        // SIGTERM, SIGINT and SIGHUP start the same orderly stop as control.stop: unbind, drain, remove
+        // files, exit 0. SIGHUP reloads nothing (a new configuration needs a restart): stopping cleanly
+        // beats the runtime's default for it, an exit that leaves the socket files behind.
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, lifetime));
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, lifetime));
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => StopOnSignal(signal, lifetime));
 
         using var onStopping = lifetime.ApplicationStopping.Register(() => ReadinessNotifier.Notify("STOPPING=1"));
         await host.WaitForShutdownAsync().ConfigureAwait(false);
-        return ExitCodes.Ok;
+
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        return CoordinatedShutdown.Get(system).ShutdownReason is IpcFilesLostReason lost
+            ? ExitCodes.Fail(ExitCodes.Failure, "stopped: " + lost.Message)
+            : ExitCodes.Ok;
     }
 
     private static Config LoadConfig(FileInfo file)

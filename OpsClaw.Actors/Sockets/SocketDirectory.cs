@@ -46,10 +46,12 @@ public sealed class SocketDirectory : IDisposable
         if (errno != 0)
         {
             handle.Dispose();
+            // O_DIRECTORY|O_NOFOLLOW on a symlink fails with ENOTDIR or ELOOP depending on its target.
+            var isLink = new FileInfo(path).LinkTarget is not null;
             throw new IpcStartupException(errno switch
             {
-                Native.ELOOP => $"socket directory {path} is a symbolic link; opsclaw does not follow it: use the real directory ({RealPathOrUnknown(path)}) instead",
-                Native.ENOTDIR => $"socket directory {path} exists but is not a directory",
+                _ when isLink => $"socket directory {path} is a symbolic link; opsclaw does not follow it: use the real directory ({RealPathOrUnknown(path)}) instead",
+                Native.ENOTDIR or Native.ELOOP => $"socket directory {path} exists but is not a directory",
                 _ => $"cannot open socket directory {path}: {Native.Describe(errno)}",
             });
         }

@@ -16,7 +16,9 @@ namespace OpsClaw.Actors.Sockets;
 /// </remarks>
 internal static class UnixListenSocket
 {
-    public static (Socket Socket, FileIdentity Identity) Bind(SocketDirectory directory, string fileName, UnixFileMode mode, int backlog)
+    /// <param name="afterBind">Runs between bind() and the check of what the path names (specs swap files in there).</param>
+    public static (Socket Socket, FileIdentity Identity) Bind(
+        SocketDirectory directory, string fileName, UnixFileMode mode, int backlog, Action? afterBind = null)
     {
         var path = directory.PathOf(fileName);
         SocketPaths.ReclaimStale(directory, fileName);
@@ -31,6 +33,7 @@ internal static class UnixListenSocket
                 throw new IOException($"cannot bind {path}: {Native.Describe(bindError)}", bindError);
             }
 
+            afterBind?.Invoke();
             var identity = EnsureModeOfOwnSocket(directory, fileName, mode);
             if (Native.Listen(fd, backlog) is { } listenError)
             {
