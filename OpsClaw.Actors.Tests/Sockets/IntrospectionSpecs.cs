@@ -39,6 +39,22 @@ public sealed class IntrospectionSpecs : SocketSpecBase
         Assert.StartsWith(Dir.SocketDir + "/", binding.PathOf("runtime"), StringComparison.Ordinal);
     }
 
+    /// <summary>The contract takes any JSON object as these requests' payload, numbers beyond every .NET type included.</summary>
+    [Theory]
+    [InlineData("control.status", "{\"big\":1e400}")]
+    [InlineData("control.status", "{\"tiny\":-1e-400,\"list\":[1e400]}")]
+    [InlineData("control.channels", "{\"digits\":DIGITS}")]
+    [InlineData("control.health", "{\"x\":1E+999999999}")]
+    public async Task Control_requests_should_accept_any_json_object_payload_even_with_numbers_no_type_holds(string messageType, string payload)
+    {
+        var binding = await StartAsync();
+
+        var reply = await RequestAsync(binding.PathOf("control"), messageType, payload.Replace("DIGITS", new string('7', 400), StringComparison.Ordinal));
+
+        Assert.True((bool?)reply["ok"], reply.ToString());
+        Assert.Equal(messageType + ".ok", (string?)reply["message_type"]);
+    }
+
     [Fact]
     public async Task Control_status_numbers_should_move_with_the_traffic_a_client_sends()
     {

@@ -20,23 +20,9 @@ internal static class PayloadBinding
 
     public static T Read<T>(string payloadJson)
     {
-        JToken token;
-        try
-        {
-            // The project's reader settings, not JToken.Parse's defaults: a string that looks like a date
-            // stays that string, and decimals keep their digits.
-            using var reader = new JsonTextReader(new StringReader(payloadJson))
-            {
-                DateParseHandling = DateParseHandling.None,
-                FloatParseHandling = FloatParseHandling.Decimal,
-                MaxDepth = IpcJson.DefaultMaxDepth,
-            };
-            token = JToken.ReadFrom(reader);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidPayloadException(Reason(ex));
-        }
+        // A type without fields reads nothing from the payload, so only its shape matters: any JSON
+        // object is accepted, whatever numbers it holds (Newtonsoft cannot hold 1e400 or 400 digits).
+        var token = HasFields(typeof(T)) ? ReadToken(payloadJson) : FieldlessPayload.Read(payloadJson);
 
         if (Serializer.ContractResolver.ResolveContract(typeof(T)) is JsonObjectContract && token.Type != JTokenType.Object)
         {
@@ -74,6 +60,48 @@ internal static class PayloadBinding
 
         return value;
     }
+
+    /// <summary>
+    /// The payload as a token, read with the project's settings rather than JToken.Parse's defaults: a
+    /// string that looks like a date stays that string, and decimals keep their digits; a number too
+    /// big for a decimal is read as a double (1e400 becomes infinity, which no integer or decimal field accepts).
+    /// </summary>
+    private static JToken ReadToken(string payloadJson)
+    {
+        try
+        {
+            return ReadToken(payloadJson, FloatParseHandling.Decimal);
+        }
+        catch (JsonReaderException)
+        {
+            try
+            {
+                return ReadToken(payloadJson, FloatParseHandling.Double);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidPayloadException(Reason(ex));
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidPayloadException(Reason(ex));
+        }
+    }
+
+    private static JToken ReadToken(string payloadJson, FloatParseHandling floats)
+    {
+        using var reader = new JsonTextReader(new StringReader(payloadJson))
+        {
+            DateParseHandling = DateParseHandling.None,
+            FloatParseHandling = floats,
+            MaxDepth = IpcJson.DefaultMaxDepth,
+        };
+        return JToken.ReadFrom(reader);
+    }
+
+    private static bool HasFields(Type type) =>
+        Serializer.ContractResolver.ResolveContract(type) is not JsonObjectContract contract || contract.Properties.Count > 0;
 
     public static string Write<T>(T reply) =>
         reply is null ? "null" : IpcJson.SerializePayload(reply);

@@ -1,0 +1,76 @@
+using OpsClaw.Actors.Tests.Support;
+
+namespace OpsClaw.Actors.Tests.Host;
+
+/// <summary>The opsclaw executable when its files are tampered with or it gets signals a daemon must expect.</summary>
+public sealed class HostHardeningSpecs : IDisposable
+{
+    private const int SigHup = 1;
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private readonly TempSocketDir _dir = new();
+
+    public HostHardeningSpecs() => Directory.CreateDirectory(_dir.Path);
+
+    public void Dispose() => _dir.Dispose();
+
+    private string LockPath => Path.Combine(_dir.SocketDir, "opsclaw.lock");
+
+    [Theory]
+    [InlineData("fifo", "is a FIFO, not a lock file")]
+    [InlineData("directory", "is a directory, not a lock file")]
+    public async Task A_lock_path_that_is_not_a_file_should_end_the_host_at_once_with_exit_2_and_one_line(string kind, string expected)
+    {
+        Directory.CreateDirectory(_dir.SocketDir, Private);
+        if (kind == "fifo")
+        {
+            PosixFiles.MakeFifo(LockPath);
+        }
+        else
+        {
+            Directory.CreateDirectory(LockPath);
+        }
+
+        var result = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"opsclaw: {LockPath} {expected}: remove it ('{(kind == "fifo" ? "rm" : "rmdir")} {LockPath}') and start again", line);
+    }
+
+    [Fact]
+    public async Task A_host_whose_directory_was_replaced_should_exit_1_with_one_line_and_leave_the_new_hosts_files()
+    {
+        var config = Path.Combine(_dir.Path, "fast-check.conf");
+        await File.WriteAllTextAsync(config, "opsclaw.ipc.files-check-interval = 200ms\n");
+        using var first = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+        await first.WaitForReadyAsync();
+        await first.WaitForStderrAsync(stderr => stderr.Contains("serving", StringComparison.Ordinal));
+
+        Directory.Delete(_dir.SocketDir, recursive: true);
+        using var second = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+        await second.WaitForReadyAsync();
+
+        Assert.Equal(1, await first.WaitForExitAsync());
+        var lines = first.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith($"opsclaw: stopped: its lock file {LockPath} was ", lines[^1], StringComparison.Ordinal);
+        Assert.True(File.Exists(LockPath) && File.Exists(_dir.Socket("runtime")) && File.Exists(_dir.Socket("control")), "the second host's files were removed");
+        var ping = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping");
+        Assert.Equal(0, ping.ExitCode);
+        second.Signal(15);
+        Assert.Equal(0, await second.WaitForExitAsync());
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+
+    [Fact]
+    public async Task Sighup_should_stop_the_host_gracefully_and_remove_its_files()
+    {
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+        await host.WaitForReadyAsync();
+
+        host.Signal(SigHup);
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+}
