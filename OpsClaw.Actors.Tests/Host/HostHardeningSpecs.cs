@@ -63,6 +63,33 @@ public sealed class HostHardeningSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Twenty_thousand_crashing_requests_should_log_one_stack_trace_not_twenty_thousand()
+    {
+        var config = Path.Combine(_dir.Path, "echo.conf");
+        await File.WriteAllTextAsync(config, "opsclaw.host.echo-channel = on\n");
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+        await host.WaitForReadyAsync();
+        const int count = 20_000;
+
+        using var connection = await RawConnection.ConnectAsync(_dir.Socket("echo"));
+        var requests = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(RawConnection.Request("echo.crash", "c"), count)));
+        var sending = connection.WriteAsync(requests);
+        for (var i = 0; i < count; i++)
+        {
+            var reply = await connection.ReadLineAsync();
+            Assert.True(reply is not null && reply.Contains("\"error_code\":\"handler_failed\"", StringComparison.Ordinal), $"reply {i}: {reply}");
+        }
+
+        await sending;
+        var control = await HostProcess.RunAsync(_dir.Path, "ipc", "send", "--socket", _dir.Socket("control"), "--type", "control.stop");
+        Assert.Equal(0, control.ExitCode);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        var stderr = host.Stderr;
+        Assert.True(stderr.Length < 16 * 1024, $"{stderr.Length} characters of stderr");
+        Assert.Equal(1, stderr.Split("Handler for 'echo.crash' on channel 'echo' failed;").Length - 1);
+    }
+
+    [Fact]
     public async Task Sighup_should_stop_the_host_gracefully_and_remove_its_files()
     {
         using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);

@@ -40,6 +40,8 @@ public abstract class ChannelActor : ReceiveActor
 
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
+    private HandlerFailureLog Failures { get; } = HandlerFailureLog.Get(Context.System);
+
     /// <summary>
     /// Answers <paramref name="requestType"/> synchronously: the handler returns the reply's
     /// <c>payload_json</c>, sent back as <paramref name="replyType"/> with the request's <c>run_id</c>.
@@ -57,7 +59,7 @@ public abstract class ChannelActor : ReceiveActor
             }
             catch (Exception ex)
             {
-                response = HandlerTable.Failure(Log, envelope, ex);
+                response = HandlerTable.Failure(Failures, Log, ChannelName, envelope, ex);
             }
 
             replyTo.Tell(new ChannelProtocol.Reply(request.Id, response));
@@ -93,12 +95,12 @@ public abstract class ChannelActor : ReceiveActor
                 pending = Task.FromException<string>(ex);
             }
 
-            var log = Log;
+            var (failures, log, channel) = (Failures, Log, ChannelName);
             pending.PipeTo(
                 replyTo,
                 success: payload => new ChannelProtocol.Reply(
                     request.Id, IpcResponse.Success(replyType, envelope.RunId, payload)),
-                failure: ex => new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(log, envelope, ex)));
+                failure: ex => new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(failures, log, channel, envelope, ex)));
         });
     }
 
@@ -117,7 +119,22 @@ public abstract class ChannelActor : ReceiveActor
     }
 
     /// <summary>Child handlers are restarted on failure (their state starts afresh) and the channel keeps serving.</summary>
-    /// <remarks>A child that cannot even be created is stopped: restarting it would only fail again, in a loop.</remarks>
+    /// <remarks>
+    /// A child that cannot even be created is stopped: restarting it would only fail again, in a loop.
+    /// Akka's own log of each crash is off: the child logs it through <see cref="HandlerFailureLog"/>,
+    /// which a client sending crashing requests in a loop cannot turn into a flood.
+    /// </remarks>
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(Decider.From(Directive.Restart, Directive.Stop.When<ActorInitializationException>()));
+        new OneForOneStrategy(-1, -1, Decider.From(DecideForChild), loggingEnabled: false);
+
+    private Directive DecideForChild(Exception failure)
+    {
+        if (failure is ActorInitializationException)
+        {
+            Log.Error(failure, "A handler actor of channel '{0}' could not be created; it is stopped", ChannelName);
+            return Directive.Stop;
+        }
+
+        return Directive.Restart;
+    }
 }

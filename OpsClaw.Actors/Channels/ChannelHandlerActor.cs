@@ -18,7 +18,7 @@ public abstract class ChannelHandlerActor : ReceiveActor
 
     protected ChannelHandlerActor()
     {
-        _handlers = new HandlerTable(Context.Parent.Path.Name);
+        _handlers = new HandlerTable(ChannelName);
         Receive<ChannelProtocol.Request>(request =>
         {
             _current = (request, Sender);
@@ -28,6 +28,10 @@ public abstract class ChannelHandlerActor : ReceiveActor
     }
 
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    private HandlerFailureLog Failures { get; } = HandlerFailureLog.Get(Context.System);
+
+    private string ChannelName { get; } = Context.Parent.Path.Name;
 
     /// <summary>
     /// Answers <paramref name="requestType"/> with a typed handler, as <see cref="ChannelActor"/>'s
@@ -47,7 +51,7 @@ public abstract class ChannelHandlerActor : ReceiveActor
             catch (InvalidPayloadException ex)
             {
                 // A bad payload is the client's mistake, not this actor's: answer it and keep the state.
-                replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(Log, envelope, ex)));
+                replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(Failures, Log, ChannelName, envelope, ex)));
                 return;
             }
 
@@ -57,9 +61,10 @@ public abstract class ChannelHandlerActor : ReceiveActor
 
     protected override void PreRestart(Exception reason, object message)
     {
+        // The channel's supervisor does not log crashes; they are logged here, rate-limited.
+        Failures.Failed(Log, ChannelName, (_current?.Request.Envelope.MessageType) ?? "(no request)", reason);
         if (_current is var (request, replyTo))
         {
-            // Akka's supervisor already logs the crash with its exception; only the client is told here.
             var envelope = request.Envelope;
             replyTo.Tell(new ChannelProtocol.Reply(request.Id, IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId)));
         }

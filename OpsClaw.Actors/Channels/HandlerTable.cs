@@ -41,8 +41,8 @@ internal sealed class HandlerTable(string owner)
     }
 
     /// <summary>The error reply for a handler that failed with <paramref name="ex"/>.</summary>
-    /// <remarks>Static with the log passed in: async failures complete off the actor's thread.</remarks>
-    public static IpcResponse Failure(ILoggingAdapter log, IpcRequest envelope, Exception ex)
+    /// <remarks>Static with the logs passed in: async failures complete off the actor's thread.</remarks>
+    public static IpcResponse Failure(HandlerFailureLog failures, ILoggingAdapter log, string channel, IpcRequest envelope, Exception ex)
     {
         if (ex is AggregateException { InnerExceptions.Count: 1 } aggregate)
         {
@@ -55,7 +55,7 @@ internal sealed class HandlerTable(string owner)
         }
 
         // The exception text may carry user data, so it goes to the log only, never to the client.
-        log.Warning(ex, "Handler for '{0}' failed", envelope.MessageType);
+        failures.Failed(log, channel, envelope.MessageType, ex);
         return IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId);
     }
 

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.Event;
+using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Tests.Channels;
+
+/// <summary>A client sending crashing requests in a loop must not be able to flood the host's log.</summary>
+public sealed class HandlerFailureLogSpecs : ChannelSpecBase
+{
+    private const int Crashes = 3000;
+
+    [Fact]
+    public async Task A_throwing_handler_should_be_logged_in_full_once_then_counted_once_per_interval()
+    {
+        HandlerFailureLog.Get(Sys).Interval = TimeSpan.FromMilliseconds(500);
+        var log = CreateTestProbe();
+        Sys.EventStream.Subscribe(log.Ref, typeof(Warning));
+        Sys.EventStream.Subscribe(log.Ref, typeof(Error));
+        var channel = Sys.ActorOf(Props.Create(() => new CrashingChannel()), "crashing");
+
+        for (var i = 0; i < Crashes; i++)
+        {
+            Ask(channel, "crash.sync");
+        }
+
+        var replies = await ExpectRepliesAsync(Crashes);
+        Assert.All(replies.Values, reply => Assert.Equal(IpcErrors.HandlerFailedCode, reply.ErrorCode));
+        var first = await ExpectWarningAsync(log);
+        Assert.IsType<InvalidOperationException>(first.Cause);
+        Assert.StartsWith("Handler for 'crash.sync' on channel 'crashing' failed;", first.Message.ToString(), StringComparison.Ordinal);
+        await log.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+
+        // The interval passes; the next failure brings the count of those not logged, in one line without a stack trace.
+        await Task.Delay(HandlerFailureLog.Get(Sys).Interval);
+        Ask(channel, "crash.sync");
+        await Client.ExpectMsgAsync<ChannelProtocol.Reply>();
+        var summary = await ExpectWarningAsync(log);
+        Assert.Null(summary.Cause);
+        Assert.Equal(
+            $"Handler for 'crash.sync' on channel 'crashing' failed {Crashes} more times with InvalidOperationException (last: boom) since it was last logged",
+            summary.Message.ToString());
+    }
+
+    [Fact]
+    public async Task A_crashing_child_handler_should_be_logged_once_and_not_by_the_supervisor_each_time()
+    {
+        var log = CreateTestProbe();
+        Sys.EventStream.Subscribe(log.Ref, typeof(Warning));
+        Sys.EventStream.Subscribe(log.Ref, typeof(Error));
+        var channel = Sys.ActorOf(Props.Create(() => new CrashingChannel()), "crashing");
+
+        for (var i = 0; i < 500; i++)
+        {
+            Ask(channel, "crash.child");
+        }
+
+        var replies = await ExpectRepliesAsync(500);
+        Assert.All(replies.Values, reply => Assert.Equal(IpcErrors.HandlerFailedCode, reply.ErrorCode));
+        var first = await ExpectWarningAsync(log);
+        Assert.IsType<InvalidOperationException>(first.Cause);
+        await log.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+    }
+
+    private static Task<LogEvent> ExpectWarningAsync(Akka.TestKit.TestProbe log) =>
+        log.ExpectMsgAsync<LogEvent>(TimeSpan.FromSeconds(5)).AsTask();
+
+    private sealed class CrashingChannel : ChannelActor
+    {
+        public CrashingChannel()
+        {
+            Handle("crash.sync", "crash.sync.ok", _ => throw new InvalidOperationException("boom"));
+            Route("crash.child", Context.ActorOf(Props.Create(() => new CrashingHandler()), "child"));
+        }
+    }
+
+    private sealed class CrashingHandler : ChannelHandlerActor
+    {
+        public CrashingHandler()
+        {
+            Handle<Contracts.EmptyPayload, Contracts.EmptyPayload>("crash.child", "crash.child.ok", _ => throw new InvalidOperationException("child boom"));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// Logs handler failures without letting a client flood the log: the first failure of each
+/// (channel, message type, exception type) is logged in full with its stack trace, later ones are
+/// counted and reported in one line, with the next failure after <see cref="Interval"/> has passed
+/// since the last report. A client sending
+/// twenty thousand crashing requests would otherwise write tens of megabytes of stack traces.
+/// </summary>
+public sealed class HandlerFailureLog : IExtension
+{
+    /// <summary>Most often a repeated failure is reported; ten seconds unless a spec shortens it.</summary>
+    public TimeSpan Interval { get; internal set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Kinds tracked at once; past this a new kind is only counted in a catch-all line, so memory stays bounded.</summary>
+    private const int MaxKinds = 1024;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<(string Channel, string MessageType, Type Exception), Tally> _tallies = [];
+
+    public static HandlerFailureLog Get(ActorSystem system) => system.WithExtension<HandlerFailureLog, HandlerFailureLogProvider>();
+
+    /// <summary>Records a failure of <paramref name="messageType"/>'s handler on <paramref name="channel"/>; thread-safe.</summary>
+    public void Failed(ILoggingAdapter log, string channel, string messageType, Exception exception)
+    {
+        var now = Stopwatch.GetTimestamp();
+        (string Channel, string MessageType, Type Exception) kind = (channel, messageType, exception.GetType());
+        long suppressed;
+        lock (_gate)
+        {
+            if (!_tallies.TryGetValue(kind, out var tally))
+            {
+                if (_tallies.Count >= MaxKinds)
+                {
+                    kind = (channel, "*", typeof(Exception));
+                    tally = _tallies.GetValueOrDefault(kind);
+                }
+
+                if (tally is null)
+                {
+                    _tallies[kind] = new Tally(now);
+                    log.Warning(
+                        exception,
+                        "Handler for '{0}' on channel '{1}' failed; later {2} failures of it are counted and logged once per {3} s",
+                        messageType,
+                        channel,
+                        exception.GetType().Name,
+                        Interval.TotalSeconds);
+                    return;
+                }
+            }
+
+            tally.Suppressed++;
+            if (Stopwatch.GetElapsedTime(tally.LastReport, now) < Interval)
+            {
+                return;
+            }
+
+            suppressed = tally.Suppressed;
+            tally.Suppressed = 0;
+            tally.LastReport = now;
+        }
+
+        log.Warning(
+            "Handler for '{0}' on channel '{1}' failed {2} more times with {3} (last: {4}) since it was last logged",
+            kind.MessageType,
+            channel,
+            suppressed,
+            kind.Exception.Name,
+            exception.Message);
+    }
+
+    private sealed class Tally(long lastReport)
+    {
+        public long LastReport { get; set; } = lastReport;
+
+        public long Suppressed { get; set; }
+    }
+}
+
+internal sealed class HandlerFailureLogProvider : ExtensionIdProvider<HandlerFailureLog>
+{
+    public override HandlerFailureLog CreateExtension(ExtendedActorSystem system) => new();
+}
