@@ -31,6 +31,7 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     private SocketDirectory? _directory;
+    private DescriptorBudget _descriptors = DescriptorBudget.Unlimited;
     private SocketDirectoryLock? _lock;
     /// <summary>Where each channel will listen; worked out once in PreStart, handed to Ready once all are bound.</summary>
     private IpcBinding? _binding;
@@ -70,6 +71,17 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
                 SocketPaths.EnsureBindable(socketPath);
             }
 
+            _descriptors = DescriptorBudget.Plan(
+                _channels.Count, _settings.MaxConnections, _settings.MaxConnections == IpcSettings.DefaultMaxConnections, out var descriptorNote);
+            if (descriptorNote is not null)
+            {
+                _log.Info("OpsClaw IPC: {0}", descriptorNote);
+            }
+
+            // Whatever the codec and the error replies need is loaded now: a type whose initializer first
+            // runs when descriptors are short (an assembly file cannot be opened) would stay broken.
+            IpcCodec.WarmUp();
+            DescriptorReserve.EnsureHeld();
             _directory = SocketDirectory.Open(directory);
             _lock = SocketDirectoryLock.Acquire(_directory);
         }
@@ -89,7 +101,7 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             var metrics = new ChannelMetrics(channel.Name);
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, _directory, channelActor, _settings, codec, metrics),
+                SocketListenerActor.Props(channel.Name, _directory, _descriptors, channelActor, _settings, codec, metrics),
                 channel.Name + "-listener"));
         }
     }

@@ -63,6 +63,9 @@ public sealed record IpcSettings(
 {
     public const string ConfigPath = "opsclaw.ipc";
 
+    /// <summary>max-connections of the embedded defaults; at this value the host may cap the total to fit its descriptor limit.</summary>
+    public const int DefaultMaxConnections = 10000;
+
     /// <summary>Reads the settings from a full config (with <c>opsclaw.ipc</c> in it); missing keys fall back to the embedded defaults.</summary>
     public static IpcSettings Create(Config config)
     {

@@ -26,6 +26,16 @@ public sealed class IpcCodec
     public static byte[] EncodeRequest(IpcRequest request, string schemaVersion = IpcSchema.Version) =>
         EnvelopeEncoder.Encode(request, schemaVersion);
 
+    /// <summary>Runs every path of the codec once, so its types and their dependencies are loaded before traffic arrives.</summary>
+    public static void WarmUp()
+    {
+        var codec = new IpcCodec();
+        _ = codec.DecodeRequest(EncodeRequest(new IpcRequest("warm.up", "w", "{\"a\":[1,2.5,\"x\"]}")).AsSpan()[..^1]);
+        _ = codec.DecodeRequest("{"u8);
+        _ = DecodeResponse(EncodeResponse(IpcErrors.Overloaded("warm", 1)).AsSpan()[..^1]);
+        _ = EncodeResponse(IpcResponse.Success("warm.up.ok", "w", "{}"));
+    }
+
     /// <summary>Reads a response line (without its <c>\n</c>) on the client side.</summary>
     public static IpcResponse DecodeResponse(ReadOnlySpan<byte> line) => ResponseDecoder.Decode(line);
 }

@@ -29,7 +29,8 @@ internal static class LingeringClose
 
     private static async Task RunAsync(Socket socket, TimeSpan linger, ReadOnlyMemory<byte> lastWords)
     {
-        if (Interlocked.Increment(ref s_lingering) > MaxLingering)
+        // Lingering holds the descriptor for up to the linger time: only while the process can spare it.
+        if (Interlocked.Increment(ref s_lingering) > MaxLingering || !ProcessDescriptors.TryHold())
         {
             Interlocked.Decrement(ref s_lingering);
             CloseAtOnce(socket, lastWords);
@@ -42,6 +43,7 @@ internal static class LingeringClose
         }
         finally
         {
+            ProcessDescriptors.Release();
             Interlocked.Decrement(ref s_lingering);
         }
     }

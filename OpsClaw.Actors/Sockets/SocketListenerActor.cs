@@ -27,6 +27,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly uint _hostUid = Native.EffectiveUid();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _acceptLoopStop = new();
+    private readonly DescriptorBudget _descriptors;
+    private readonly AcceptFailureLog _acceptFailures;
 
     /// <summary>
     /// Connections holding a slot of max-connections (admitted, not yet released), with their
@@ -40,13 +42,16 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private IActorRef? _drainRequester;
     private int _lingering;
 
-    public SocketListenerActor(string channelName, SocketDirectory directory, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
+    public SocketListenerActor(
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
     {
+        _descriptors = descriptors;
         _metrics = metrics;
         _channelName = channelName;
         _directory = directory;
         _fileName = SocketPaths.FileName(channelName);
         _socketPath = directory.PathOf(_fileName);
+        _acceptFailures = new AcceptFailureLog(_log, _socketPath);
         _channel = channel;
         _settings = settings;
         _codec = codec;
@@ -56,8 +61,9 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    internal static Props Props(string channelName, SocketDirectory directory, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, channel, settings, codec, metrics));
+    internal static Props Props(
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -76,7 +82,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        StartAcceptLoop(_listenSocket, Self, _acceptLoopStop.Token);
+        var refusal = IpcCodec.EncodeResponse(IpcErrors.Overloaded(_channelName, Math.Min(_settings.MaxConnections, _descriptors.Capacity)));
+        StartAcceptLoop(_listenSocket, Self, refusal, _acceptLoopStop.Token);
         Context.Parent.Tell(new SocketListener.Bound(_channelName, _socketPath, _socketIdentity));
     }
 
@@ -89,8 +96,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private void Listening()
     {
         Receive<SocketListener.Accepted>(accepted => Admit(accepted.Client));
-        Receive<SocketListener.AcceptFailed>(failed =>
-            _log.Warning("Accepting on {0} failed ({1}); retrying in {2} ms", _socketPath, failed.Cause.Message, (long)failed.RetryIn.TotalMilliseconds));
+        Receive<SocketListener.AcceptFailed>(_acceptFailures.Failed);
         ForgetClosedConnections();
         Receive<IpcShutdown.Unbind>(_ =>
         {
@@ -174,7 +180,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     private void Forget(IActorRef connection)
     {
-        _openConnections.Remove(connection);
+        if (_openConnections.Remove(connection))
+        {
+            _descriptors.Release();
+        }
+
         ReplyWhenDrained(_drainRequester);
     }
 
@@ -247,6 +257,14 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (!_descriptors.TryTake())
+        {
+            // The host as a whole holds as many connections as its descriptor limit allows.
+            _acceptFailures.RefusedForDescriptors();
+            Reject(client, IpcErrors.Overloaded(_channelName, Math.Min(_settings.MaxConnections, _descriptors.Capacity)));
+            return;
+        }
+
         var connection = Context.ActorOf(
             ConnectionActor.Props(client, _channel, _settings, _codec, _metrics),
             "conn-" + ++_connectionCounter);
@@ -261,10 +279,12 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Accepts until unbound. A failed accept (out of file descriptors, say) is reported and retried
-    /// after a pause that grows to a second, so the socket never stays bound without being served.
+    /// Accepts until unbound. Out of file descriptors, the pending connection is refused through the
+    /// spare descriptor (<see cref="DescriptorReserve"/>) and accepting goes on at once. Any other
+    /// failure, or a refusal that could not be made, is retried after a pause that grows to a second,
+    /// so the socket never stays bound without being served.
     /// </summary>
-    private static void StartAcceptLoop(Socket listenSocket, IActorRef listener, CancellationToken stop) =>
+    private static void StartAcceptLoop(Socket listenSocket, IActorRef listener, byte[] refusal, CancellationToken stop) =>
         _ = Task.Run(
             async () =>
             {
@@ -281,23 +301,46 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
                     {
                         return; // Unbound on purpose.
                     }
-                    catch (Exception ex)
+                    catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
                     {
-                        listener.Tell(new SocketListener.AcceptFailed(ex, pause));
-                        try
-                        {
-                            await Task.Delay(pause, stop).ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException)
+                        var refused = DescriptorReserve.RefuseOnePending(listenSocket, refusal);
+                        listener.Tell(new SocketListener.AcceptFailed(ex, OutOfDescriptors: true, RefusedOne: refused));
+                        if (!refused && !await PauseAsync(pause, stop).ConfigureAwait(false))
                         {
                             return;
                         }
 
-                        pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.TicksPerSecond));
+                        pause = refused ? pause : Longer(pause);
+                    }
+                    catch (Exception ex)
+                    {
+                        listener.Tell(new SocketListener.AcceptFailed(ex, OutOfDescriptors: false, RefusedOne: false));
+                        if (!await PauseAsync(pause, stop).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        pause = Longer(pause);
                     }
                 }
             },
             CancellationToken.None);
+
+    private static TimeSpan Longer(TimeSpan pause) => TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.TicksPerSecond));
+
+    /// <returns>false when the loop was stopped during the pause.</returns>
+    private static async Task<bool> PauseAsync(TimeSpan pause, CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(pause, stop).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>Messages of <see cref="SocketListenerActor"/>.</summary>
@@ -320,7 +363,8 @@ public static class SocketListener
         }
     }
 
-    internal sealed record AcceptFailed(Exception Cause, TimeSpan RetryIn);
+    /// <param name="RefusedOne">A pending connection was accepted through the spare descriptor and refused.</param>
+    internal sealed record AcceptFailed(Exception Cause, bool OutOfDescriptors, bool RefusedOne);
 
     internal sealed class LingerEnded
     {

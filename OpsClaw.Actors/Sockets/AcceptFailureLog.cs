@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Akka.Event;
+
+namespace OpsClaw.Actors.Sockets;
+
+/// <summary>
+/// Logs a listener's accept failures and its refusals for want of file descriptors: the first in
+/// full, then one line with the counts, with the next one after <see cref="Interval"/> has passed,
+/// so a connection flood against a host at its descriptor limit does not also flood the log.
+/// </summary>
+internal sealed class AcceptFailureLog(ILoggingAdapter log, string socketPath)
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    private long _lastReport;
+    private long _events;
+    private long _refused;
+
+    public void Failed(SocketListener.AcceptFailed failed) =>
+        Note(failed.OutOfDescriptors, failed.RefusedOne, failed.Cause.Message);
+
+    /// <summary>A connection was accepted but refused because the host holds all the descriptors it may.</summary>
+    public void RefusedForDescriptors() =>
+        Note(outOfDescriptors: true, refused: true, "the host holds every connection its file descriptor limit allows");
+
+    private void Note(bool outOfDescriptors, bool refused, string detail)
+    {
+        _events++;
+        _refused += refused ? 1 : 0;
+        if (_lastReport != 0 && Stopwatch.GetElapsedTime(_lastReport) < Interval)
+        {
+            return;
+        }
+
+        if (_lastReport == 0)
+        {
+            log.Warning(
+                outOfDescriptors
+                    ? "Out of file descriptors on {0} ({1}): connections are refused with 'overloaded' until some close"
+                    : "Accepting on {0} failed ({1}); retrying",
+                socketPath,
+                detail);
+        }
+        else
+        {
+            log.Warning(
+                "Accepting on {0}: {1} failures since the last report, {2} connections refused with 'overloaded' for want of file descriptors; last: {3}",
+                socketPath,
+                _events,
+                _refused,
+                detail);
+        }
+
+        _lastReport = Stopwatch.GetTimestamp();
+        _events = 0;
+        _refused = 0;
+    }
+}
