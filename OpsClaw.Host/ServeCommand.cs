@@ -62,19 +62,20 @@ internal static class ServeCommand
             return ExitCodes.Fail(ExitCodes.Failure, $"could not start: {ex.Message}");
         }
 
+        // SIGTERM, SIGINT and SIGHUP start the same orderly stop as control.stop: unbind, drain, remove
+        // files, exit 0. SIGHUP reloads nothing (a new configuration needs a restart); stopping cleanly
+        // beats the runtime's default for it, an exit that leaves the socket files behind. Registered
+        // before the ready line, so a supervisor that signals as soon as it reads it is never too early.
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, lifetime));
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, lifetime));
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => StopOnSignal(signal, lifetime));
+
         var binding = host.Services.GetRequiredService<IpcReadinessService>().Binding!;
         Console.Out.WriteLine(binding.ReadyLine());
         Console.Out.Flush();
         Console.Error.WriteLine($"opsclaw: serving {binding.SocketPaths.Count} channels in {binding.SocketDirectory} (pid {Environment.ProcessId})");
         ReadinessNotifier.Notify("READY=1");
-
-        // SIGTERM, SIGINT and SIGHUP start the same orderly stop as control.stop: unbind, drain, remove
-        // files, exit 0. SIGHUP reloads nothing (a new configuration needs a restart): stopping cleanly
-        // beats the runtime's default for it, an exit that leaves the socket files behind.
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, lifetime));
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, lifetime));
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => StopOnSignal(signal, lifetime));
 
         using var onStopping = lifetime.ApplicationStopping.Register(() => ReadinessNotifier.Notify("STOPPING=1"));
         await host.WaitForShutdownAsync().ConfigureAwait(false);
