@@ -86,7 +86,11 @@ public sealed class HostProcess : IDisposable
     public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var runsOther = args.Length > 0 && Path.IsPathRooted(args[0]);
-        var info = new ProcessStartInfo(runsOther ? args[0] : ExecutablePath)
+
+        // Through env(1), which restores the default action of the signals the specs send and then
+        // execs the program (same pid): a suite started in the background inherits SIGINT ignored,
+        // and the child would inherit that too.
+        var info = new ProcessStartInfo("/usr/bin/env")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -99,6 +103,8 @@ public sealed class HostProcess : IDisposable
             info.Environment[name] = value;
         }
 
+        info.ArgumentList.Add("--default-signal=INT,TERM,HUP");
+        info.ArgumentList.Add(runsOther ? args[0] : ExecutablePath);
         foreach (var arg in runsOther ? args[1..] : args)
         {
             info.ArgumentList.Add(arg);
