@@ -19,11 +19,14 @@ internal static class ProcessDescriptors
     /// <summary>Client sockets held by OpsClaw in this process.</summary>
     public static int ClientSockets => Volatile.Read(ref s_clientSockets);
 
-    /// <summary>Notes what the process holds besides OpsClaw's client sockets; called when a host starts.</summary>
+    /// <summary>
+    /// Notes what the process holds besides OpsClaw's client sockets; called when a host starts. The
+    /// latest reading counts: it is the freshest picture of what the rest of the process holds.
+    /// </summary>
     public static int MeasureBaseline()
     {
         var baseline = Math.Max(0, OpenDescriptors() - ClientSockets);
-        InterlockedMax(ref s_baseline, baseline);
+        Volatile.Write(ref s_baseline, baseline);
         return baseline;
     }
 
@@ -52,17 +55,6 @@ internal static class ProcessDescriptors
         catch (IOException)
         {
             return 256; // No /proc: assume a busy runtime.
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        for (var current = Volatile.Read(ref target); value > current; current = Volatile.Read(ref target))
-        {
-            if (Interlocked.CompareExchange(ref target, value, current) == current)
-            {
-                return;
-            }
         }
     }
 }
