@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Tests.Support;
 
@@ -105,6 +106,41 @@ public sealed class IntrospectionSpecs : SocketSpecBase
 
         var status = PayloadOf(await RequestAsync(binding.PathOf("control"), "control.status"));
         AssertJson(new JObject { ["overloaded"] = 1 }, Channel(status, "runtime")["errors"]);
+    }
+
+    [Theory]
+    [InlineData("control.status", "[1]", "an array")]
+    [InlineData("control.status", "\"x\"", "a string")]
+    [InlineData("control.channels", "null", "null")]
+    [InlineData("control.channels", "5", "a number")]
+    public async Task Control_introspection_should_refuse_a_payload_that_is_not_an_object(string messageType, string payload, string got)
+    {
+        var binding = await StartAsync();
+
+        var reply = await RequestAsync(binding.PathOf("control"), messageType, payload);
+
+        Assert.Equal("invalid_payload", (string?)reply["error_code"]);
+        Assert.Equal($"invalid payload for '{messageType}': expected a JSON object, got {got}", (string?)reply["error"]);
+    }
+
+    [Fact]
+    public async Task Control_channels_should_list_a_channel_that_is_not_a_channel_actor_with_no_message_types()
+    {
+        var binding = await StartAsync("", [
+            Hosting.ChannelDefinition.Control(),
+            new Hosting.ChannelDefinition("plain", Akka.Actor.Props.Create(() => new PlainChannel()), typeof(PlainChannel))]);
+
+        var channels = PayloadOf(await RequestAsync(binding.PathOf("control"), "control.channels"));
+
+        var plain = ((JArray)channels["channels"]!).Single(channel => (string?)channel["name"] == "plain");
+        AssertJson(new JObject { ["name"] = "plain", ["socket_path"] = binding.PathOf("plain"), ["message_types"] = new JArray() }, plain);
+    }
+
+    /// <summary>A channel written as a bare actor: it answers requests but cannot describe itself.</summary>
+    private sealed class PlainChannel : Akka.Actor.ReceiveActor
+    {
+        public PlainChannel() => Receive<OpsClaw.Actors.Channels.ChannelProtocol.Request>(request => Sender.Tell(new OpsClaw.Actors.Channels.ChannelProtocol.Reply(
+            request.Id, OpsClaw.Actors.Protocol.IpcResponse.Success("plain.ok", request.Envelope.RunId, "{}"))));
     }
 
     private static JObject Channel(JObject status, string name) =>

@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using OpsClaw.Actors.Tests.Support;
+
+namespace OpsClaw.Actors.Tests.Host;
+
+/// <summary>The exit statuses protocol.md §10 promises for the CLI's failure paths, each with its one stderr line.</summary>
+public sealed class ExitCodeSpecs : IDisposable
+{
+    private readonly TempSocketDir _dir = new();
+
+    public ExitCodeSpecs() => Directory.CreateDirectory(_dir.SocketDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Send_should_exit_2_when_the_socket_accepts_but_never_replies()
+    {
+        using var silent = SilentListener(_dir.Socket("runtime"));
+
+        var result = await HostProcess.RunAsync(
+            _dir.Path, "ipc", "send", "--socket", _dir.Socket("runtime"), "--type", "runtime.ping", "--timeout-ms", "300");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("opsclaw: ", line, StringComparison.Ordinal);
+        Assert.Contains("300", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_should_exit_2_when_the_control_socket_accepts_but_never_replies()
+    {
+        using var silent = SilentListener(_dir.Socket("control"));
+
+        var result = await HostProcess.RunAsync(_dir.Path, "ipc", "status", "--dir", _dir.SocketDir);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.StartsWith("opsclaw: ", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Schema_should_exit_1_when_its_output_cannot_be_written()
+    {
+        var unwritable = Path.Combine(_dir.Path, "no-such-dir", "schema.json");
+
+        var result = await HostProcess.RunAsync(_dir.Path, "schema", "--output", unwritable);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("opsclaw: ", line, StringComparison.Ordinal);
+        Assert.Contains(unwritable, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_should_exit_2_naming_the_key_of_a_bad_socket_mode()
+    {
+        var config = Path.Combine(_dir.Path, "mode.conf");
+        await File.WriteAllTextAsync(config, "opsclaw.ipc.channels.runtime.socket-mode = \"0999\"\n");
+
+        var result = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("opsclaw.ipc.channels.runtime.socket-mode", line, StringComparison.Ordinal);
+        Assert.Contains("'0999'", line, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+
+    /// <summary>A socket that accepts connections (the kernel queues them) and never reads or answers.</summary>
+    private static Socket SilentListener(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+        socket.Listen(8);
+        return socket;
+    }
+}
