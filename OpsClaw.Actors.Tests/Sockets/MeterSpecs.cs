@@ -49,6 +49,30 @@ public sealed class MeterSpecs : SocketSpecBase
             TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task A_peer_refused_as_forbidden_should_be_counted_on_the_meter_and_in_control_status()
+    {
+        Assert.True(PosixFiles.IsRoot, "this spec connects as uid 65534 through setpriv, which needs root (CI runs as root)");
+        using var listener = Listen();
+        var binding = await StartAsync(
+            $"opsclaw.ipc.channels.{_channel} {{ socket-mode = \"0666\", allow-any-uid = off }}",
+            [ChannelDefinition.Control(), new ChannelDefinition(_channel, Props.Create<EchoChannel>(), typeof(EchoChannel))]);
+        File.SetUnixFileMode(Dir.Path, (UnixFileMode)Convert.ToInt32("711", 8));
+        File.SetUnixFileMode(Dir.SocketDir, (UnixFileMode)Convert.ToInt32("711", 8));
+
+        var refused = await HostProcess.RunAsync(
+            Dir.Path, "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp",
+            HostProcess.ExecutablePath, "ipc", "send", "--socket", binding.PathOf(_channel), "--type", "echo.tally");
+
+        Assert.Contains("\"error_code\":\"forbidden\"", refused.Stdout, StringComparison.Ordinal);
+        await AwaitAssertAsync(
+            () => Assert.Equal(["forbidden"], _measured.Where(m => m.Instrument == "opsclaw.ipc.errors").Select(m => m.ErrorCode)),
+            TimeSpan.FromSeconds(10));
+        var status = PayloadOf(await RequestAsync(binding.PathOf("control"), "control.status"));
+        var errors = ((Newtonsoft.Json.Linq.JArray)status["channels"]!).Single(channel => (string?)channel["name"] == _channel)["errors"];
+        Assert.Equal(1L, (long?)errors?["forbidden"]);
+    }
+
     private double Sum(string instrument) => _measured.Where(m => m.Instrument == instrument).Sum(m => m.Value);
 
     private MeterListener Listen()
