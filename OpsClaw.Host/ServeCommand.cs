@@ -63,13 +63,19 @@ internal static class ServeCommand
         }
 
         // SIGTERM, SIGINT and SIGHUP start the same orderly stop as control.stop: unbind, drain, remove
-        // files, exit 0. SIGHUP reloads nothing (a new configuration needs a restart); stopping cleanly
-        // beats the runtime's default for it, an exit that leaves the socket files behind. Registered
-        // before the ready line, so a supervisor that signals as soon as it reads it is never too early.
+        // files. SIGHUP reloads nothing; the host exits 129 after it, so a supervisor that restarts on
+        // failure (the shipped unit) starts it again with its configuration read afresh, and a host
+        // whose terminal went away still stops cleanly. Registered before the ready line, so a
+        // supervisor that signals as soon as it reads it is never too early.
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var hangUp = false;
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, lifetime));
         using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => StopOnSignal(signal, lifetime));
-        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => StopOnSignal(signal, lifetime));
+        using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            hangUp = true;
+            StopOnSignal(signal, lifetime);
+        });
 
         var binding = host.Services.GetRequiredService<IpcReadinessService>().Binding!;
         Console.Out.WriteLine(binding.ReadyLine());
@@ -81,8 +87,13 @@ internal static class ServeCommand
         await host.WaitForShutdownAsync().ConfigureAwait(false);
 
         var system = host.Services.GetRequiredService<ActorSystem>();
-        return CoordinatedShutdown.Get(system).ShutdownReason is IpcFilesLostReason lost
-            ? ExitCodes.Fail(ExitCodes.Failure, "stopped: " + lost.Message)
+        if (CoordinatedShutdown.Get(system).ShutdownReason is IpcFilesLostReason lost)
+        {
+            return ExitCodes.Fail(ExitCodes.Failure, "stopped: " + lost.Message);
+        }
+
+        return hangUp
+            ? ExitCodes.Fail(ExitCodes.HangUp, "stopped on SIGHUP (nothing is reloaded; exit 129 lets a supervisor start it again with its configuration read afresh)")
             : ExitCodes.Ok;
     }
 

@@ -86,18 +86,24 @@ public sealed class HostHardeningSpecs : IDisposable
         Assert.Equal(0, await host.WaitForExitAsync());
         var stderr = host.Stderr;
         Assert.True(stderr.Length < 16 * 1024, $"{stderr.Length} characters of stderr");
-        Assert.Equal(1, stderr.Split("Handler for 'echo.crash' on channel 'echo' failed;").Length - 1);
+        Assert.Equal(1, stderr.Split("Handler actor 'tally' for 'echo.crash' on channel 'echo' failed;").Length - 1);
     }
 
     [Fact]
-    public async Task Sighup_should_stop_the_host_gracefully_and_remove_its_files()
+    public async Task Sighup_should_stop_the_host_gracefully_remove_its_files_and_exit_129_for_a_restart()
     {
         using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
         await host.WaitForReadyAsync();
+        using var connection = await RawConnection.ConnectAsync(_dir.Socket("runtime"));
+        await connection.WriteAsync(RawConnection.Request("runtime.ping", "before"));
+        Assert.Contains("\"run_id\":\"before\"", await connection.ReadLineAsync(), StringComparison.Ordinal);
 
         host.Signal(SigHup);
 
-        Assert.Equal(0, await host.WaitForExitAsync());
+        // Drained, not killed: the open connection sees a clean end of stream.
+        Assert.Null(await connection.ReadLineAsync());
+        Assert.Equal(129, await host.WaitForExitAsync());
         Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+        Assert.EndsWith("opsclaw: stopped on SIGHUP (nothing is reloaded; exit 129 lets a supervisor start it again with its configuration read afresh)", host.Stderr, StringComparison.Ordinal);
     }
 }

@@ -63,6 +63,7 @@ public sealed class DescriptorLimitSpecs : IDisposable
         Assert.True(prlimit.ExitCode == 0, prlimit.Stderr);
 
         var clients = new List<Socket>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var (served, refused, reset) = (0, 0, 0);
@@ -111,8 +112,9 @@ public sealed class DescriptorLimitSpecs : IDisposable
         }
 
         Assert.Equal("runtime.pong", answer);
+        // Once, then at most one line per 10 s interval, however many clients were refused.
         var reports = host.Stderr.Split('\n').Count(line => line.Contains("file descriptors", StringComparison.Ordinal));
-        Assert.InRange(reports, 1, 2);
+        Assert.InRange(reports, 1, 1 + (int)(started.Elapsed.TotalSeconds / 10));
         host.Signal(15);
         Assert.Equal(0, await host.WaitForExitAsync());
     }
@@ -141,8 +143,11 @@ public sealed class DescriptorLimitSpecs : IDisposable
                 refused += answer == "overloaded" ? 1 : 0;
             }
 
+            // The cap, planned before the sockets were bound; the headroom check, made against what the
+            // process holds once bound, may stop a little earlier (by less than the headroom).
             _output.WriteLine($"capacity {capacity}: {served} served, {refused} refused");
-            Assert.Equal((capacity, 20), (served, refused));
+            Assert.InRange(served, capacity - 64, capacity);
+            Assert.Equal(capacity + 20, served + refused);
         }
         finally
         {

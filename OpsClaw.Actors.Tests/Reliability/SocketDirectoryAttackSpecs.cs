@@ -17,7 +17,7 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode ReadOnlyByOwner = UnixFileMode.UserRead;
 
-    private const int Rounds = 200;
+    private const int Rounds = 100;
 
     private string Victim => Path.Combine(Dir.Path, "victim");
 
@@ -38,6 +38,46 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
             error.Message);
         AssertVictimUntouched();
         Assert.False(File.Exists(Dir.Socket("runtime")));
+    }
+
+    [Fact]
+    public async Task A_socket_directory_inside_a_directory_others_can_change_should_be_refused()
+    {
+        // Whoever can rename entries in a parent can put another directory at the socket directory's path.
+        var shared = Path.Combine(Dir.Path, "shared");
+        Directory.CreateDirectory(shared);
+        File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32("777", 8));
+        var settings = $"opsclaw.ipc.socket-dir = \"{Path.Combine(shared, "sockets")}\"";
+
+        var error = await Assert.ThrowsAsync<IpcStartupException>(() => StartAsync(settings));
+
+        Assert.StartsWith($"socket directory {Path.Combine(shared, "sockets")} is inside {shared} (a directory of uid 0, mode 777), which users other than root", error.Message, StringComparison.Ordinal);
+
+        // A sticky directory (as /tmp) is fine: others cannot rename or remove what they do not own.
+        File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32("1777", 8));
+        var sticky = ActorSystem.Create("sticky", "akka.coordinated-shutdown.exit-clr = off\nakka.loglevel = OFF");
+        try
+        {
+            var binding = await OpsClawIpc.Get(sticky).Start(Settings(settings), [ChannelDefinition.Runtime()]).WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.True(File.Exists(binding.PathOf("runtime")));
+        }
+        finally
+        {
+            await sticky.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task A_lock_file_left_readable_by_others_should_be_made_private_before_it_is_locked()
+    {
+        Directory.CreateDirectory(Dir.SocketDir, Private);
+        var lockPath = Path.Combine(Dir.SocketDir, SocketDirectoryLock.FileName);
+        await File.WriteAllTextAsync(lockPath, "999999\n");
+        File.SetUnixFileMode(lockPath, (UnixFileMode)Convert.ToInt32("644", 8));
+
+        await StartAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(lockPath));
     }
 
     [Fact]
@@ -170,10 +210,12 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
             var second = await StartAsync();
 
             await first.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(15));
+            // Depending on when the check ran: before the second host made its lock file, or after.
             var reason = Assert.IsType<IpcFilesLostReason>(CoordinatedShutdown.Get(first).ShutdownReason);
-            Assert.Equal(
-                $"its lock file {Path.Combine(Dir.SocketDir, SocketDirectoryLock.FileName)} was replaced by another file (a regular file of uid 0) while it ran",
-                reason.Message);
+            var lockPath = Path.Combine(Dir.SocketDir, SocketDirectoryLock.FileName);
+            Assert.Contains(
+                reason.Message,
+                new[] { $"its lock file {lockPath} was replaced by another file (a regular file of uid 0) while it ran", $"its lock file {lockPath} was removed (or its directory was) while it ran" });
             Assert.True(File.Exists(Path.Combine(Dir.SocketDir, SocketDirectoryLock.FileName)));
             Assert.True(File.Exists(second.PathOf("runtime")) && File.Exists(second.PathOf("control")));
             await using var client = await IpcClient.ConnectAsync(second.PathOf("runtime"));

@@ -42,6 +42,20 @@ public abstract class ChannelActor : ReceiveActor
 
     private HandlerFailureLog Failures { get; } = HandlerFailureLog.Get(Context.System);
 
+    /// <summary>Restarts crashed children like Akka's one-for-one strategy, logging each crash through the rate-limited log.</summary>
+    private sealed class ChildHandlerStrategy(IDecider decider, HandlerFailureLog failures, ILoggingAdapter log, string channel)
+        : OneForOneStrategy(-1, -1, decider, loggingEnabled: true)
+    {
+        protected override void LogFailure(IActorContext context, IActorRef child, Exception cause, Directive directive)
+        {
+            if (directive == Directive.Restart)
+            {
+                var request = cause.Data[ChannelHandlerActor.MessageTypeKey] is string messageType ? $" for '{messageType}'" : string.Empty;
+                failures.Failed(log, channel, $"Handler actor '{child.Path.Name}'{request}", cause);
+            }
+        }
+    }
+
     /// <summary>
     /// Answers <paramref name="requestType"/> synchronously: the handler returns the reply's
     /// <c>payload_json</c>, sent back as <paramref name="replyType"/> with the request's <c>run_id</c>.
@@ -121,11 +135,11 @@ public abstract class ChannelActor : ReceiveActor
     /// <summary>Child handlers are restarted on failure (their state starts afresh) and the channel keeps serving.</summary>
     /// <remarks>
     /// A child that cannot even be created is stopped: restarting it would only fail again, in a loop.
-    /// Akka's own log of each crash is off: the child logs it through <see cref="HandlerFailureLog"/>,
-    /// which a client sending crashing requests in a loop cannot turn into a flood.
+    /// Each crash is logged through <see cref="HandlerFailureLog"/> rather than in full every time, so a
+    /// client sending crashing requests in a loop cannot turn the log into a flood.
     /// </remarks>
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(-1, -1, Decider.From(DecideForChild), loggingEnabled: false);
+        new ChildHandlerStrategy(Decider.From(DecideForChild), Failures, Log, ChannelName);
 
     private Directive DecideForChild(Exception failure)
     {

@@ -22,14 +22,25 @@ public abstract class ChannelHandlerActor : ReceiveActor
         Receive<ChannelProtocol.Request>(request =>
         {
             _current = (request, Sender);
-            _handlers.Dispatch(request, Sender);
+            try
+            {
+                _handlers.Dispatch(request, Sender);
+            }
+            catch (Exception ex)
+            {
+                // The channel logs the crash; this tells it which request caused it.
+                ex.Data[MessageTypeKey] = request.Envelope.MessageType;
+                throw;
+            }
+
             _current = null;
         });
     }
 
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+    /// <summary>Where a crash's exception carries the message type of the request that caused it.</summary>
+    internal const string MessageTypeKey = "OpsClaw.MessageType";
 
-    private HandlerFailureLog Failures { get; } = HandlerFailureLog.Get(Context.System);
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
     private string ChannelName { get; } = Context.Parent.Path.Name;
 
@@ -51,7 +62,7 @@ public abstract class ChannelHandlerActor : ReceiveActor
             catch (InvalidPayloadException ex)
             {
                 // A bad payload is the client's mistake, not this actor's: answer it and keep the state.
-                replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(Failures, Log, ChannelName, envelope, ex)));
+                replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(HandlerFailureLog.Get(Context.System), Log, ChannelName, envelope, ex)));
                 return;
             }
 
@@ -61,8 +72,6 @@ public abstract class ChannelHandlerActor : ReceiveActor
 
     protected override void PreRestart(Exception reason, object message)
     {
-        // The channel's supervisor does not log crashes; they are logged here, rate-limited.
-        Failures.Failed(Log, ChannelName, (_current?.Request.Envelope.MessageType) ?? "(no request)", reason);
         if (_current is var (request, replyTo))
         {
             var envelope = request.Envelope;

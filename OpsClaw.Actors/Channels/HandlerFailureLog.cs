@@ -24,9 +24,10 @@ public sealed class HandlerFailureLog : IExtension
 
     public static HandlerFailureLog Get(ActorSystem system) => system.WithExtension<HandlerFailureLog, HandlerFailureLogProvider>();
 
-    /// <summary>Records a failure of <paramref name="messageType"/>'s handler on <paramref name="channel"/>; thread-safe.</summary>
-    public void Failed(ILoggingAdapter log, string channel, string messageType, Exception exception)
+    /// <summary>Records a failure of <paramref name="source"/> (e.g. "Handler for 'echo.say'") on <paramref name="channel"/>; thread-safe.</summary>
+    public void Failed(ILoggingAdapter log, string channel, string source, Exception exception)
     {
+        var messageType = source;
         var now = Stopwatch.GetTimestamp();
         (string Channel, string MessageType, Type Exception) kind = (channel, messageType, exception.GetType());
         long suppressed;
@@ -45,7 +46,7 @@ public sealed class HandlerFailureLog : IExtension
                     _tallies[kind] = new Tally(now);
                     log.Warning(
                         exception,
-                        "Handler for '{0}' on channel '{1}' failed; later {2} failures of it are counted and logged once per {3} s",
+                        "{0} on channel '{1}' failed; later {2} failures of it are counted and logged once per {3} s",
                         messageType,
                         channel,
                         exception.GetType().Name,
@@ -66,7 +67,7 @@ public sealed class HandlerFailureLog : IExtension
         }
 
         log.Warning(
-            "Handler for '{0}' on channel '{1}' failed {2} more times with {3} (last: {4}) since it was last logged",
+            "{0} on channel '{1}' failed {2} more times with {3} (last: {4}) since it was last logged",
             kind.MessageType,
             channel,
             suppressed,

@@ -100,8 +100,12 @@ internal static class PayloadBinding
         return JToken.ReadFrom(reader);
     }
 
+    /// <summary>Whether the type reads anything from the payload: properties, extension data or a converter of its own.</summary>
     private static bool HasFields(Type type) =>
-        Serializer.ContractResolver.ResolveContract(type) is not JsonObjectContract contract || contract.Properties.Count > 0;
+        Serializer.ContractResolver.ResolveContract(type) is not JsonObjectContract contract
+        || contract.Properties.Count > 0
+        || contract.ExtensionDataSetter is not null
+        || contract.Converter is not null;
 
     public static string Write<T>(T reply) =>
         reply is null ? "null" : IpcJson.SerializePayload(reply);

@@ -124,8 +124,12 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
                 return;
             }
 
-            var owned = new OwnedFiles(_lock!.Path, _lock.Identity, [.. bound.Values.Select(socket => (socket.SocketPath, socket.Identity))]);
+            var owned = new OwnedFiles(_lock!.Path, _lock.Identity, bound.Values.ToDictionary(socket => socket.SocketPath, socket => socket.Identity));
             Become(() => Serving(owned));
+
+            // Now that the directory, lock, listening sockets and the runtime's epoll exist, what the rest
+            // of the process holds is known better than before binding.
+            ProcessDescriptors.MeasureBaseline();
             Timers.StartPeriodicTimer(FilesCheckTimerKey, IpcRoot.CheckFiles.Instance, _settings.FilesCheckInterval);
             _ready.TrySetResult(_binding!);
         });
@@ -139,6 +143,8 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
 
     private void Serving(OwnedFiles owned)
     {
+        // A listener that was restarted bound a new socket file: that one is ours now.
+        Receive<SocketListener.Bound>(rebound => Become(() => Serving(owned.WithSocket(rebound.SocketPath, rebound.Identity))));
         Receive<IpcRoot.CheckFiles>(check =>
         {
             if (owned.FirstLost() is not { } lost)

@@ -7,8 +7,11 @@ namespace OpsClaw.Actors.Hosting;
 /// clients find them: a path that now names another file (or nothing) means this host is no longer
 /// the one clients reach there.
 /// </summary>
-internal sealed record OwnedFiles(string LockPath, FileIdentity LockIdentity, IReadOnlyList<(string Path, FileIdentity Identity)> Sockets)
+internal sealed record OwnedFiles(string LockPath, FileIdentity LockIdentity, IReadOnlyDictionary<string, FileIdentity> Sockets)
 {
+    public OwnedFiles WithSocket(string path, FileIdentity identity) =>
+        this with { Sockets = new Dictionary<string, FileIdentity>(Sockets) { [path] = identity } };
+
     /// <summary>A sentence naming the first file that is no longer ours, or null when all are.</summary>
     public string? FirstLost()
     {

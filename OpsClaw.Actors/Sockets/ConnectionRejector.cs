@@ -10,5 +10,5 @@ namespace OpsClaw.Actors.Sockets;
 internal static class ConnectionRejector
 {
     public static void Reject(Socket client, IpcResponse error) =>
-        _ = LingeringClose.Start(client, LingeringClose.DefaultLinger, IpcCodec.EncodeResponse(error));
+        _ = LingeringClose.Refuse(client, IpcCodec.EncodeResponse(error));
 }

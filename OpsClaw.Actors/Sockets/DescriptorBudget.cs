@@ -58,7 +58,7 @@ internal sealed class DescriptorBudget
             return new DescriptorBudget(capacity, soft);
         }
 
-        var fits = room / (ulong)sockets;
+        var fits = room / (ulong)Math.Max(sockets, 1);
         throw new IpcStartupException(
             $"max-connections {maxConnections} on each of {sockets} sockets needs {wanted + reserve} file descriptors " +
             $"({reserve} of them kept for the host itself), but the limit is {soft}; " +

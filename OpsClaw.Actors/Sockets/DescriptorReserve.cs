@@ -12,7 +12,7 @@ namespace OpsClaw.Actors.Sockets;
 internal static class DescriptorReserve
 {
     private static readonly object Gate = new();
-    private static FileStream? s_spare;
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? s_spare;
 
     /// <summary>Opens the spare if it is not open (at startup, and after each use).</summary>
     public static void EnsureHeld()
@@ -87,7 +87,8 @@ internal static class DescriptorReserve
 
         try
         {
-            s_spare = new FileStream("/dev/null", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            // Plain open(2): a FileStream would also take a flock, for nothing.
+            s_spare = Native.OpenReadOnly("/dev/null");
         }
         catch (IOException)
         {

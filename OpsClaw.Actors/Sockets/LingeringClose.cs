@@ -23,14 +23,24 @@ internal static class LingeringClose
     /// <summary>Most bytes read off a client that keeps writing after it was told the connection ends.</summary>
     private const int MaxDiscardedBytes = 64 * 1024 * 1024;
 
-    /// <summary>Takes ownership of <paramref name="socket"/>: it is disposed when the returned task ends, within the linger time.</summary>
+    /// <summary>
+    /// Takes ownership of a connection's socket: it is disposed when the returned task ends, within
+    /// the linger time. The descriptor was already counted while the connection held it, so it stays
+    /// counted whatever the headroom.
+    /// </summary>
     public static Task Start(Socket socket, TimeSpan linger, ReadOnlyMemory<byte> lastWords = default) =>
-        RunAsync(socket, linger, lastWords);
+        RunAsync(socket, linger, lastWords, ProcessDescriptors.Hold);
 
-    private static async Task RunAsync(Socket socket, TimeSpan linger, ReadOnlyMemory<byte> lastWords)
+    /// <summary>
+    /// Takes ownership of a refused client's socket. A refusal lingers only while the process can
+    /// spare the descriptor; otherwise the client gets its line and an immediate close.
+    /// </summary>
+    public static Task Refuse(Socket socket, ReadOnlyMemory<byte> refusal) =>
+        RunAsync(socket, DefaultLinger, refusal, ProcessDescriptors.TryHold);
+
+    private static async Task RunAsync(Socket socket, TimeSpan linger, ReadOnlyMemory<byte> lastWords, Func<bool> hold)
     {
-        // Lingering holds the descriptor for up to the linger time: only while the process can spare it.
-        if (Interlocked.Increment(ref s_lingering) > MaxLingering || !ProcessDescriptors.TryHold())
+        if (Interlocked.Increment(ref s_lingering) > MaxLingering || !hold())
         {
             Interlocked.Decrement(ref s_lingering);
             CloseAtOnce(socket, lastWords);

@@ -20,6 +20,7 @@ internal static class Native
     private const int ReadOnly = 0x0;
     private const int ReadWrite = 0x2;
     private const int Create = 0x40;
+    private const int NoControllingTerminal = 0x100;
     private const int NonBlocking = 0x800;
     private const int Directory = 0x10000;
     private const int NoFollow = 0x20000;
@@ -85,7 +86,7 @@ internal static class Native
     /// a shared flock, which would collide with the exclusive lock this project manages itself.
     /// </summary>
     public static SafeFileHandle OpenOrCreateAt(int directoryFd, string name, int mode, out int errno) =>
-        Open(directoryFd, name, ReadWrite | Create | NoFollow | NonBlocking | CloseOnExec, mode, out errno);
+        Open(directoryFd, name, ReadWrite | Create | NoFollow | NonBlocking | NoControllingTerminal | CloseOnExec, mode, out errno);
 
     /// <summary>Opens a file to read with plain open(2), taking no lock of .NET's own.</summary>
     public static SafeFileHandle OpenReadOnly(string path)
@@ -151,6 +152,20 @@ internal static class Native
     public static int? SetSoftDescriptorLimit(ulong soft, ulong hard) =>
         setrlimit(RlimitNoFile, [soft, hard]) == 0 ? null : Marshal.GetLastPInvokeError();
 
+    /// <summary>The path with every symlink, "." and ".." resolved (realpath(3)); the errno when it fails.</summary>
+    public static string? RealPath(string path, out int errno)
+    {
+        var resolved = new byte[4096];
+        if (realpath(path, resolved) == IntPtr.Zero)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return null;
+        }
+
+        errno = 0;
+        return Encoding.UTF8.GetString(resolved, 0, Array.IndexOf(resolved, (byte)0));
+    }
+
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
     private static IOException Failure(string what, int errno) => new($"{what}: {Describe(errno)}", errno);
@@ -187,6 +202,9 @@ internal static class Native
 
     [DllImport("libc", SetLastError = true)]
     private static extern int openat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr realpath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] resolved);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int unlinkat(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);

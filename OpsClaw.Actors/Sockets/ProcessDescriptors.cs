@@ -1,10 +1,11 @@
 namespace OpsClaw.Actors.Sockets;
 
 /// <summary>
-/// The file descriptors this process can still spare for client sockets, counted without a system
-/// call per connection: what the process held when a host planned its budget (the runtime's own:
-/// assemblies, epoll, pipes), plus the client sockets OpsClaw holds now (connections and lingering
-/// closes), plus <see cref="Headroom"/>, must stay under the soft limit, read afresh each time.
+/// The file descriptors this process can still spare for client sockets, counted rather than listed
+/// (one getrlimit per new client, no walk of /proc): what the process held when a host was bound
+/// (the runtime's own: assemblies, epoll, pipes, the listening sockets), plus the client sockets
+/// OpsClaw holds now (connections and lingering closes), plus <see cref="Headroom"/>, must stay
+/// under the soft limit, read afresh each time.
 /// Running out is not a slowdown: the runtime aborts when it cannot create a thread, and a type
 /// initializer that fails for want of a descriptor stays broken.
 /// </summary>
@@ -41,6 +42,13 @@ internal static class ProcessDescriptors
 
         Interlocked.Decrement(ref s_clientSockets);
         return false;
+    }
+
+    /// <summary>Counts a client socket the process already holds (one handed from a connection to a lingering close); always true.</summary>
+    public static bool Hold()
+    {
+        Interlocked.Increment(ref s_clientSockets);
+        return true;
     }
 
     public static void Release() => Interlocked.Decrement(ref s_clientSockets);

@@ -35,13 +35,23 @@ public sealed class SocketDirectory : IDisposable
     public static SocketDirectory Open(string path)
     {
         path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
-        var handle = Native.OpenDirectory(path, out var errno);
-        if (errno == Native.ENOENT && !System.IO.Path.Exists(path))
+        if (!System.IO.Directory.Exists("/proc/self/fd"))
+        {
+            throw new IpcStartupException("opsclaw needs /proc mounted: it binds its sockets through /proc/self/fd so that no path can be swapped under it");
+        }
+
+        if (!System.IO.Path.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
             System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            handle.Dispose();
-            handle = Native.OpenDirectory(path, out errno);
         }
+
+        // The parents are taken as they really are (symlinks resolved) and each must be changeable only
+        // by root or this uid: otherwise whoever can rename entries in one could put another directory here.
+        var parent = System.IO.Path.GetDirectoryName(path) ?? "/";
+        var realParent = Native.RealPath(parent, out var parentErrno)
+            ?? throw new IpcStartupException($"cannot resolve the parent of socket directory {path}: {Native.Describe(parentErrno)}");
+        CheckParents(path, realParent);
+        var handle = Native.OpenDirectory(System.IO.Path.Combine(realParent, System.IO.Path.GetFileName(path)), out var errno);
 
         if (errno != 0)
         {
@@ -100,6 +110,29 @@ public sealed class SocketDirectory : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>Every directory from / down to <paramref name="realParent"/>: owned by root or this uid, and writable by no one else unless sticky (as /tmp).</summary>
+    private static void CheckParents(string path, string realParent)
+    {
+        var hostUid = Native.EffectiveUid();
+        var prefix = "/";
+        foreach (var part in realParent.Split('/', StringSplitOptions.RemoveEmptyEntries).Prepend(string.Empty))
+        {
+            prefix = System.IO.Path.Combine(prefix, part);
+            if (Native.TryStat(Native.AtFdCwd, prefix, out var status) is { } errno)
+            {
+                throw new IpcStartupException($"cannot inspect {prefix}, a parent of socket directory {path}: {Native.Describe(errno)}");
+            }
+
+            var othersMayRename = (status.Mode & OthersWrite) != 0 && (status.Mode & UnixFileMode.StickyBit) == 0;
+            if (status.Type != FileType.Directory || (status.Uid != hostUid && status.Uid != 0) || othersMayRename)
+            {
+                throw new IpcStartupException(
+                    $"socket directory {path} is inside {prefix} ({status.TypeName} of uid {status.Uid}, mode {status.OctalMode}), which users other than " +
+                    $"root and uid {hostUid} can change; choose a socket directory whose parents only they can change");
+            }
+        }
+    }
 
     private static void Check(string path, FileStatus status)
     {

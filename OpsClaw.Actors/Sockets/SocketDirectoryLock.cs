@@ -30,11 +30,34 @@ public sealed class SocketDirectoryLock : IDisposable
     /// <summary>The lock file's device and inode, to tell later whether the path still names it.</summary>
     public FileIdentity Identity { get; }
 
+    /// <summary>How often a lock file that vanished between open and flock (its host was stopping) is opened afresh.</summary>
+    private const int Attempts = 5;
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <exception cref="IpcStartupException">another live process holds the lock, or the lock path is not a file of ours.</exception>
     public static SocketDirectoryLock Acquire(SocketDirectory directory)
     {
-        var path = directory.PathOf(FileName);
-        var handle = Native.OpenOrCreateAt(directory.Fd, FileName, 0x180 /* 0600 */, out var errno);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (TryAcquire(directory, out var acquired) is { } locked)
+            {
+                return locked;
+            }
+
+            if (attempt == Attempts)
+            {
+                throw new IpcStartupException(
+                    $"{acquired} kept vanishing while opsclaw tried to lock it; another process is removing it: stop it and start again");
+            }
+        }
+    }
+
+    /// <returns>The lock, or null when the file was unlinked under us (a stopping host removes it before unlocking).</returns>
+    private static SocketDirectoryLock? TryAcquire(SocketDirectory directory, out string path)
+    {
+        path = directory.PathOf(FileName);
+        var handle = Native.OpenOrCreateAt(directory.Fd, FileName, (int)OwnerOnly, out var errno);
         if (errno != 0)
         {
             handle.Dispose();
@@ -50,12 +73,34 @@ public sealed class SocketDirectoryLock : IDisposable
         try
         {
             var status = Native.Stat(handle, "lock file " + path);
+            if (status.LinkCount == 0)
+            {
+                handle.Dispose();
+                return null;
+            }
+
             Check(path, status);
+
+            // A file left by an older host may be readable by others, who could take the flock and keep
+            // every host out; only the owner may open it from now on.
+            if (status.Mode != OwnerOnly && Native.Fchmod((int)handle.DangerousGetHandle(), OwnerOnly) is { } chmodError)
+            {
+                throw new IOException($"cannot set the mode of {path}: {Native.Describe(chmodError)}", chmodError);
+            }
+
             if (Native.flock((int)handle.DangerousGetHandle(), Native.LockExclusive | Native.LockNonBlocking) != 0)
             {
                 throw new IpcStartupException(
                     $"socket directory {directory.Path} is in use by another opsclaw host (pid {ReadHolderPid(handle)}); " +
                     "stop it first or choose another socket directory");
+            }
+
+            // The lock is only worth something if the name still leads to this file: a host stopping at
+            // this moment unlinks it before it unlocks, and the next host would then lock a new file.
+            if (directory.StatusOf(FileName) is not { } named || named.Identity != status.Identity || named.LinkCount != 1)
+            {
+                handle.Dispose();
+                return null;
             }
 
             var pidLine = System.Text.Encoding.ASCII.GetBytes(
@@ -73,8 +118,9 @@ public sealed class SocketDirectoryLock : IDisposable
     }
 
     /// <summary>
-    /// Removes the lock file if the path still names it, then releases the lock, so no second host
-    /// can lock a file that is about to vanish, and a lock file another host made is never removed.
+    /// Removes the lock file if the path still names it, then releases the lock. A host that opened
+    /// the file in between finds it unlinked once it holds the lock and opens the new one instead
+    /// (see <see cref="TryAcquire"/>); a lock file another host made is never removed.
     /// </summary>
     public void Dispose()
     {

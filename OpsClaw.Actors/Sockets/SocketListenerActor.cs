@@ -91,6 +91,15 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     {
         Unbind();
         _acceptLoopStop.Dispose();
+
+        // Connections still open (the drain deadline passed, the system is going down) stop with this
+        // actor; no Released or Terminated will come for them, so their descriptors are returned here.
+        foreach (var _ in _openConnections)
+        {
+            _descriptors.Release();
+        }
+
+        _openConnections.Clear();
     }
 
     private void Listening()
@@ -206,13 +215,12 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         }
 
         _acceptLoopStop.Cancel();
-        _listenSocket.Dispose();
-        _listenSocket = null;
 
-        // Only if the name still is this listener's socket: another host may have bound its own there since.
+        // Removed while the socket is still open: its inode cannot be freed and reused by another
+        // host's socket before the comparison, and only if the name still is this listener's socket.
         try
         {
-            if (!_directory.RemoveIfOurs(_fileName, _socketIdentity))
+            if (!_directory.RemoveIfOurs(_fileName, _socketIdentity) && _directory.StatusOf(_fileName) is not null)
             {
                 _log.Warning("Left {0} in place: it is no longer this host's socket", _socketPath);
             }
@@ -221,6 +229,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         {
             // A leftover file is reclaimed by the next start; failing here would restart the listener mid-shutdown.
             _log.Warning("Could not remove {0}: {1}", _socketPath, ex.Message);
+        }
+        finally
+        {
+            _listenSocket.Dispose();
+            _listenSocket = null;
         }
     }
 
