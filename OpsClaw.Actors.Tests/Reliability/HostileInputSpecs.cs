@@ -13,8 +13,8 @@ namespace OpsClaw.Actors.Tests.Reliability;
 
 /// <summary>
 /// 100,000 seeded hostile lines over real sockets, each followed by a marker request: every
-/// non-blank line must get exactly one well-formed reply before its marker's, and the host must
-/// keep serving. Set OPSCLAW_FUZZ_SEED to replay or explore other seeds.
+/// non-blank line must get exactly one well-formed reply before its marker's, the reply it must get
+/// (<see cref="ReplyOracle"/>), and the host must keep serving. Set OPSCLAW_FUZZ_SEED to replay or explore other seeds.
 /// </summary>
 public sealed class HostileInputSpecs(ITestOutputHelper output) : SocketSpecBase
 {
@@ -32,8 +32,8 @@ public sealed class HostileInputSpecs(ITestOutputHelper output) : SocketSpecBase
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
         var runs = Enumerable.Range(0, Connections).Select(i => i % 2 == 0
-            ? FuzzAsync(binding.PathOf("runtime"), baseSeed + i, "runtime.ping", "{}", "runtime.pong", deadline.Token)
-            : FuzzAsync(binding.PathOf("echo"), baseSeed + i, "echo.say", "{\"Text\":\"m\"}", "echo.say.ok", deadline.Token));
+            ? FuzzAsync(binding.PathOf("runtime"), ReplyOracle.Runtime, baseSeed + i, "runtime.ping", "{}", "runtime.pong", deadline.Token)
+            : FuzzAsync(binding.PathOf("echo"), ReplyOracle.Echo, baseSeed + i, "echo.say", "{\"Text\":\"m\"}", "echo.say.ok", deadline.Token));
         var answered = (await Task.WhenAll(runs)).Sum();
 
         output.WriteLine($"{Connections * LinesPerConnection} hostile lines sent, {answered} answered (the rest blank), 0 lost");
@@ -42,7 +42,7 @@ public sealed class HostileInputSpecs(ITestOutputHelper output) : SocketSpecBase
     }
 
     private static async Task<int> FuzzAsync(
-        string socketPath, int seed, string markerType, string markerPayload, string markerReply, CancellationToken cancel)
+        string socketPath, ReplyOracle oracle, int seed, string markerType, string markerPayload, string markerReply, CancellationToken cancel)
     {
         var lines = new HostileLines(seed, ["runtime.ping", "runtime.forward", "echo.say", "echo.tally", "echo.crash", "nope.nope", "", "control.stop"]);
         var sent = new List<byte[]>(LinesPerConnection);
@@ -64,6 +64,13 @@ public sealed class HostileInputSpecs(ITestOutputHelper output) : SocketSpecBase
             {
                 var reply = await NextReplyAsync(reader, seed, i, sent[i], cancel);
                 Assert.True(reply.MessageType != markerReply || reply.RunId != Marker(i), Failure(seed, i, sent[i], "its reply is missing: the marker came first"));
+
+                // Meaning, not only shape: the error the codec gives that line, or its channel's answer with its run_id.
+                if (oracle.Check(sent[i], reply) is { } wrong)
+                {
+                    Assert.Fail(Failure(seed, i, sent[i], wrong));
+                }
+
                 answered++;
             }
 
