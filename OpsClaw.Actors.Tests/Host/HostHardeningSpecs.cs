@@ -63,6 +63,26 @@ public sealed class HostHardeningSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_handler_that_hangs_through_the_drain_should_be_cut_off_at_the_drain_timeout_and_the_host_exit_0()
+    {
+        var config = Path.Combine(_dir.Path, "drain.conf");
+        await File.WriteAllTextAsync(config, "opsclaw.host.echo-channel = on\nopsclaw.ipc.shutdown-drain-timeout = 1s\n");
+        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+        await host.WaitForReadyAsync();
+        using var connection = await RawConnection.ConnectAsync(_dir.Socket("echo"));
+
+        // Written before the signal, so the drain must handle it (read or still in the kernel); it hangs.
+        await connection.WriteAsync(RawConnection.Request("echo.sleep", "hung", "{\"Ms\":60000}"));
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        host.Signal(15);
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"the host took {stopping.Elapsed} to stop with a 1 s drain timeout");
+        Assert.Null(await connection.ReadLineAsync());
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+
+    [Fact]
     public async Task Twenty_thousand_crashing_requests_should_log_one_stack_trace_not_twenty_thousand()
     {
         var config = Path.Combine(_dir.Path, "echo.conf");
