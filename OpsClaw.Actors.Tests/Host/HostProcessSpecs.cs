@@ -138,16 +138,10 @@ public sealed class HostProcessSpecs : IDisposable
         Assert.Equal(2, missing.ExitCode);
     }
 
-    [Fact]
+    /// <summary>Needs a second uid: as root (CI) the spec drops to "nobody" with setpriv.</summary>
+    [RootFact]
     public async Task Peer_with_a_uid_the_channel_does_not_admit_should_get_one_forbidden_line()
     {
-        // Needs a second uid: the specs run as root in CI, which can drop to "nobody" with setpriv.
-        if (Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
-        {
-            _output.WriteLine("not run: needs root and /usr/bin/setpriv to connect as another uid");
-            return;
-        }
-
         // Others may traverse the directory and write the socket, so only the uid check can refuse them.
         Directory.CreateDirectory(_dir.SocketDir);
         File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("711", 8));
@@ -218,7 +212,35 @@ public sealed class HostProcessSpecs : IDisposable
     }
 
     [Fact]
-    public async Task Host_should_serve_the_echo_sample_channel_when_its_config_enables_it_with_its_own_uids()
+    public async Task Host_should_serve_the_echo_sample_channel_when_its_config_enables_it()
+    {
+        using var host = await StartEchoHostAsync();
+
+        var say = await SendAsync("echo", "echo.say", "--payload", "{\"Text\":\"hello\"}");
+        Assert.Equal(0, say.ExitCode);
+        Assert.Contains("\"payload_json\":\"{\\\"Text\\\":\\\"hello\\\",\\\"Length\\\":5}\"", say.Stdout, StringComparison.Ordinal);
+        Assert.Equal((UnixFileMode)Convert.ToInt32("666", 8), File.GetUnixFileMode(_dir.Socket("echo")));
+    }
+
+    /// <summary>uid 65534 is admitted on echo.sock (its own allowed-uids) and refused on runtime.sock.</summary>
+    [RootFact]
+    public async Task Echo_channel_should_admit_the_uids_it_lists_which_runtime_refuses()
+    {
+        using var host = await StartEchoHostAsync();
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("711", 8));
+        File.SetUnixFileMode(_dir.SocketDir, (UnixFileMode)Convert.ToInt32("711", 8));
+        var asNobody = new[] { "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp", HostProcess.ExecutablePath, "ipc", "send", "--type" };
+
+        var echo = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "echo.tally", "--socket", _dir.Socket("echo")]);
+        var runtime = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "runtime.ping", "--socket", _dir.Socket("runtime")]);
+
+        Assert.True(echo.ExitCode == 0, $"exit {echo.ExitCode}: {echo.Stdout} {echo.Stderr}");
+        Assert.Equal("echo.tally.ok", (string?)Newtonsoft.Json.Linq.JObject.Parse(echo.Stdout)["message_type"]);
+        Assert.True(runtime.ExitCode == 1, $"exit {runtime.ExitCode}: {runtime.Stdout} {runtime.Stderr}");
+        Assert.Equal("forbidden", (string?)Newtonsoft.Json.Linq.JObject.Parse(runtime.Stdout)["error_code"]);
+    }
+
+    private async Task<HostProcess> StartEchoHostAsync()
     {
         var config = Path.Combine(_dir.Path, "echo.conf");
         await File.WriteAllTextAsync(config, """
@@ -226,30 +248,9 @@ public sealed class HostProcessSpecs : IDisposable
             opsclaw.ipc.channels.echo { socket-mode = "0666", allow-any-uid = off, allowed-uids = [65534] }
             opsclaw.ipc.channels.runtime { socket-mode = "0666", allow-any-uid = off }
             """);
-        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
-
+        var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
         Assert.EndsWith($" echo={_dir.Socket("echo")}", await host.WaitForReadyAsync(), StringComparison.Ordinal);
-        var say = await SendAsync("echo", "echo.say", "--payload", "{\"Text\":\"hello\"}");
-        Assert.Equal(0, say.ExitCode);
-        Assert.Contains("\"payload_json\":\"{\\\"Text\\\":\\\"hello\\\",\\\"Length\\\":5}\"", say.Stdout, StringComparison.Ordinal);
-        Assert.Equal((UnixFileMode)Convert.ToInt32("666", 8), File.GetUnixFileMode(_dir.Socket("echo")));
-
-        // uid 65534 is admitted on echo.sock (its own allowed-uids) and refused on runtime.sock.
-        if (Environment.UserName != "root" || !File.Exists("/usr/bin/setpriv"))
-        {
-            _output.WriteLine("uid part not run: needs root and /usr/bin/setpriv to connect as another uid");
-            return;
-        }
-
-        File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("711", 8));
-        File.SetUnixFileMode(_dir.SocketDir, (UnixFileMode)Convert.ToInt32("711", 8));
-        var asNobody = new[] { "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp", HostProcess.ExecutablePath, "ipc", "send", "--type" };
-        var echo = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "echo.tally", "--socket", _dir.Socket("echo")]);
-        var runtime = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "runtime.ping", "--socket", _dir.Socket("runtime")]);
-        Assert.True(echo.ExitCode == 0, $"exit {echo.ExitCode}: {echo.Stdout} {echo.Stderr}");
-        Assert.Equal("echo.tally.ok", (string?)Newtonsoft.Json.Linq.JObject.Parse(echo.Stdout)["message_type"]);
-        Assert.True(runtime.ExitCode == 1, $"exit {runtime.ExitCode}: {runtime.Stdout} {runtime.Stderr}");
-        Assert.Equal("forbidden", (string?)Newtonsoft.Json.Linq.JObject.Parse(runtime.Stdout)["error_code"]);
+        return host;
     }
 
     private static int CountOf(string text, string part)

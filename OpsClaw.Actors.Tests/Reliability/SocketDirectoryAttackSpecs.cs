@@ -21,10 +21,9 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
 
     private string Victim => Path.Combine(Dir.Path, "victim");
 
-    [Fact]
+    [RootFact]
     public async Task A_directory_owned_by_another_user_should_be_refused_and_its_lock_symlink_never_written_through()
     {
-        Assert.True(PosixFiles.IsRoot, "this spec hands files to another uid, which needs root (CI runs as root)");
         CreateVictim();
         Directory.CreateDirectory(Dir.SocketDir, Private | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         File.CreateSymbolicLink(Path.Combine(Dir.SocketDir, SocketDirectoryLock.FileName), Victim);
@@ -98,7 +97,6 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
     [InlineData("hardlink", "has 2 hard links, so writing it would change another file")]
     [InlineData("fifo", "is a FIFO, not a lock file")]
     [InlineData("directory", "is a directory, not a lock file")]
-    [InlineData("other-owner", "is owned by uid 65534, but opsclaw runs as uid 0")]
     public async Task A_lock_path_that_is_not_a_plain_file_of_ours_should_be_refused_and_never_written(string kind, string expected)
     {
         CreateVictim();
@@ -115,13 +113,8 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
             case "fifo":
                 PosixFiles.MakeFifo(lockPath);
                 break;
-            case "directory":
-                Directory.CreateDirectory(lockPath);
-                break;
             default:
-                Assert.True(PosixFiles.IsRoot, "this case hands the lock file to another uid, which needs root (CI runs as root)");
-                await File.WriteAllTextAsync(lockPath, "4242\n");
-                PosixFiles.SetOwner(lockPath, PosixFiles.OtherUid, PosixFiles.OtherUid);
+                Directory.CreateDirectory(lockPath);
                 break;
         }
 
@@ -154,6 +147,20 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
 
         Assert.StartsWith($"{socketPath} was replaced by a symbolic link of uid 0 while opsclaw bound it", error.Message, StringComparison.Ordinal);
         AssertVictimUntouched();
+    }
+
+    [RootFact]
+    public async Task A_lock_file_of_another_user_should_be_refused_and_never_written()
+    {
+        Directory.CreateDirectory(Dir.SocketDir, Private);
+        var lockPath = Path.Combine(Dir.SocketDir, SocketDirectoryLock.FileName);
+        await File.WriteAllTextAsync(lockPath, "4242\n");
+        PosixFiles.SetOwner(lockPath, PosixFiles.OtherUid, PosixFiles.OtherUid);
+
+        var error = await Assert.ThrowsAsync<IpcStartupException>(() => StartAsync());
+
+        Assert.Equal($"{lockPath} is owned by uid 65534, but opsclaw runs as uid 0: remove it ('rm {lockPath}') and start again", error.Message);
+        Assert.Equal("4242\n", await File.ReadAllTextAsync(lockPath));
     }
 
     /// <summary>

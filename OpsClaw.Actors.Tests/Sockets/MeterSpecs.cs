@@ -49,10 +49,9 @@ public sealed class MeterSpecs : SocketSpecBase
             TimeSpan.FromSeconds(10));
     }
 
-    [Fact]
+    [RootFact]
     public async Task A_peer_refused_as_forbidden_should_be_counted_on_the_meter_and_in_control_status()
     {
-        Assert.True(PosixFiles.IsRoot, "this spec connects as uid 65534 through setpriv, which needs root (CI runs as root)");
         using var listener = Listen();
         var binding = await StartAsync(
             $"opsclaw.ipc.channels.{_channel} {{ socket-mode = \"0666\", allow-any-uid = off }}",
