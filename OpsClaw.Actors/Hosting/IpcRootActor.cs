@@ -75,6 +75,9 @@ internal sealed class IpcRootActor : ReceiveActor
         }
 
         var codec = new IpcCodec(_settings.MaxJsonDepth);
+
+        // One budget for every connection of every channel: max-buffered-bytes is host-wide.
+        var budget = new BufferBudget(_settings.MaxBufferedBytes, new MemoryReclaimer());
         foreach (var channel in _channels)
         {
             var channelActor = Context.ActorOf(channel.Props, channel.Name);
@@ -83,7 +86,7 @@ internal sealed class IpcRootActor : ReceiveActor
             var metrics = new ChannelMetrics(channel.Name);
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec, metrics),
+                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec, metrics, budget),
                 channel.Name + "-listener"));
         }
     }

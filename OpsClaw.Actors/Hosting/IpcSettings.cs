@@ -57,6 +57,8 @@ public sealed record IpcSettings(
     int MaxInFlight,
     int ListenBacklog,
     int ReceiveBufferBytes,
+    int MaxConnectionBufferedBytes,
+    long MaxBufferedBytes,
     ImmutableDictionary<string, ChannelSettings> Channels,
     ChannelSettings DefaultChannel)
 {
@@ -85,6 +87,8 @@ public sealed record IpcSettings(
             MaxInFlight: Positive(ipc, "max-in-flight"),
             ListenBacklog: Positive(ipc, "listen-backlog"),
             ReceiveBufferBytes: Positive(ipc, "receive-buffer-bytes"),
+            MaxConnectionBufferedBytes: Positive(ipc, "max-connection-buffered-bytes"),
+            MaxBufferedBytes: PositiveLong(ipc, "max-buffered-bytes"),
             Channels: perChannel,
             DefaultChannel: defaultChannel);
     }
@@ -106,6 +110,15 @@ public sealed record IpcSettings(
         return value is < 1 or > int.MaxValue
             ? throw new ConfigurationException($"{ConfigPath}.{key} must be a whole number from 1 to {int.MaxValue}, not {value}")
             : (int)value;
+    }
+
+    /// <summary>For a host-wide size, which may pass 2 GiB.</summary>
+    private static long PositiveLong(Config config, string key)
+    {
+        var value = config.GetLong(key);
+        return value < 1
+            ? throw new ConfigurationException($"{ConfigPath}.{key} must be a whole number from 1 to {long.MaxValue}, not {value}")
+            : value;
     }
 
     private static TimeSpan PositiveDuration(Config config, string key) =>

@@ -1,12 +1,11 @@
-using System.Buffers;
-
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
 /// Cuts an NDJSON byte stream, arriving in chunks of any size, into lines (protocol.md §2).
 /// Lines that sit wholly inside one chunk are handed on without a copy; only a line split across
-/// chunks is buffered, and never past <c>maxLineBytes</c>. The buffer is rented only while a
-/// partial line is held, so an idle connection holds no line memory at all.
+/// chunks is buffered, and never past <c>maxLineBytes</c>. The buffer is held only while a partial
+/// line is, so an idle connection holds no line memory at all, and a large one is never pooled
+/// (see <see cref="ByteBuffers"/>), so it is gone once its line is.
 /// </summary>
 public sealed class LineFramer : IDisposable
 {
@@ -122,11 +121,11 @@ public sealed class LineFramer : IDisposable
         {
             // Grow geometrically but never past the limit, so one connection can hold at most max-line-bytes.
             var size = Math.Min(_maxLineBytes, Math.Max(needed, Math.Max(256, (_partial?.Length ?? 0) * 2)));
-            var grown = ArrayPool<byte>.Shared.Rent(size);
+            var grown = ByteBuffers.Rent(size);
             if (_partial is not null)
             {
                 _partial.AsSpan(0, _partialLength).CopyTo(grown);
-                ArrayPool<byte>.Shared.Return(_partial);
+                ByteBuffers.Return(_partial);
             }
 
             _partial = grown;
@@ -140,7 +139,7 @@ public sealed class LineFramer : IDisposable
     {
         if (_partial is not null)
         {
-            ArrayPool<byte>.Shared.Return(_partial);
+            ByteBuffers.Return(_partial);
             _partial = null;
         }
 

@@ -1,9 +1,10 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace OpsClaw.Actors.Sockets;
 
-/// <summary>The few libc calls .NET has no API for: file type, advisory locks, effective uid.</summary>
+/// <summary>The few libc calls .NET has no API for: file type, advisory locks, effective uid, hang-up.</summary>
 internal static class Native
 {
     private const int AtFdCwd = -100;
@@ -13,6 +14,8 @@ internal static class Native
     private const int StatxBufferSize = 256;
     private const int FileTypeMask = 0xF000;
     private const int SocketType = 0xC000;
+    private const short PollError = 0x8;
+    private const short PollHangUp = 0x10;
 
     internal const int LockExclusive = 2;
     internal const int LockNonBlocking = 4;
@@ -43,6 +46,18 @@ internal static class Native
     public static uint EffectiveUid() => geteuid();
 
     /// <summary>
+    /// Whether the peer of a connected socket has closed it entirely (or it has failed), so nothing
+    /// written to it can be read any more. Unlike a receive, this says so even while unread bytes are
+    /// queued, and it does not wait.
+    /// </summary>
+    public static bool HungUp(Socket socket)
+    {
+        // poll(2) reports POLLHUP and POLLERR whatever events are asked for; asking for none leaves only those.
+        var entry = new PollEntry { Fd = (int)socket.Handle };
+        return poll(ref entry, 1, 0) > 0 && (entry.Returned & (PollHangUp | PollError)) != 0;
+    }
+
+    /// <summary>
     /// Opens a file with plain open(2). .NET's own FileStream takes a shared flock on Unix, which
     /// would collide with the exclusive lock this project manages itself.
     /// </summary>
@@ -68,6 +83,18 @@ internal static class Native
 
     [DllImport("libc")]
     private static extern uint geteuid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int poll(ref PollEntry fds, nuint count, int timeoutMs);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollEntry
+    {
+        public int Fd;
+        public short Requested;
+        public short Returned;
+    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);

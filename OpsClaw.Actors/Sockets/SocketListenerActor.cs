@@ -22,6 +22,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
     private readonly ChannelMetrics _metrics;
+    private readonly BufferBudget _budget;
     private readonly uint _hostUid = Native.EffectiveUid();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _acceptLoopStop = new();
@@ -37,9 +38,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private IActorRef? _drainRequester;
     private int _lingering;
 
-    public SocketListenerActor(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
+    public SocketListenerActor(
+        string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     {
         _metrics = metrics;
+        _budget = budget;
         _channelName = channelName;
         _socketPath = socketPath;
         _channel = channel;
@@ -51,8 +54,9 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    internal static Props Props(string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, socketPath, channel, settings, codec, metrics));
+    internal static Props Props(
+        string channelName, string socketPath, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, socketPath, channel, settings, codec, metrics, budget));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -262,7 +266,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         }
 
         var connection = Context.ActorOf(
-            ConnectionActor.Props(client, _channel, _settings, _codec, _metrics),
+            ConnectionActor.Props(client, _channel, _settings, _codec, _metrics, _budget),
             "conn-" + ++_connectionCounter);
         Context.Watch(connection);
         _openConnections.Add(connection, client);
