@@ -23,6 +23,7 @@ internal sealed class IpcRootActor : ReceiveActor
     private readonly IReadOnlyList<ChannelDefinition> _channels;
     private readonly IActorRegistry? _registry;
     private readonly TaskCompletionSource<IpcBinding> _ready;
+    private readonly BufferBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
     private readonly List<(string Name, IActorRef Actor, ChannelMetrics Metrics)> _served = [];
@@ -36,12 +37,14 @@ internal sealed class IpcRootActor : ReceiveActor
         IpcSettings settings,
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
-        TaskCompletionSource<IpcBinding> ready)
+        TaskCompletionSource<IpcBinding> ready,
+        BufferBudget budget)
     {
         _settings = settings;
         _channels = channels;
         _registry = registry;
         _ready = ready;
+        _budget = budget;
         Binding(new HashSet<string>(StringComparer.Ordinal));
     }
 
@@ -49,8 +52,9 @@ internal sealed class IpcRootActor : ReceiveActor
         IpcSettings settings,
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
-        TaskCompletionSource<IpcBinding> ready) =>
-        Akka.Actor.Props.Create(() => new IpcRootActor(settings, channels, registry, ready));
+        TaskCompletionSource<IpcBinding> ready,
+        BufferBudget budget) =>
+        Akka.Actor.Props.Create(() => new IpcRootActor(settings, channels, registry, ready, budget));
 
     protected override void PreStart()
     {
@@ -75,9 +79,6 @@ internal sealed class IpcRootActor : ReceiveActor
         }
 
         var codec = new IpcCodec(_settings.MaxJsonDepth);
-
-        // One budget for every connection of every channel: max-buffered-bytes is host-wide.
-        var budget = new BufferBudget(_settings.MaxBufferedBytes, new MemoryReclaimer());
         foreach (var channel in _channels)
         {
             var channelActor = Context.ActorOf(channel.Props, channel.Name);
@@ -86,7 +87,7 @@ internal sealed class IpcRootActor : ReceiveActor
             var metrics = new ChannelMetrics(channel.Name);
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec, metrics, budget),
+                SocketListenerActor.Props(channel.Name, socketPath, channelActor, _settings, codec, metrics, _budget),
                 channel.Name + "-listener"));
         }
     }

@@ -336,15 +336,21 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void Flush()
     {
-        _slots.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes);
-        if (_writing || _pending.Length == 0 || _closed)
+        while (true)
         {
-            return;
-        }
+            _slots.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes);
+            if (_writing || _pending.Length == 0 || _closed)
+            {
+                return;
+            }
 
-        (_sending, _pending) = (_pending, _sending);
-        _writing = true;
-        StartSend(0);
+            (_sending, _pending) = (_pending, _sending);
+            _writing = true;
+
+            // A send the socket takes at once frees room that replies may be waiting for, and no completion
+            // will come to prompt them: go round again. Each round writes at least one reply, so it ends.
+            StartSend(0);
+        }
     }
 
     private void Account()
