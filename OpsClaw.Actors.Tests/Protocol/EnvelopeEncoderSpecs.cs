@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Protocol;
@@ -282,6 +283,35 @@ public sealed class EnvelopeEncoderSpecs
         var bytes = IpcCodec.EncodeResponse(response);
 
         Assert.Equal(response, IpcCodec.DecodeResponse(bytes.AsSpan(0, bytes.Length - 1)));
+    }
+
+    /// <summary>By index: xUnit names cases by their serialized text, which hides control characters.</summary>
+    private static readonly IpcResponse[] ResponsesToMeasure =
+    [
+        IpcResponse.Success(MessageTypes.RuntimePong, "r1", ChannelPayloads.Pong),
+        IpcResponse.Success(MessageTypes.RuntimePong, new string('\u007f', 100_000), ChannelPayloads.Pong),
+        IpcResponse.Success("m", new string('\u009b', 5_000) + "\U0001F600" + new string('\u0001', 5_000), "{\"a\":\"\\u2028\"}"),
+        IpcErrors.InvalidEnvelope("a\"b\\c\nd\0e\u0085\u2029", "r\n\0"),
+        IpcErrors.HandlerFailed("caf\u00e9." + new string('ü', 70_000), null),
+    ];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Encoder_should_measure_a_reply_exactly_bound_it_from_above_and_write_it_into_a_buffer_unchanged(int index)
+    {
+        var response = ResponsesToMeasure[index];
+        var bytes = IpcCodec.EncodeResponse(response);
+        var buffer = new ArrayBufferWriter<byte>();
+
+        EnvelopeEncoder.Encode(response, buffer);
+
+        Assert.Equal(bytes.Length, EnvelopeEncoder.CountBytes(response));
+        Assert.True(EnvelopeEncoder.MaxBytes(response) >= bytes.Length, $"bound {EnvelopeEncoder.MaxBytes(response)} < {bytes.Length}");
+        Assert.Equal(bytes, buffer.WrittenSpan.ToArray());
     }
 
     /// <summary>Compares the encoder's bytes with <paramref name="expectedLine"/> in UTF-8 plus the terminating <c>\n</c>.</summary>

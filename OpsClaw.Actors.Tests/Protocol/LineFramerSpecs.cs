@@ -304,6 +304,35 @@ public sealed class LineFramerSpecs
     }
 
     [Fact]
+    public void Framer_should_join_lines_longer_than_its_segments_exactly_for_random_chunkings()
+    {
+        // Lines around and past the 64 KiB segment size, with bytes that differ by position so a misplaced segment shows.
+        var lines = new[] { 65_535, 65_536, 65_537, 200_000, 300_001 }
+            .Select(length => Enumerable.Range(0, length).Select(i => (byte)('a' + (i * 7 + length) % 26)).ToArray())
+            .ToArray();
+        var stream = lines.SelectMany(line => line.Append((byte)'\n')).Concat(lines[^1]).ToArray();
+        var random = new Random(20261202);
+
+        for (var run = 0; run < 20; run++)
+        {
+            var sink = new CollectingLineSink();
+            using var framer = new LineFramer(1024 * 1024);
+            for (var at = 0; at < stream.Length;)
+            {
+                var size = Math.Min(random.Next(1, 70_000), stream.Length - at);
+                framer.Push(stream.AsSpan(at, size), sink);
+                at += size;
+            }
+
+            Assert.Equal(lines[^1].Length, framer.BufferedBytes);
+            framer.Complete(sink);
+
+            Assert.Equal(lines.Append(lines[^1]).Select(line => System.Text.Encoding.ASCII.GetString(line)), sink.Rendered);
+            Assert.Equal(0, framer.BufferedBytes);
+        }
+    }
+
+    [Fact]
     public void Framer_should_hold_no_bytes_between_complete_lines()
     {
         var sink = new CollectingLineSink();

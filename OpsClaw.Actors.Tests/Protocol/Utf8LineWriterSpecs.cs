@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using OpsClaw.Actors.Protocol;
 
@@ -9,13 +10,15 @@ public sealed class Utf8LineWriterSpecs
     [Fact]
     public void Writer_should_encode_a_surrogate_pair_split_across_two_writes()
     {
-        var writer = new Utf8LineWriter();
         var text = "é😀x";
 
-        writer.Write(text[..2]);
-        writer.Write(text[2..]);
+        var bytes = Written(writer =>
+        {
+            writer.Write(text[..2]);
+            writer.Write(text[2..]);
+        });
 
-        Assert.Equal(Encoding.UTF8.GetBytes(text), writer.TakeBytes());
+        Assert.Equal(Encoding.UTF8.GetBytes(text), bytes);
     }
 
     /// <summary>By index: xUnit names cases by their serialized text, in which lone surrogates all look alike.</summary>
@@ -28,28 +31,40 @@ public sealed class Utf8LineWriterSpecs
     public void Writer_should_replace_a_lone_surrogate_as_whole_string_encoding_does(int index)
     {
         var text = LoneSurrogates[index];
-        var writer = new Utf8LineWriter();
 
-        foreach (var c in text)
+        var bytes = Written(writer =>
         {
-            writer.Write(c);
-        }
+            foreach (var c in text)
+            {
+                writer.Write(c);
+            }
+        });
 
-        Assert.Equal(Encoding.UTF8.GetBytes(text), writer.TakeBytes());
+        Assert.Equal(Encoding.UTF8.GetBytes(text), bytes);
+    }
+
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(8191)]
+    public void Writer_should_encode_a_long_string_in_pieces_exactly_even_with_a_surrogate_pair_across_a_piece_boundary(int pairAt)
+    {
+        var text = new string('ü', pairAt) + "😀" + new string('a', 10_000);
+        var target = new ArrayBufferWriter<byte>();
+
+        Written(writer => writer.Write(text), target);
+
+        Assert.Equal(Encoding.UTF8.GetBytes(text), target.WrittenSpan.ToArray());
     }
 
     [Fact]
-    public void Writer_should_start_empty_after_taking_a_line_longer_than_it_keeps()
+    public void Writer_should_start_each_line_afresh_after_one_left_a_surrogate_half_way()
     {
-        var writer = new Utf8LineWriter();
-        var huge = new string('ü', 100_000);
+        var first = Written(writer => writer.Write("ab\ud83d"));
+        var second = Written(writer => writer.Write("next\n"));
 
-        writer.Write(huge);
-        var first = writer.TakeBytes();
-        writer.Write("next\n");
-
-        Assert.Equal(Encoding.UTF8.GetBytes(huge), first);
-        Assert.Equal("next\n"u8.ToArray(), writer.TakeBytes());
+        Assert.Equal(Encoding.UTF8.GetBytes("ab\ud83d"), first);
+        Assert.Equal("next\n"u8.ToArray(), second);
     }
 
     [Fact]
@@ -59,5 +74,15 @@ public sealed class Utf8LineWriterSpecs
 
         var expected = """{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"runtime.pong","run_id":"ré-😀","payload_json":"{\"name\":\"ü\"}","ok":true,"error":null,"error_code":null}""" + "\n";
         Assert.Equal(Encoding.UTF8.GetBytes(expected), bytes);
+    }
+
+    private static byte[] Written(Action<Utf8LineWriter> write, ArrayBufferWriter<byte>? target = null)
+    {
+        target ??= new ArrayBufferWriter<byte>();
+        var writer = new Utf8LineWriter();
+        writer.Start(target);
+        write(writer);
+        writer.Finish();
+        return target.WrittenSpan.ToArray();
     }
 }

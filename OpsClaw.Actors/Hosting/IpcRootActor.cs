@@ -25,6 +25,7 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
     private readonly IReadOnlyList<ChannelDefinition> _channels;
     private readonly IActorRegistry? _registry;
     private readonly TaskCompletionSource<IpcBinding> _ready;
+    private readonly BufferBudget _budget;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
     private readonly List<(string Name, IActorRef Actor, ChannelMetrics Metrics)> _served = [];
@@ -40,12 +41,14 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         IpcSettings settings,
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
-        TaskCompletionSource<IpcBinding> ready)
+        TaskCompletionSource<IpcBinding> ready,
+        BufferBudget budget)
     {
         _settings = settings;
         _channels = channels;
         _registry = registry;
         _ready = ready;
+        _budget = budget;
         Binding(new Dictionary<string, SocketListener.Bound>(StringComparer.Ordinal));
     }
 
@@ -55,8 +58,9 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         IpcSettings settings,
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
-        TaskCompletionSource<IpcBinding> ready) =>
-        Akka.Actor.Props.Create(() => new IpcRootActor(settings, channels, registry, ready));
+        TaskCompletionSource<IpcBinding> ready,
+        BufferBudget budget) =>
+        Akka.Actor.Props.Create(() => new IpcRootActor(settings, channels, registry, ready, budget));
 
     protected override void PreStart()
     {
@@ -97,11 +101,10 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         {
             var channelActor = Context.ActorOf(channel.Props, channel.Name);
             _registry?.TryRegister(channel.RegistryKey, channelActor, overwrite: true);
-            var socketPath = _binding.PathOf(channel.Name);
             var metrics = new ChannelMetrics(channel.Name);
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, _directory, _descriptors, channelActor, _settings, codec, metrics),
+                SocketListenerActor.Props(channel.Name, _directory, _descriptors, channelActor, _settings, codec, metrics, _budget),
                 channel.Name + "-listener"));
         }
     }

@@ -58,6 +58,8 @@ public sealed record IpcSettings(
     int ListenBacklog,
     int ReceiveBufferBytes,
     TimeSpan FilesCheckInterval,
+    int MaxConnectionBufferedBytes,
+    long MaxBufferedBytes,
     ImmutableDictionary<string, ChannelSettings> Channels,
     ChannelSettings DefaultChannel)
 {
@@ -90,6 +92,8 @@ public sealed record IpcSettings(
             ListenBacklog: Positive(ipc, "listen-backlog"),
             ReceiveBufferBytes: Positive(ipc, "receive-buffer-bytes"),
             FilesCheckInterval: PositiveDuration(ipc, "files-check-interval"),
+            MaxConnectionBufferedBytes: Positive(ipc, "max-connection-buffered-bytes"),
+            MaxBufferedBytes: PositiveLong(ipc, "max-buffered-bytes"),
             Channels: perChannel,
             DefaultChannel: defaultChannel);
     }
@@ -111,6 +115,15 @@ public sealed record IpcSettings(
         return value is < 1 or > int.MaxValue
             ? throw new ConfigurationException($"{ConfigPath}.{key} must be a whole number from 1 to {int.MaxValue}, not {value}")
             : (int)value;
+    }
+
+    /// <summary>For a host-wide size, which may pass 2 GiB.</summary>
+    private static long PositiveLong(Config config, string key)
+    {
+        var value = config.GetLong(key);
+        return value < 1
+            ? throw new ConfigurationException($"{ConfigPath}.{key} must be a whole number from 1 to {long.MaxValue}, not {value}")
+            : value;
     }
 
     private static TimeSpan PositiveDuration(Config config, string key) =>

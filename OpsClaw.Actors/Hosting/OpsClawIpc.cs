@@ -22,6 +22,9 @@ public sealed class OpsClawIpc : IExtension
 
     public Task<IpcBinding> Ready => _ready.Task;
 
+    /// <summary>What every connection together holds against max-buffered-bytes; null until started.</summary>
+    internal BufferBudget? Budget { get; private set; }
+
     public static OpsClawIpc Get(ActorSystem system) => system.WithExtension<OpsClawIpc, OpsClawIpcProvider>();
 
     /// <summary>Starts serving the given channels (the built-in ones when null).</summary>
@@ -40,7 +43,15 @@ public sealed class OpsClawIpc : IExtension
             return Ready;
         }
 
-        _root = _system.ActorOf(IpcRootActor.Props(settings, definitions, registry, _ready), RootName);
+        // Akka starts its scheduler on first use by queueing the timer loop to the thread pool and blocking
+        // the caller until it runs. If that first use is a burst of new connections arming their request
+        // timers, every pool thread blocks behind the others' mailboxes and the host stalls for minutes (seen
+        // with 2,000 simultaneous connects). Starting it here, from an idle pool, takes that off the hot path.
+        _system.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, static () => { });
+
+        // One budget for every connection of every channel: max-buffered-bytes is host-wide.
+        Budget = new BufferBudget(settings.MaxBufferedBytes, new MemoryReclaimer());
+        _root = _system.ActorOf(IpcRootActor.Props(settings, definitions, registry, _ready, Budget), RootName);
         RegisterShutdownTasks(_root, settings);
         return Ready;
     }

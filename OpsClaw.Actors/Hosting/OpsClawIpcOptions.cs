@@ -44,6 +44,10 @@ public sealed class OpsClawIpcOptions
 
     public int? ListenBacklog { get; set; }
 
+    public int? MaxConnectionBufferedBytes { get; set; }
+
+    public long? MaxBufferedBytes { get; set; }
+
     /// <summary>The channels to serve; the built-in runtime and control channels unless replaced.</summary>
     public List<ChannelDefinition> Channels { get; } = [.. ChannelDefinition.BuiltIn()];
 
@@ -91,6 +95,8 @@ public sealed class OpsClawIpcOptions
         Add(hocon, "shutdown-drain-timeout", Duration(ShutdownDrainTimeout));
         Add(hocon, "max-in-flight", MaxInFlight);
         Add(hocon, "listen-backlog", ListenBacklog);
+        Add(hocon, "max-connection-buffered-bytes", MaxConnectionBufferedBytes);
+        Add(hocon, "max-buffered-bytes", MaxBufferedBytes);
         foreach (var (name, channel) in _channelOptions)
         {
             var prefix = $"channels.{Quote(name)}.";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Newtonsoft.Json;
 
 namespace OpsClaw.Actors.Protocol;
@@ -9,11 +10,29 @@ namespace OpsClaw.Actors.Protocol;
 /// </summary>
 internal static class EnvelopeEncoder
 {
+    /// <summary>Everything in a response line besides its string values (names, quotes, punctuation, <c>ok</c>, the newline), rounded up.</summary>
+    private const int FramingBytes = 256;
+
+    /// <summary>A character of a string value becomes at most a six-byte <c>\u</c> escape (controls, DEL, C1); UTF-8 needs at most three.</summary>
+    private const int MaxBytesPerChar = 6;
+
+    /// <summary>An array grown past this by one huge line is dropped afterwards rather than kept for the thread's life.</summary>
+    private const int RetainedBytes = 64 * 1024;
+
     /// <summary>One reusable writer per thread: the encoder is static and called from any actor's thread.</summary>
     [ThreadStatic]
-    private static Utf8LineWriter? t_line;
+    private static Utf8LineWriter? t_writer;
 
-    public static byte[] Encode(IpcResponse response) => ToLine(writer =>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_bytes;
+
+    [ThreadStatic]
+    private static ByteCounter? t_counter;
+
+    public static byte[] Encode(IpcResponse response) => ToArray(target => Encode(response, target));
+
+    /// <summary>Writes the response line, <c>\n</c> included, straight into <paramref name="target"/>.</summary>
+    public static void Encode(IpcResponse response, IBufferWriter<byte> target) => WriteLine(target, writer =>
     {
         Field(writer, "schema_version", IpcSchema.Version);
         Field(writer, "message_type", response.MessageType);
@@ -25,7 +44,7 @@ internal static class EnvelopeEncoder
         Field(writer, "error_code", response.ErrorCode);
     });
 
-    public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) => ToLine(writer =>
+    public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) => ToArray(target => WriteLine(target, writer =>
     {
         Field(writer, "schema_version", schemaVersion);
         Field(writer, "message_type", request.MessageType);
@@ -35,7 +54,23 @@ internal static class EnvelopeEncoder
         }
 
         Field(writer, "payload_json", request.PayloadJson);
-    });
+    }));
+
+    /// <summary>An upper bound on the response line's length, from its string lengths alone: nothing is encoded.</summary>
+    public static long MaxBytes(IpcResponse response) =>
+        FramingBytes + MaxBytesPerChar * ((long)response.MessageType.Length + Length(response.RunId) + response.PayloadJson.Length
+            + Length(response.Error) + Length(response.ErrorCode));
+
+    /// <summary>The exact length of the response line, found by encoding it into a counter that keeps no bytes.</summary>
+    public static long CountBytes(IpcResponse response)
+    {
+        var counter = t_counter ??= new ByteCounter();
+        counter.Reset();
+        Encode(response, counter);
+        return counter.Count;
+    }
+
+    private static int Length(string? value) => value?.Length ?? 0;
 
     /// <summary>A string field; a null value is written as JSON <c>null</c>, never left out.</summary>
     private static void Field(JsonTextWriter writer, string name, string? value)
@@ -44,11 +79,11 @@ internal static class EnvelopeEncoder
         writer.WriteValue(value);
     }
 
-    private static byte[] ToLine(Action<JsonTextWriter> writeFields)
+    private static void WriteLine(IBufferWriter<byte> target, Action<JsonTextWriter> writeFields)
     {
         // Straight to UTF-8: a StringWriter would build the line as a string first and copy it again.
-        var text = t_line ??= new Utf8LineWriter();
-        text.Clear();
+        var text = t_writer ??= new Utf8LineWriter();
+        text.Start(target);
         using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None, CloseOutput = false })
         {
             writer.WriteStartObject();
@@ -57,6 +92,20 @@ internal static class EnvelopeEncoder
         }
 
         text.Write('\n');
-        return text.TakeBytes();
+        text.Finish();
+    }
+
+    private static byte[] ToArray(Action<IBufferWriter<byte>> writeLine)
+    {
+        var bytes = t_bytes ??= new ArrayBufferWriter<byte>(512);
+        bytes.ResetWrittenCount();
+        writeLine(bytes);
+        var line = bytes.WrittenSpan.ToArray();
+        if (bytes.Capacity > RetainedBytes)
+        {
+            t_bytes = null;
+        }
+
+        return line;
     }
 }

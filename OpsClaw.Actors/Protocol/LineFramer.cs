@@ -1,12 +1,10 @@
-using System.Buffers;
-
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
 /// Cuts an NDJSON byte stream, arriving in chunks of any size, into lines (protocol.md §2).
 /// Lines that sit wholly inside one chunk are handed on without a copy; only a line split across
-/// chunks is buffered, and never past <c>maxLineBytes</c>. The buffer is rented only while a
-/// partial line is held, so an idle connection holds no line memory at all.
+/// chunks is buffered (see <see cref="PartialLine"/>), and never past <c>maxLineBytes</c>. The buffer
+/// is held only while a partial line is, so an idle connection holds no line memory at all.
 /// </summary>
 public sealed class LineFramer : IDisposable
 {
@@ -14,8 +12,7 @@ public sealed class LineFramer : IDisposable
     private const byte CarriageReturn = (byte)'\r';
 
     private readonly int _maxLineBytes;
-    private byte[]? _partial;
-    private int _partialLength;
+    private readonly PartialLine _partial = new();
     private bool _discardingOversizeLine;
 
     public LineFramer(int maxLineBytes)
@@ -27,7 +24,7 @@ public sealed class LineFramer : IDisposable
     public int MaxLineBytes => _maxLineBytes;
 
     /// <summary>Bytes of an unfinished line currently held.</summary>
-    public int BufferedBytes => _partialLength;
+    public int BufferedBytes => _partial.Length;
 
     public void Push(ReadOnlySpan<byte> chunk, ILineSink sink)
     {
@@ -41,32 +38,24 @@ public sealed class LineFramer : IDisposable
             {
                 _discardingOversizeLine = newLineAt < 0;
             }
-            else if (_partialLength + segment.Length > _maxLineBytes)
+            else if (_partial.Length + segment.Length > _maxLineBytes)
             {
-                ReleasePartial();
+                _partial.Clear();
                 _discardingOversizeLine = newLineAt < 0;
                 sink.OnFrameTooLarge();
             }
             else if (newLineAt < 0)
             {
-                AppendPartial(segment);
+                _partial.Append(segment);
             }
-            else if (_partialLength == 0)
+            else if (_partial.Length == 0)
             {
                 Emit(segment, sink);
             }
             else
             {
-                AppendPartial(segment);
-                var line = _partial.AsSpan(0, _partialLength);
-                try
-                {
-                    Emit(line, sink);
-                }
-                finally
-                {
-                    ReleasePartial();
-                }
+                _partial.Append(segment);
+                EmitPartial(sink);
             }
 
             chunk = rest;
@@ -77,22 +66,13 @@ public sealed class LineFramer : IDisposable
     public void Complete(ILineSink sink)
     {
         _discardingOversizeLine = false;
-        if (_partialLength == 0)
+        if (_partial.Length > 0)
         {
-            return;
-        }
-
-        try
-        {
-            Emit(_partial.AsSpan(0, _partialLength), sink);
-        }
-        finally
-        {
-            ReleasePartial();
+            EmitPartial(sink);
         }
     }
 
-    public void Dispose() => ReleasePartial();
+    public void Dispose() => _partial.Dispose();
 
     private static void Emit(ReadOnlySpan<byte> line, ILineSink sink)
     {
@@ -110,40 +90,21 @@ public sealed class LineFramer : IDisposable
     private static bool IsBlank(ReadOnlySpan<byte> line) =>
         line.IndexOfAnyExcept((byte)' ', (byte)'\t', CarriageReturn) < 0;
 
-    private void AppendPartial(ReadOnlySpan<byte> segment)
+    private void EmitPartial(ILineSink sink)
     {
-        if (segment.IsEmpty)
+        var line = _partial.Contiguous(out var joined);
+        try
         {
-            return;
+            Emit(line, sink);
         }
-
-        var needed = _partialLength + segment.Length;
-        if (_partial is null || _partial.Length < needed)
+        finally
         {
-            // Grow geometrically but never past the limit, so one connection can hold at most max-line-bytes.
-            var size = Math.Min(_maxLineBytes, Math.Max(needed, Math.Max(256, (_partial?.Length ?? 0) * 2)));
-            var grown = ArrayPool<byte>.Shared.Rent(size);
-            if (_partial is not null)
+            if (joined is not null)
             {
-                _partial.AsSpan(0, _partialLength).CopyTo(grown);
-                ArrayPool<byte>.Shared.Return(_partial);
+                ByteBuffers.Return(joined);
             }
 
-            _partial = grown;
+            _partial.Clear();
         }
-
-        segment.CopyTo(_partial.AsSpan(_partialLength));
-        _partialLength = needed;
-    }
-
-    private void ReleasePartial()
-    {
-        if (_partial is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_partial);
-            _partial = null;
-        }
-
-        _partialLength = 0;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -268,7 +267,7 @@ internal sealed class RequestDecoder
                 return decoder.CheckPayloadJson(reader.ValueSpan);
             }
 
-            var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+            var rented = ByteBuffers.Rent(reader.ValueSpan.Length);
             try
             {
                 var length = reader.CopyString(rented);
@@ -276,7 +275,7 @@ internal sealed class RequestDecoder
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ByteBuffers.Return(rented);
             }
         }
 

@@ -1,16 +1,20 @@
+using System.Buffers;
 using System.Text;
 
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
 /// The <see cref="TextWriter"/> that Newtonsoft.Json writes an envelope into: it encodes to UTF-8 as
-/// the text arrives, into a buffer reused from line to line, so a reply becomes bytes without a
-/// StringBuilder and a string in between. Not thread-safe; the encoder keeps one per thread.
+/// the text arrives, straight into the buffer the line is for, so a reply becomes bytes without a
+/// StringBuilder, a string or a copy in between. Not thread-safe; the encoder keeps one per thread.
 /// </summary>
 internal sealed class Utf8LineWriter : TextWriter
 {
-    /// <summary>A buffer grown past this by one huge line is dropped afterwards rather than kept for the thread's life.</summary>
-    private const int RetainedBytes = 64 * 1024;
+    /// <summary>
+    /// Characters encoded per request for room: the target is asked for at most this many characters'
+    /// worth of bytes at a time, never for three bytes per character of a megabyte string at once.
+    /// </summary>
+    private const int ChunkChars = 4096;
 
     private const char FirstEscaped = '\u007F';
     private const char LastEscaped = '\u009F';
@@ -18,10 +22,27 @@ internal sealed class Utf8LineWriter : TextWriter
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly Encoder _encoder = Utf8.GetEncoder();
-    private byte[] _bytes = new byte[512];
-    private int _length;
+    private IBufferWriter<byte>? _target;
+
+    /// <summary>The most room one request to the target asks for; reserve this much beyond a line's exact size.</summary>
+    public static int MaxRequestBytes { get; } = Utf8.GetMaxByteCount(ChunkChars);
 
     public override Encoding Encoding => Utf8;
+
+    /// <summary>Begins a line written into <paramref name="target"/>, forgetting anything held back from an earlier one.</summary>
+    public void Start(IBufferWriter<byte> target)
+    {
+        _encoder.Reset();
+        _target = target;
+    }
+
+    /// <summary>Ends the line and lets go of its target.</summary>
+    public void Finish()
+    {
+        // A lone surrogate held back at the very end becomes U+FFFD, exactly as encoding the whole string would.
+        Encode([], flush: true);
+        _target = null;
+    }
 
     public override void Write(char value) => Write(new ReadOnlySpan<char>(in value));
 
@@ -45,39 +66,23 @@ internal sealed class Utf8LineWriter : TextWriter
         Encode(buffer, flush: false);
     }
 
-    /// <summary>Forgets anything written, e.g. by a line that failed half way.</summary>
-    public void Clear()
-    {
-        _encoder.Reset();
-        _length = 0;
-    }
-
-    /// <summary>The bytes written since the last <see cref="Clear"/>, as a new array; the writer is then empty.</summary>
-    public byte[] TakeBytes()
-    {
-        // A lone surrogate held back at the very end becomes U+FFFD, exactly as encoding the whole string would.
-        Encode([], flush: true);
-        var line = _bytes.AsSpan(0, _length).ToArray();
-        _length = 0;
-        if (_bytes.Length > RetainedBytes)
-        {
-            _bytes = new byte[512];
-        }
-
-        return line;
-    }
-
     private static char Hex(int nibble) => (char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
 
     private void Encode(ReadOnlySpan<char> chars, bool flush)
     {
-        var needed = _length + Utf8.GetMaxByteCount(chars.Length);
-        if (needed > _bytes.Length)
+        var target = _target ?? throw new InvalidOperationException("Start a line before writing to it");
+        while (!chars.IsEmpty || flush)
         {
-            Array.Resize(ref _bytes, Math.Max(needed, _bytes.Length * 2));
+            var chunk = chars[..Math.Min(chars.Length, ChunkChars)];
+            chars = chars[chunk.Length..];
+            var last = flush && chars.IsEmpty;
+            var room = target.GetSpan(Utf8.GetMaxByteCount(chunk.Length));
+            _encoder.Convert(chunk, room, last, out _, out var written, out _);
+            target.Advance(written);
+            if (last)
+            {
+                return;
+            }
         }
-
-        _encoder.Convert(chars, _bytes.AsSpan(_length), flush, out _, out var written, out _);
-        _length += written;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Akka.Actor;
@@ -12,29 +11,45 @@ namespace OpsClaw.Actors.Sockets;
 
 /// <summary>
 /// One client connection. Reads lines, answers codec errors itself, forwards valid requests to its
-/// channel, and writes every reply in request order. It reads only while fewer than max-in-flight
-/// replies are owed and the client keeps up with its replies, so its memory stays bounded whatever
-/// the client does. Any I/O error ends this connection and nothing else.
+/// channel, and writes every reply in request order. Before every read it checks what it holds: it
+/// reads only while fewer than max-in-flight replies are owed, its unanswered requests and unwritten
+/// replies stay under max-connection-buffered-bytes, and the host as a whole is within
+/// max-buffered-bytes (or this connection holds nothing). A reply is encoded only when
+/// the output has room for it. So its memory stays bounded whatever the client does. Any I/O error
+/// ends this connection and nothing else.
 /// </summary>
 internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 {
-    /// <summary>Above this many reply bytes waiting for the client, stop reading until it catches up.</summary>
-    private const int MaxBufferedOutputBytes = 1024 * 1024;
-
     private const string TimeoutTimerKey = "request-timeout";
+    private const string BudgetTimerKey = "budget-recheck";
+
+    /// <summary>
+    /// While the host budget keeps this connection waiting, it looks this often whether its client has
+    /// left, which no read is outstanding to notice.
+    /// </summary>
+    private static readonly TimeSpan BudgetRecheckInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Socket _socket;
     private readonly IActorRef _channel;
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
     private readonly ChannelMetrics _metrics;
+    private readonly BufferBudget _budget;
     private readonly LineFramer _framer;
     private readonly ReplySlots _slots = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Func<string?, byte[]> _timeoutReply;
+    private readonly Func<string?, IpcResponse> _timeoutReply;
 
     private OutputBuffer _pending = new();
     private OutputBuffer _sending = new();
+
+    /// <summary>How far into the send buffer the socket has taken bytes.</summary>
+    private int _sentOffset;
+
+    /// <summary>The holdings last reported to the host budget.</summary>
+    private long _accounted;
+    private bool _awaitingBudget;
+    private bool _budgetTimerOn;
     private bool _reading;
     private bool _writing;
     private bool _endOfInput;
@@ -46,13 +61,14 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private bool _released;
     private bool _socketHandedOff;
 
-    public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
+    public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     {
         _socket = socket;
         _channel = channel;
         _settings = settings;
         _codec = codec;
         _metrics = metrics;
+        _budget = budget;
         _framer = new LineFramer(settings.MaxLineBytes);
         _timeoutReply = runId => Answer(IpcErrors.Timeout(_settings.RequestTimeout, runId));
 
@@ -63,37 +79,39 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         Receive<Connection.FlushReplies>(_ => OnFlushReplies());
         Receive<Connection.CheckTimeouts>(_ => OnCheckTimeouts());
         Receive<Connection.Drain>(OnDrain);
+        Receive<Connection.BudgetFreed>(_ => OnBudgetFreed());
+        Receive<Connection.RecheckBudget>(_ => OnRecheckBudget());
         Receive<ReceiveTimeout>(_ => OnIdle());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
-        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(socket, channel, settings, codec, metrics));
+    public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget) =>
+        Akka.Actor.Props.CreateBy(new ConnectionActorProducer(socket, channel, settings, codec, metrics, budget));
 
     void ILineSink.OnLine(ReadOnlySpan<byte> line)
     {
         var decoded = _codec.DecodeRequest(line);
         if (decoded.Request is not { } request)
         {
-            _slots.AddReady(Answer(decoded.Error!));
+            _slots.AddReady(Answer(decoded.Error!), line.Length);
             return;
         }
 
         if (Refusing)
         {
-            _slots.AddReady(Answer(IpcErrors.ShuttingDown(request.RunId)));
+            _slots.AddReady(Answer(IpcErrors.ShuttingDown(request.RunId)), line.Length);
             return;
         }
 
         var deadline = Environment.TickCount64 + (long)_settings.RequestTimeout.TotalMilliseconds;
-        var sequence = _slots.Open(request.RunId, deadline, Stopwatch.GetTimestamp());
+        var sequence = _slots.Open(request.RunId, deadline, Stopwatch.GetTimestamp(), line.Length);
         _channel.Tell(new ChannelProtocol.Request(sequence, request), Self);
         EnsureTimeoutTimer(deadline);
     }
 
     void ILineSink.OnFrameTooLarge() =>
-        _slots.AddReady(Answer(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)));
+        _slots.AddReady(Answer(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)), 0);
 
     protected override void PreStart()
     {
@@ -123,6 +141,9 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             // A send still in flight may be reading this array; leave it to the GC rather than the pool.
             _sending.Dispose();
         }
+
+        _budget.Update(_accounted, 0);
+        _accounted = 0;
     }
 
     private void OnReadCompleted(Connection.ReadCompleted read)
@@ -145,7 +166,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         finally
         {
             // The framer has copied any unfinished line, so the buffer can go back at once.
-            ArrayPool<byte>.Shared.Return(read.Buffer);
+            ByteBuffers.Return(read.Buffer);
         }
 
         Progress();
@@ -169,7 +190,8 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private void OnReply(ChannelProtocol.Reply reply)
     {
         // A reply to a request that already timed out is dropped here: its slot is filled or gone.
-        if (_slots.TryFill(reply.Id, IpcCodec.EncodeResponse(reply.Response), out var started))
+        // It is encoded only when the output has room for it (in Flush), so an unread client's replies are never held twice.
+        if (_slots.TryFill(reply.Id, reply.Response, out var started))
         {
             _metrics.Handled(started);
             _metrics.Answered(reply.Response.ErrorCode);
@@ -191,26 +213,26 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void OnWriteCompleted(Connection.WriteCompleted written)
     {
-        if (Sent(written.Offset))
-        {
-            Progress();
-        }
+        // Even a part taken by the socket frees output room: replies waiting for it may be encoded, reading may resume.
+        Sent(written.Offset);
+        Progress();
     }
 
-    /// <summary>The socket has taken the send buffer up to <paramref name="offset"/>; true once it has taken all of it.</summary>
-    private bool Sent(int offset)
+    /// <summary>The socket has taken the send buffer up to <paramref name="offset"/>.</summary>
+    private void Sent(int offset)
     {
         if (offset < _sending.Length)
         {
             // A stream socket may take only part of a buffer; send the rest before anything newer.
+            _sentOffset = offset;
             StartSend(offset);
-            return false;
+            return;
         }
 
         _writing = false;
+        _sentOffset = 0;
         _metrics.Sent(_sending.Length);
         _sending.Clear();
-        return true;
     }
 
     private void OnIoFailed(Connection.IoFailed failed)
@@ -242,6 +264,27 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         Progress();
     }
 
+    private void OnRecheckBudget()
+    {
+        // Waiting for the budget, this connection has no read outstanding, so it would not learn that its
+        // client left; its line and replies would stay held, keeping the host over budget for good.
+        if (!_closed && Native.HungUp(_socket))
+        {
+            _log.Debug("Connection closed: the client left while the host budget held its reads");
+            Context.Stop(Self);
+            return;
+        }
+
+        Progress();
+    }
+
+    private void OnBudgetFreed()
+    {
+        // The budget's queue no longer holds this connection; it joins again if it must wait again.
+        _awaitingBudget = false;
+        Progress();
+    }
+
     private void OnIdle()
     {
         if (OwesNothing)
@@ -251,11 +294,11 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
     }
 
-    /// <summary>Encodes a reply the connection produced itself, counting it for its channel.</summary>
-    private byte[] Answer(IpcResponse response)
+    /// <summary>A reply the connection produced itself, counted for its channel.</summary>
+    private IpcResponse Answer(IpcResponse response)
     {
         _metrics.Answered(response.ErrorCode);
-        return IpcCodec.EncodeResponse(response);
+        return response;
     }
 
     private void EnsureTimeoutTimer(long deadline)
@@ -276,25 +319,48 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     /// <summary>Every replied-to, not yet written, or still unanswered request has been dealt with.</summary>
     private bool OwesNothing => _slots.Count == 0 && !_writing && _pending.Length == 0;
 
-    /// <summary>After any change of state: write what is ready, read more if allowed, close if finished.</summary>
+    /// <summary>Encoded reply bytes the kernel has not yet taken: the rest of the send buffer and all of the pending one.</summary>
+    private long OutputBytes => _pending.Length + (_sending.Length - _sentOffset);
+
+    /// <summary>Everything this connection holds for its client, as the host budget counts it.</summary>
+    private long Holdings => _framer.BufferedBytes + _slots.RequestBytes + OutputBytes;
+
+    /// <summary>After any change of state: write what is ready, report holdings, read more if allowed, close if finished.</summary>
     private void Progress()
     {
         Flush();
+        Account();
         ReadMore();
         CloseWhenDone();
     }
 
     private void Flush()
     {
-        _slots.TakeReady(_pending);
-        if (_writing || _pending.Length == 0 || _closed)
+        while (true)
         {
-            return;
-        }
+            _slots.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes);
+            if (_writing || _pending.Length == 0 || _closed)
+            {
+                return;
+            }
 
-        (_sending, _pending) = (_pending, _sending);
-        _writing = true;
-        StartSend(0);
+            (_sending, _pending) = (_pending, _sending);
+            _writing = true;
+
+            // A send the socket takes at once frees room that replies may be waiting for, and no completion
+            // will come to prompt them: go round again. Each round writes at least one reply, so it ends.
+            StartSend(0);
+        }
+    }
+
+    private void Account()
+    {
+        var holdings = Holdings;
+        if (holdings != _accounted)
+        {
+            _budget.Update(_accounted, holdings);
+            _accounted = holdings;
+        }
     }
 
     private void StartSend(int offset)
@@ -318,7 +384,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     {
         // Draining: only the bytes that were already waiting when the drain began are read, so a client
         // that keeps writing cannot hold the shutdown open until the drain deadline.
-        if (_reading || _endOfInput || Refusing || _closed || ShouldPauseReading())
+        if (_reading || _endOfInput || Refusing || _closed || ShouldPauseReading() || WaitingForBudget())
         {
             return;
         }
@@ -337,7 +403,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private static async Task<Connection.ReadCompleted> ReceiveWhenReadable(Socket socket, int bufferBytes)
     {
         await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(bufferBytes);
+        var buffer = ByteBuffers.Rent(bufferBytes);
         try
         {
             var bytes = await socket.ReceiveAsync(buffer.AsMemory(0, bufferBytes), SocketFlags.None).ConfigureAwait(false);
@@ -345,14 +411,50 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ByteBuffers.Return(buffer);
             throw;
         }
     }
 
-    /// <summary>Backpressure: too many replies owed, or the client is not reading the ones it has.</summary>
+    /// <summary>
+    /// Backpressure: too many replies owed, or too many bytes held for a client that is not reading its
+    /// replies (or whose requests are slow). The unfinished line does not count here: it is bounded by
+    /// max-line-bytes already, and only more reading can finish it.
+    /// </summary>
     private bool ShouldPauseReading() =>
-        _slots.Count >= _settings.MaxInFlight || _pending.Length >= MaxBufferedOutputBytes;
+        _slots.Count >= _settings.MaxInFlight || _slots.RequestBytes + OutputBytes >= _settings.MaxConnectionBufferedBytes;
+
+    /// <summary>
+    /// The host is past max-buffered-bytes and this connection holds something: it waits to be woken by
+    /// the budget, checking now and then that its client is still there.
+    /// </summary>
+    private bool WaitingForBudget()
+    {
+        if (!_budget.ShouldWait(_accounted))
+        {
+            if (_budgetTimerOn)
+            {
+                _budgetTimerOn = false;
+                Timers.Cancel(BudgetTimerKey);
+            }
+
+            return false;
+        }
+
+        if (!_budgetTimerOn)
+        {
+            _budgetTimerOn = true;
+            Timers.StartPeriodicTimer(BudgetTimerKey, Connection.RecheckBudget.Instance, BudgetRecheckInterval);
+        }
+
+        if (!_awaitingBudget)
+        {
+            _awaitingBudget = true;
+            _budget.WakeWhenFreed(Self);
+        }
+
+        return true;
+    }
 
     private void CloseWhenDone()
     {
@@ -409,12 +511,13 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 /// thousands of them, and Props.Create's expression tree and reflective constructor call are paid
 /// on every one.
 /// </summary>
-internal sealed class ConnectionActorProducer(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
+internal sealed class ConnectionActorProducer(
+    Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     : IIndirectActorProducer
 {
     public Type ActorType => typeof(ConnectionActor);
 
-    public ActorBase Produce() => new ConnectionActor(socket, channel, settings, codec, metrics);
+    public ActorBase Produce() => new ConnectionActor(socket, channel, settings, codec, metrics, budget);
 
     public void Release(ActorBase actor)
     {
@@ -428,7 +531,7 @@ internal sealed class ConnectionActorProducer(Socket socket, IActorRef channel, 
 /// </remarks>
 internal static class Connection
 {
-    /// <summary><paramref name="Buffer"/> is rented from the shared pool; whoever handles this message returns it.</summary>
+    /// <summary><paramref name="Buffer"/> comes from <see cref="ByteBuffers"/>; whoever handles this message returns it.</summary>
     public sealed record ReadCompleted(byte[] Buffer, int Bytes) : IDeadLetterSuppression;
 
     /// <summary><paramref name="Offset"/> is how far into the send buffer the socket has taken bytes.</summary>
@@ -456,6 +559,27 @@ internal static class Connection
         public static readonly CheckTimeouts Instance = new();
 
         private CheckTimeouts()
+        {
+        }
+    }
+
+    /// <summary>Told by the <see cref="BufferBudget"/> once the host is back within max-buffered-bytes.</summary>
+    /// <remarks>The connection may have stopped while it waited; that is normal, so it stays out of the dead-letter log.</remarks>
+    public sealed class BudgetFreed : IDeadLetterSuppression
+    {
+        public static readonly BudgetFreed Instance = new();
+
+        private BudgetFreed()
+        {
+        }
+    }
+
+    /// <summary>Timer tick while the host budget keeps the connection waiting.</summary>
+    public sealed class RecheckBudget
+    {
+        public static readonly RecheckBudget Instance = new();
+
+        private RecheckBudget()
         {
         }
     }

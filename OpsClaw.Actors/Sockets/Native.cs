@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -7,7 +8,7 @@ namespace OpsClaw.Actors.Sockets;
 /// <summary>
 /// The libc calls .NET has no API for: fd-relative file operations (so a checked directory is never
 /// re-resolved by path), file identity, advisory locks, a socket bound without a path-based chmod,
-/// and the descriptor limit.
+/// the descriptor limit, and whether a socket's peer hung up.
 /// </summary>
 internal static class Native
 {
@@ -31,6 +32,8 @@ internal static class Native
     private const int SockStream = 1;
     private const int SockCloseOnExec = 0x80000;
     private const int RlimitNoFile = 7;
+    private const short PollError = 0x8;
+    private const short PollHangUp = 0x10;
 
     internal const int LockExclusive = 2;
     internal const int LockNonBlocking = 4;
@@ -75,6 +78,18 @@ internal static class Native
     }
 
     public static uint EffectiveUid() => geteuid();
+
+    /// <summary>
+    /// Whether the peer of a connected socket has closed it entirely (or it has failed), so nothing
+    /// written to it can be read any more. Unlike a receive, this says so even while unread bytes are
+    /// queued, and it does not wait.
+    /// </summary>
+    public static bool HungUp(Socket socket)
+    {
+        // poll(2) reports POLLHUP and POLLERR whatever events are asked for; asking for none leaves only those.
+        var entry = new PollEntry { Fd = (int)socket.Handle };
+        return poll(ref entry, 1, 0) > 0 && (entry.Returned & (PollHangUp | PollError)) != 0;
+    }
 
     /// <summary>Opens an existing directory without following a final symlink.</summary>
     public static SafeFileHandle OpenDirectory(string path, out int errno) =>
@@ -225,10 +240,22 @@ internal static class Native
     private static extern int listen(int fd, int backlog);
 
     [DllImport("libc", SetLastError = true)]
+    private static extern int poll(ref PollEntry fds, nuint count, int timeoutMs);
+
+    [DllImport("libc", SetLastError = true)]
     private static extern int getrlimit(int resource, [Out] ulong[] limit);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int setrlimit(int resource, ulong[] limit);
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollEntry
+    {
+        public int Fd;
+        public short Requested;
+        public short Returned;
+    }
 }
 
 internal enum FileType

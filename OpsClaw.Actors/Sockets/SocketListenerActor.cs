@@ -24,6 +24,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
     private readonly ChannelMetrics _metrics;
+    private readonly BufferBudget _budget;
     private readonly uint _hostUid = Native.EffectiveUid();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _acceptLoopStop = new();
@@ -43,10 +44,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private int _lingering;
 
     public SocketListenerActor(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics)
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     {
         _descriptors = descriptors;
         _metrics = metrics;
+        _budget = budget;
         _channelName = channelName;
         _directory = directory;
         _fileName = SocketPaths.FileName(channelName);
@@ -62,8 +64,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics));
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics, budget));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -279,7 +281,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         }
 
         var connection = Context.ActorOf(
-            ConnectionActor.Props(client, _channel, _settings, _codec, _metrics),
+            ConnectionActor.Props(client, _channel, _settings, _codec, _metrics, _budget),
             "conn-" + ++_connectionCounter);
         Context.Watch(connection);
         _openConnections.Add(connection, client);
