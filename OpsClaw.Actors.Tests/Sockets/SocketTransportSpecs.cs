@@ -338,6 +338,47 @@ public sealed class SocketTransportSpecs : SocketSpecBase
         }
     }
 
+    /// <summary>
+    /// max-in-flight itself: with no request ever answered, the host reads max-in-flight requests
+    /// (plus at most what one read holds: one line, as a read here is one line long) and then nothing,
+    /// so the client's send blocks once the kernel buffers between them are full.
+    /// </summary>
+    [Fact]
+    public async Task Connection_should_read_no_more_than_max_in_flight_unanswered_requests()
+    {
+        var line = Encoding.UTF8.GetBytes(RawConnection.Request("test.hang", "h"));
+        var binding = await StartAsync($"opsclaw.ipc.max-in-flight = 8\nopsclaw.ipc.receive-buffer-bytes = {line.Length}\nopsclaw.ipc.request-timeout = 60s");
+        var received = CreateTestProbe();
+        Sys.EventStream.Subscribe(received.Ref, typeof(TestChannelActor.HangStarted));
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
+        const int count = 20_000;
+        var all = new byte[line.Length * count];
+        for (var i = 0; i < count; i++)
+        {
+            line.CopyTo(all, i * line.Length);
+        }
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var sending = connection.Socket.SendAsync(all, SocketFlags.None, cancel.Token).AsTask();
+        for (var i = 0; i < 8; i++)
+        {
+            await received.ExpectMsgAsync<TestChannelActor.HangStarted>(TimeSpan.FromSeconds(10));
+        }
+
+        // Blocked: the client cannot write, because the host stopped reading (a host that kept reading
+        // would take all 20,000 lines and the send would complete).
+        await AwaitAssertAsync(() => Assert.False(sending.IsCompleted || connection.Socket.Poll(0, SelectMode.SelectWrite)), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
+        var more = 0;
+        while (more < count && await received.ReceiveOneAsync(TimeSpan.FromMilliseconds(300)) is TestChannelActor.HangStarted)
+        {
+            more++;
+        }
+
+        Assert.True(more <= 1, $"the host read {8 + more} requests with 8 unanswered allowed");
+        Assert.False(sending.IsCompleted);
+        await cancel.CancelAsync();
+    }
+
     [Fact]
     public async Task Connection_should_stop_reading_from_a_client_that_does_not_read_its_replies()
     {

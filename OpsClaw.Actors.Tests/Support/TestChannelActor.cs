@@ -24,11 +24,17 @@ internal sealed class TestChannelActor : ChannelActor
             return request.PayloadJson;
         });
 
-        // Never replies.
-        HandleAsync("test.hang", "test.hang.ok", _ => new TaskCompletionSource<string>().Task);
+        // Never replies; announces that it was received.
+        HandleAsync("test.hang", "test.hang.ok", request =>
+        {
+            events.Publish(new HangStarted(request.RunId));
+            return new TaskCompletionSource<string>().Task;
+        });
     }
 
     public sealed record DelayStarted(string? RunId);
+
+    public sealed record HangStarted(string? RunId);
 
     public static ChannelDefinition Definition() =>
         new(Name, Props.Create(() => new TestChannelActor()), typeof(TestChannelActor));
