@@ -280,6 +280,15 @@ public sealed class HostProcessSpecs : IDisposable
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var received = await notify.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, wait.Token);
         Assert.Equal("READY=1", System.Text.Encoding.ASCII.GetString(buffer, 0, received));
+
+        // At once, with no process start in between that would give a late bind time to happen.
+        foreach (var channel in new[] { "runtime", "control" })
+        {
+            using var probe = new System.Net.Sockets.Socket(
+                System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(_dir.Socket(channel)));
+        }
+
         var ping = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(0, ping.ExitCode);
 

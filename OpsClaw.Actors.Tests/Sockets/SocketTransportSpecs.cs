@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Event;
 using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Client;
+using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Sockets;
 using OpsClaw.Actors.Tests.Support;
 
@@ -431,35 +432,49 @@ public sealed class SocketTransportSpecs : SocketSpecBase
         }
     }
 
+    /// <summary>Idle means no traffic and nothing owed: a request in flight three times the timeout keeps it open; after the reply it closes, not earlier.</summary>
     [Fact]
-    public async Task Connection_should_close_after_the_idle_timeout()
+    public async Task Connection_should_stay_open_while_a_request_is_in_flight_and_close_one_idle_timeout_after_the_last_reply()
     {
         var binding = await StartAsync("opsclaw.ipc.idle-timeout = 300ms");
-        using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
 
-        await connection.WriteAsync(RawConnection.Request("runtime.ping", "r1"));
+        await connection.WriteAsync(RawConnection.Request("test.delay", "slow", "900"));
 
-        Assert.Equal(Pong, await connection.ReadLineAsync());
+        Assert.Equal("slow", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+        var idle = System.Diagnostics.Stopwatch.StartNew();
         Assert.Null(await connection.ReadLineAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(idle.Elapsed >= TimeSpan.FromMilliseconds(250), $"closed {idle.Elapsed.TotalMilliseconds:0} ms after the last reply, under the 300 ms idle timeout");
     }
 
     [Fact]
     public async Task Shutdown_should_unbind_answer_in_flight_requests_refuse_new_ones_and_remove_the_files()
     {
         var binding = await StartAsync();
-        Sys.EventStream.Subscribe(TestActor, typeof(TestChannelActor.DelayStarted));
+        Sys.EventStream.Subscribe(TestActor, typeof(TestChannelActor.Gated));
         using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
-        await connection.WriteAsync(RawConnection.Request("test.delay", "inflight", "2500"));
-        await connection.WriteAsync(RawConnection.Request("test.delay", "before", "1000"));
-        ExpectMsg(new TestChannelActor.DelayStarted("inflight"));
-        ExpectMsg(new TestChannelActor.DelayStarted("before"));
+        await connection.WriteAsync(RawConnection.Request("test.gated", "inflight") + RawConnection.Request("test.gated", "before"));
+        var gates = new[] { ExpectMsg<TestChannelActor.Gated>(), ExpectMsg<TestChannelActor.Gated>() };
+        Assert.Equal(["inflight", "before"], gates.Select(gate => gate.RunId));
 
         var shutdown = CoordinatedShutdown.Get(Sys).Run(CoordinatedShutdown.ClrExitReason.Instance);
         await AwaitConditionAsync(() => Task.FromResult(!File.Exists(binding.PathOf("test"))), TimeSpan.FromSeconds(10));
         await connection.WriteAsync(RawConnection.Request("test.echo", "after", "0"));
 
+        // The two requests stay in flight until the host has refused the late one (its channel counts it).
+        var root = await Sys.ActorSelection("/user/" + OpsClawIpc.RootName).ResolveOne(TimeSpan.FromSeconds(5));
+        await AwaitAssertAsync(
+            async () =>
+            {
+                var status = await root.Ask<Contracts.StatusReport>(IpcIntrospection.GetStatus.Instance, TimeSpan.FromSeconds(5));
+                Assert.Equal(1L, status.Channels.Single(channel => channel.Name == "test").Errors.GetValueOrDefault("shutting_down"));
+            },
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(50));
+        Array.ForEach(gates, gate => gate.Reply.SetResult("{}"));
+
         var inflight = JObject.Parse((await connection.ReadLineAsync())!);
-        Assert.Equal(("test.delay.ok", "inflight"), ((string?)inflight["message_type"], (string?)inflight["run_id"]));
+        Assert.Equal(("test.gated.ok", "inflight"), ((string?)inflight["message_type"], (string?)inflight["run_id"]));
         Assert.Equal("before", (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
         var after = JObject.Parse((await connection.ReadLineAsync())!);
         Assert.Equal(("shutting_down", "server is shutting down", "after"), ((string?)after["error_code"], (string?)after["error"], (string?)after["run_id"]));

@@ -11,6 +11,9 @@ namespace OpsClaw.Actors.Tests.Support;
 /// </summary>
 public sealed class LoadClient
 {
+    /// <summary>Requests per write; the last batch may be cut by the host's close, so counts are known to this precision.</summary>
+    public const int Batch = 50;
+
     private readonly Socket _socket;
     private readonly string _name;
     private readonly CancellationToken _stop;
@@ -76,9 +79,9 @@ public sealed class LoadClient
         var next = 0;
         while (!_stop.IsCancellationRequested)
         {
-            var batch = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(next, 50).Select(i => RawConnection.Request("runtime.ping", $"{_name}-{i}"))));
+            var batch = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(next, Batch).Select(i => RawConnection.Request("runtime.ping", $"{_name}-{i}"))));
             await _socket.SendAsync(batch, SocketFlags.None, _stop);
-            next += 50;
+            next += Batch;
             _sent = next;
         }
     }

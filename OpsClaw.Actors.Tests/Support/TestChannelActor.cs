@@ -24,6 +24,14 @@ internal sealed class TestChannelActor : ChannelActor
             return request.PayloadJson;
         });
 
+        // Replies when the spec says so, through the gate it announces: in flight for exactly as long as the spec needs.
+        HandleAsync("test.gated", "test.gated.ok", request =>
+        {
+            var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            events.Publish(new Gated(request.RunId, gate));
+            return gate.Task;
+        });
+
         // Never replies; announces that it was received.
         HandleAsync("test.hang", "test.hang.ok", request =>
         {
@@ -33,6 +41,9 @@ internal sealed class TestChannelActor : ChannelActor
     }
 
     public sealed record DelayStarted(string? RunId);
+
+    /// <summary>A test.gated request was received; it is answered with what the spec sets on <paramref name="Reply"/>, when it does.</summary>
+    public sealed record Gated(string? RunId, TaskCompletionSource<string> Reply);
 
     public sealed record HangStarted(string? RunId);
 
