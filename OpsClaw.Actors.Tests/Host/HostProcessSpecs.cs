@@ -194,8 +194,15 @@ public sealed class HostProcessSpecs : IDisposable
         await host.WaitForReadyAsync();
 
         using var watch = HostProcess.Start(_dir.Path, "ipc", "status", "--dir", _dir.SocketDir, "--watch");
-        await watch.WaitForStdoutAsync(stdout => CountOf(stdout, "CHANNEL  CONNS") >= 3);
+        await watch.WaitForStdoutAsync(stdout => CountOf(stdout, "CHANNEL  CONNS") >= 4);
         watch.Signal(SigInt);
+
+        // A table a second: after the first (which also pays for the connect), the gaps are about one
+        // second, never a burst nor a stall.
+        var tables = watch.StdoutLines.Where(line => line.Line.StartsWith("CHANNEL  CONNS", StringComparison.Ordinal)).Select(line => line.At).Skip(1).ToList();
+        var gaps = tables.Zip(tables.Skip(1), (earlier, later) => later - earlier).ToList();
+        Assert.NotEmpty(gaps);
+        Assert.All(gaps, gap => Assert.InRange(gap, TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(3)));
 
         Assert.Equal(0, await watch.WaitForExitAsync());
         Assert.Equal(0, (await SendAsync("runtime", "runtime.ping")).ExitCode);

@@ -10,6 +10,8 @@ public sealed class HostProcess : IDisposable
     private readonly Process _process;
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _stdout = [];
+    private readonly List<TimeSpan> _stdoutTimes = [];
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly List<string> _stderr = [];
     private readonly SemaphoreSlim _outputGrew = new(0);
 
@@ -27,6 +29,7 @@ public sealed class HostProcess : IDisposable
             lock (_stdout)
             {
                 _stdout.Add(e.Data);
+                _stdoutTimes.Add(_clock.Elapsed);
             }
 
             _outputGrew.Release();
@@ -72,6 +75,18 @@ public sealed class HostProcess : IDisposable
             lock (_stdout)
             {
                 return string.Join('\n', _stdout);
+            }
+        }
+    }
+
+    /// <summary>Stdout lines so far, each with when it arrived (from the start of this process).</summary>
+    public IReadOnlyList<(TimeSpan At, string Line)> StdoutLines
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return [.. _stdoutTimes.Zip(_stdout)];
             }
         }
     }
