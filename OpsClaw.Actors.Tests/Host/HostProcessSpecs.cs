@@ -209,6 +209,21 @@ public sealed class HostProcessSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Verbose_should_log_at_debug_level_and_the_default_should_not()
+    {
+        foreach (var verbose in new[] { true, false })
+        {
+            using var host = HostProcess.Start(_dir.Path, ["ipc", "serve-sockets", "--dir", _dir.SocketDir, .. verbose ? new[] { "--verbose" } : []]);
+            await host.WaitForReadyAsync();
+            Assert.Equal(0, (await SendAsync("runtime", "runtime.ping")).ExitCode);
+            host.Signal(SigTerm);
+            Assert.Equal(0, await host.WaitForExitAsync());
+
+            Assert.True(host.Stderr.Contains("dbug: ", StringComparison.Ordinal) == verbose, $"--verbose {verbose}: {host.Stderr}");
+        }
+    }
+
+    [Fact]
     public async Task Status_should_exit_2_with_a_hint_when_no_host_serves_the_directory()
     {
         var status = await HostProcess.RunAsync(_dir.Path, "ipc", "status", "--dir", _dir.SocketDir);

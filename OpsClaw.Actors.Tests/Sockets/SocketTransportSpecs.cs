@@ -47,6 +47,25 @@ public sealed class SocketTransportSpecs : SocketSpecBase
         return Encoding.ASCII.GetString(buffer, 0, RandomAccess.Read(handle, buffer, 0));
     }
 
+    /// <summary>listen-backlog reaches listen(2): ss(8) shows a listening socket's backlog as its Send-Q.</summary>
+    [Fact]
+    public async Task Listen_backlog_should_be_the_setting()
+    {
+        var binding = await StartAsync("opsclaw.ipc.listen-backlog = 37");
+
+        var ss = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ss", ["-xlH", "src", binding.PathOf("runtime")])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var output = await ss.StandardOutput.ReadToEndAsync();
+        await ss.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+
+        var fields = output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(fields.Length > 4 && fields[1] == "LISTEN", output);
+        Assert.Equal("37", fields[3]);
+    }
+
     [Fact]
     public async Task Socket_mode_should_follow_the_channel_setting()
     {

@@ -37,7 +37,7 @@ public sealed class SocketDirectory : IDisposable
         path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         if (!System.IO.Directory.Exists("/proc/self/fd"))
         {
-            throw new IpcStartupException("opsclaw needs /proc mounted: it binds its sockets through /proc/self/fd so that no path can be swapped under it");
+            throw new IpcStartupException("opsclaw needs /proc mounted: it fixes its sockets' modes through /proc/self/fd so that no path can be swapped under it");
         }
 
         if (!System.IO.Path.Exists(path) && new FileInfo(path).LinkTarget is null)
@@ -51,7 +51,8 @@ public sealed class SocketDirectory : IDisposable
         var realParent = Native.RealPath(parent, out var parentErrno)
             ?? throw new IpcStartupException($"cannot resolve the parent of socket directory {path}: {Native.Describe(parentErrno)}");
         CheckParents(path, realParent);
-        var handle = Native.OpenDirectory(System.IO.Path.Combine(realParent, System.IO.Path.GetFileName(path)), out var errno);
+        var realPath = System.IO.Path.Combine(realParent, System.IO.Path.GetFileName(path));
+        var handle = Native.OpenDirectory(realPath, out var errno);
 
         if (errno != 0)
         {
@@ -70,7 +71,7 @@ public sealed class SocketDirectory : IDisposable
         {
             var status = Native.Stat(handle, "socket directory " + path);
             Check(path, status);
-            return new SocketDirectory(path, handle, status.Identity);
+            return new SocketDirectory(path, handle, status.Identity) { RealPath = realPath };
         }
         catch
         {
@@ -82,11 +83,14 @@ public sealed class SocketDirectory : IDisposable
     public string PathOf(string name) => System.IO.Path.Combine(Path, name);
 
     /// <summary>
-    /// A path naming <paramref name="name"/> inside the directory this object opened, for calls that
-    /// take only a path (bind): it goes through this process's descriptor, not the directory's name.
+    /// The path to give calls that take only a path (bind): through the real parents, which were
+    /// checked to be changeable only by root and this uid, so it resolves to the directory this object
+    /// opened. It is also the name the kernel reports for the socket (ss, lsof), so it is a real path.
     /// </summary>
-    public string PathThroughDescriptor(string name) =>
-        System.IO.Directory.Exists("/proc/self/fd") ? $"/proc/self/fd/{Fd}/{name}" : PathOf(name);
+    public string BindPath(string name) => System.IO.Path.Combine(RealPath, name);
+
+    /// <summary>The directory's path with its parents' symlinks resolved, as opened.</summary>
+    public string RealPath { get; private init; } = "/";
 
     /// <summary>The entry's identity, or null when it is missing or cannot be inspected.</summary>
     internal FileStatus? StatusOf(string name) =>

@@ -5,9 +5,10 @@ namespace OpsClaw.Actors.Sockets;
 /// <summary>
 /// Binds a channel's listening socket inside the checked <see cref="SocketDirectory"/> without any
 /// path-based step that a swapped symlink could redirect: the socket's mode is set on its descriptor
-/// before bind, bind goes through the directory descriptor, and any correction of the mode (the
-/// umask may strip bits) is made through an O_PATH descriptor of the entry after checking that it is
-/// a socket of ours. listen() comes last, so no client connects while the mode is still wrong.
+/// before bind, bind goes through the real path whose every directory only root and this uid can
+/// change, and the new entry is then found through the directory descriptor, checked to be a socket
+/// of ours, and its mode corrected (the umask may strip bits) through an O_PATH descriptor of it.
+/// listen() comes last, so no client connects while the mode is still wrong.
 /// </summary>
 /// <remarks>
 /// Bound with libc rather than <see cref="Socket.Bind"/>: .NET deletes a bound socket's file by
@@ -28,7 +29,7 @@ internal static class UnixListenSocket
             var fd = (int)handle.DangerousGetHandle();
             // Best effort: the sockfs inode's mode is what bind() gives the file; the check below is what counts.
             _ = Native.Fchmod(fd, mode);
-            if (Native.BindUnix(fd, directory.PathThroughDescriptor(fileName)) is { } bindError)
+            if (Native.BindUnix(fd, directory.BindPath(fileName)) is { } bindError)
             {
                 throw new IOException($"cannot bind {path}: {Native.Describe(bindError)}", bindError);
             }
