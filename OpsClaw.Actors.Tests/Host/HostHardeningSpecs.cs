@@ -82,6 +82,33 @@ public sealed class HostHardeningSpecs : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
     }
 
+    /// <summary>A host that cannot remove its files at the end (here: a non-root host whose directory was made read-only) still stops cleanly; the next start reclaims them.</summary>
+    [RootFact]
+    public async Task A_host_that_cannot_remove_its_socket_files_on_stop_should_still_exit_0_and_the_next_host_reclaim_them()
+    {
+        Directory.CreateDirectory(_dir.SocketDir, Private);
+        PosixFiles.SetOwner(_dir.SocketDir, PosixFiles.OtherUid, PosixFiles.OtherUid);
+        string[] asNobody = ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp"];
+        using (var host = HostProcess.Start(_dir.Path, [.. asNobody, HostProcess.ExecutablePath, "ipc", "serve-sockets", "--dir", _dir.SocketDir]))
+        {
+            await host.WaitForReadyAsync();
+            File.SetUnixFileMode(_dir.SocketDir, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            host.Signal(15);
+
+            Assert.Equal(0, await host.WaitForExitAsync());
+            Assert.Contains($"Could not remove {_dir.Socket("runtime")}", host.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.True(File.Exists(_dir.Socket("runtime")));
+        File.SetUnixFileMode(_dir.SocketDir, Private);
+        using var next = HostProcess.Start(_dir.Path, [.. asNobody, HostProcess.ExecutablePath, "ipc", "serve-sockets", "--dir", _dir.SocketDir]);
+        await next.WaitForReadyAsync();
+        next.Signal(15);
+        Assert.Equal(0, await next.WaitForExitAsync());
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+
     [Fact]
     public async Task Twenty_thousand_crashing_requests_should_log_one_stack_trace_not_twenty_thousand()
     {

@@ -327,6 +327,34 @@ public sealed class SocketTransportSpecs : SocketSpecBase
             TimeSpan.FromMilliseconds(100));
     }
 
+    /// <summary>A refused client that keeps writing is read off (so it sees its refusal, not a reset) for at most 64 MiB, then closed.</summary>
+    [Fact]
+    public async Task A_refused_client_that_keeps_writing_should_be_cut_off_after_64_MiB()
+    {
+        var binding = await StartAsync("opsclaw.ipc.max-connections = 1");
+        await using var first = await IpcClient.ConnectAsync(binding.PathOf("runtime"));
+        Assert.True((await first.SendAsync("runtime.ping")).Ok);
+        using var refused = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+        Assert.Equal("overloaded", (string?)JObject.Parse((await refused.ReadLineAsync())!)["error_code"]);
+
+        var chunk = new byte[1024 * 1024];
+        long written = 0;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (written < 512L * 1024 * 1024)
+            {
+                written += await refused.Socket.SendAsync(chunk, SocketFlags.None, deadline.Token);
+            }
+        }
+        catch (SocketException)
+        {
+            // The host closed: what it read off is what the client managed to write.
+        }
+
+        Assert.True(written <= 72L * 1024 * 1024, $"{written / (1024 * 1024)} MiB were taken from a refused client");
+    }
+
     [Fact]
     public async Task Client_should_return_the_refusal_of_its_connection_even_when_it_came_before_the_request()
     {

@@ -112,7 +112,16 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // Children (listeners) have stopped and removed their sockets by now; the lock goes last.
-        _lock?.Dispose();
+        try
+        {
+            _lock?.Dispose();
+        }
+        catch (IOException ex)
+        {
+            // Left behind, it is reclaimed by the next start (the lock itself died with the descriptor).
+            _log.Warning("Could not remove {0}: {1}", _lock!.Path, ex.Message);
+        }
+
         _directory?.Dispose();
         _ready.TrySetException(new InvalidOperationException("the IPC subsystem stopped before it was ready"));
     }
