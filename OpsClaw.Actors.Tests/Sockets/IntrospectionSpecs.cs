@@ -33,7 +33,7 @@ public sealed class IntrospectionSpecs : SocketSpecBase
                     {
                         ["name"] = "test",
                         ["socket_path"] = binding.PathOf("test"),
-                        ["message_types"] = new JArray("test.echo", "test.delay", "test.hang"),
+                        ["message_types"] = new JArray("test.echo", "test.delay", "test.gated", "test.hang"),
                     }),
             },
             channels);
