@@ -26,6 +26,9 @@ public sealed class RawConnection : IDisposable
         return new RawConnection(socket);
     }
 
+    /// <summary>The server's end of an accepted connection, for specs that play the host.</summary>
+    public static RawConnection Over(Socket accepted) => new(accepted);
+
     public Task WriteAsync(string text) => WriteAsync(Encoding.UTF8.GetBytes(text));
 
     public async Task WriteAsync(byte[] bytes) => await Socket.SendAsync(bytes, SocketFlags.None);

@@ -87,6 +87,7 @@ public sealed class IpcClient : IAsyncDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            Exception? closedBecause;
             lock (_pendingLock)
             {
                 // A refused connection (forbidden, overloaded) is answered before any request is sent:
@@ -96,13 +97,21 @@ public sealed class IpcClient : IAsyncDisposable
                     return refusal;
                 }
 
-                if (_closedBecause is not null)
+                closedBecause = _closedBecause;
+                if (closedBecause is null)
                 {
-                    throw new IOException($"connection to {SocketPath} is closed", _closedBecause);
+                    _pending.Enqueue(reply);
+                    _wroteAnything = true;
                 }
+            }
 
-                _pending.Enqueue(reply);
-                _wroteAnything = true;
+            // Thrown outside the lock, never inside: in Release builds the compiler gives the temporary of
+            // the `or` pattern in the filter below the same IL slot as the lock's lockTaken flag, and a
+            // filter runs before the lock's finally, so an exception thrown inside the lock left it held
+            // for good (the next thread to lock, such as the read loop, hung).
+            if (closedBecause is not null)
+            {
+                throw new IOException($"connection to {SocketPath} is closed", closedBecause);
             }
 
             await _socket.SendAsync(line, SocketFlags.None, cancellationToken).ConfigureAwait(false);
