@@ -58,8 +58,13 @@ internal static class DescriptorReserve
 
                 return true;
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
+            catch (SocketException)
             {
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Unbound meanwhile.
                 return false;
             }
             finally
