@@ -327,6 +327,52 @@ public sealed class SocketTransportSpecs : SocketSpecBase
             TimeSpan.FromMilliseconds(100));
     }
 
+    /// <summary>
+    /// At most 1,024 refusals linger at once in a process (each keeps a descriptor for up to 2 s);
+    /// past that, refused clients get their line and an immediate close, so writing to the host
+    /// fails at once instead of being read off.
+    /// </summary>
+    [Fact]
+    public async Task Refusals_past_1024_at_once_should_be_closed_at_once_instead_of_lingering()
+    {
+        var binding = await StartAsync("opsclaw.ipc.max-connections = 1");
+        await using var first = await IpcClient.ConnectAsync(binding.PathOf("runtime"));
+        Assert.True((await first.SendAsync("runtime.ping")).Ok);
+        const int refusedClients = 1_100;
+        var clients = new List<RawConnection>();
+        try
+        {
+            for (var i = 0; i < refusedClients; i++)
+            {
+                var client = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
+                clients.Add(client);
+                Assert.Contains("\"error_code\":\"overloaded\"", await client.ReadLineAsync(), StringComparison.Ordinal);
+                Assert.Null(await client.ReadLineAsync());
+            }
+
+            // Within the 2 s linger: a lingering close still reads what the client writes; a closed socket refuses it.
+            var closedAtOnce = 0;
+            foreach (var client in clients)
+            {
+                try
+                {
+                    client.Socket.Send("x\n"u8);
+                    client.Socket.Send("x\n"u8);
+                }
+                catch (SocketException)
+                {
+                    closedAtOnce++;
+                }
+            }
+
+            Assert.True(closedAtOnce >= refusedClients - 1_024, $"{closedAtOnce} of {refusedClients} refused clients were closed at once");
+        }
+        finally
+        {
+            clients.ForEach(client => client.Dispose());
+        }
+    }
+
     /// <summary>A refused client that keeps writing is read off (so it sees its refusal, not a reset) for at most 64 MiB, then closed.</summary>
     [Fact]
     public async Task A_refused_client_that_keeps_writing_should_be_cut_off_after_64_MiB()
