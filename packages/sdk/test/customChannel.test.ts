@@ -3,7 +3,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { IpcConnectionError, IpcError } from "../src/errors.js";
 import { IpcClient } from "../src/ipcClient.js";
-import { socketFileGone } from "./support/events.js";
+import { socketFileGone, within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
 import { Relay } from "./support/relay.js";
 import { trackUnhandledRejections } from "./support/unhandled.js";
@@ -110,7 +110,9 @@ describe("the real host stopping while requests are in flight on a custom channe
     // The connection must still be open, and reading, when the late line arrives. No sleep is trusted
     // to last that long: the client goes through a relay that stops reading once the host starts
     // writing a 2 MiB reply, so the host owes that reply (and keeps the connection) until the test
-    // releases it, which it does only after the late line is in the host's socket.
+    // releases it, which it does only after the late line is in the host's socket. The connection has
+    // a read pending all along (one request in flight is far below max-in-flight), so the host takes
+    // the line as soon as it is there, while that write can only finish once the relay reads again.
     const echoSocket = path.join(path.dirname(host.runtime), "echo.sock");
     relay = await Relay.start(echoSocket);
     const echo = await IpcClient.connect(relay.socketPath);
@@ -121,7 +123,7 @@ describe("the real host stopping while requests are in flight on a custom channe
       const big = echo.request<{ Text: string; Length: number }>("echo.say", { Text: text });
       // Whether its handler is still sleeping when the stop begins or not, it was received before it.
       const slow = echo.request<{ Slept: number }>("echo.sleep", { Ms: 300 });
-      await relayed.firstBytesFromTarget;
+      await within(relayed.firstBytesFromTarget, 30_000, "the first bytes of the 2 MiB reply");
 
       const control = await IpcClient.connect(host.control);
       assert.deepEqual((await control.stop()).payload, { stop: "requested" });
@@ -130,7 +132,7 @@ describe("the real host stopping while requests are in flight on a custom channe
       assert.ok(relayed.bytesFromTarget < text.length, `the host is still writing the 2 MiB reply (${relayed.bytesFromTarget} bytes taken)`);
 
       const late = echo.request("echo.say", { Text: "too late" });
-      await relayed.linesWritten(3);
+      await within(relayed.linesWritten(3), 30_000, "the late line reaching the host's socket");
       relayed.release();
 
       const said = await big;
