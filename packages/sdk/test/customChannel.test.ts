@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { IpcError } from "../src/errors.js";
+import { IpcConnectionError, IpcError } from "../src/errors.js";
 import { IpcClient } from "../src/ipcClient.js";
+import { socketFileGone, within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
+import { Relay } from "./support/relay.js";
 import { trackUnhandledRejections } from "./support/unhandled.js";
 
 const SUITE_TIMEOUT_MS = 120_000;
@@ -31,7 +33,8 @@ describe("the real host with the sample echo channel", { timeout: SUITE_TIMEOUT_
   let echoSocket: string;
 
   before(async () => {
-    host = await startHost({ config: ["opsclaw.host.echo-channel = on", "opsclaw.ipc.request-timeout = 300ms"] });
+    // The handlers that answer at once must do so within it, even on a loaded machine; echo.sleep below cannot.
+    host = await startHost({ config: ["opsclaw.host.echo-channel = on", "opsclaw.ipc.request-timeout = 2s"] });
     echoSocket = path.join(path.dirname(host.runtime), "echo.sock");
   });
   after(async () => {
@@ -41,16 +44,19 @@ describe("the real host with the sample echo channel", { timeout: SUITE_TIMEOUT_
   it("sends invalid_payload, handler_failed and timeout, each for its own request only", async () => {
     const echo = await IpcClient.connect(echoSocket);
     try {
+      // A first round trip, so a cold host's first requests are not what races the request timeout.
+      await echo.request("echo.say", { Text: "warm-up" });
       const said = echo.request<{ Text: string; Length: number }>("echo.say", { Text: "h\u00e9llo" });
       const invalid = echo.request("echo.say", { Txt: "typo" });
       const crashed = echo.request("echo.crash");
-      const slow = echo.request("echo.sleep", { Ms: 5_000 });
+      // Not answered before 60 s, so the host's 2 s request-timeout answers it, whatever the machine's load.
+      const slow = echo.request("echo.sleep", { Ms: 60_000 });
       const tally = echo.request<{ Count: number }>("echo.tally");
 
       assert.deepEqual((await said).payload, { Text: "h\u00e9llo", Length: 5 });
       await assert.rejects(invalid, ipcError("invalid_payload", /^invalid payload for 'echo\.say': field 'Text' is required$/));
       await assert.rejects(crashed, ipcError("handler_failed", /^handler for 'echo\.crash' failed$/));
-      await assert.rejects(slow, ipcError("timeout", /^request timed out after 300 ms$/));
+      await assert.rejects(slow, ipcError("timeout", /^request timed out after 2000 ms$/));
       assert.deepEqual((await tally).payload, { Count: 1 });
     } finally {
       await echo.close();
@@ -84,52 +90,69 @@ describe("the real host with the sample echo channel", { timeout: SUITE_TIMEOUT_
   });
 });
 
-describe("the real host stopping while a slow request is in flight", { timeout: SUITE_TIMEOUT_MS }, () => {
+describe("the real host stopping while requests are in flight on a custom channel", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
+  let relay: Relay | undefined;
 
   before(async () => {
-    host = await startHost({ config: ["opsclaw.host.echo-channel = on"] });
+    host = await startHost({
+      config: [
+        "opsclaw.host.echo-channel = on",
+        // Room for the 2 MiB request below.
+        "opsclaw.ipc.max-line-bytes = 4194304",
+        // Only a bound on a stalled run (it must stay under the 30 s of the service-requests-done phase); nothing waits for it.
+        "opsclaw.ipc.shutdown-drain-timeout = 20s",
+      ],
+    });
   });
   after(async () => {
+    await relay?.stop();
     await host?.stop();
   });
 
-  it("answers the request in flight and refuses one sent after the stop with shutting_down", async () => {
+  it("answers the requests in flight and refuses one sent after the stop with shutting_down", async () => {
+    // The connection must still be open, and reading, when the late line arrives. No sleep is trusted
+    // to last that long: the client goes through a relay that stops reading once the host starts
+    // writing a 2 MiB reply, so the host owes that reply (and keeps the connection) until the test
+    // releases it, which it does only after the late line is in the host's socket. The connection has
+    // a read pending all along (one request in flight is far below max-in-flight), so the host takes
+    // the line as soon as it is there, while that write can only finish once the relay reads again.
     const echoSocket = path.join(path.dirname(host.runtime), "echo.sock");
-    const echo = await IpcClient.connect(echoSocket);
+    relay = await Relay.start(echoSocket);
+    const echo = await IpcClient.connect(relay.socketPath);
+    const relayed = await relay.nextConnection();
+    relayed.holdAfterFirstBytes();
     try {
-      // In flight when the stop begins, so the connection stays open through the drain.
-      const slow = echo.request<{ Slept: number }>("echo.sleep", { Ms: 1_500 });
+      const text = "x".repeat(2 * 1024 * 1024);
+      const big = echo.request<{ Text: string; Length: number }>("echo.say", { Text: text });
+      // Whether its handler is still sleeping when the stop begins or not, it was received before it.
+      const slow = echo.request<{ Slept: number }>("echo.sleep", { Ms: 300 });
+      await within(relayed.firstBytesFromTarget, 30_000, "the first bytes of the 2 MiB reply");
+
       const control = await IpcClient.connect(host.control);
-      await control.stop();
-      await control.close().catch(() => undefined);
-      await socketGone(echoSocket);
+      assert.deepEqual((await control.stop()).payload, { stop: "requested" });
+      await control.closed;
+      await socketFileGone(echoSocket);
+      assert.ok(relayed.bytesFromTarget < text.length, `the host is still writing the 2 MiB reply (${relayed.bytesFromTarget} bytes taken)`);
 
       const late = echo.request("echo.say", { Text: "too late" });
-      assert.deepEqual((await slow).payload, { Slept: 1_500 });
-      await assert.rejects(late, ipcError("shutting_down", /^server is shutting down$/));
-      assert.equal(await host.waitForExit(), 0);
+      await within(relayed.linesWritten(3), 30_000, "the late line reaching the host's socket");
+      relayed.release();
+
+      const said = await big;
+      assert.deepEqual([said.payload.Length, said.payload.Text === text], [text.length, true]);
+      assert.deepEqual((await slow).payload, { Slept: 300 });
+      await assert.rejects(late, (error: unknown) => {
+        assert.ok(error instanceof IpcError, `expected shutting_down, got ${String(error)}`);
+        assert.deepEqual([error.code, error.envelope.error], ["shutting_down", "server is shutting down"]);
+        return true;
+      });
+      const reason = await echo.closed;
+      assert.ok(reason instanceof IpcConnectionError && reason.kind === "closed", `a clean end of stream, got ${String(reason)}`);
+      assert.deepEqual(relayed.targetErrors, [], "no reset from the host");
+      assert.equal(await host.waitForExit(), 0, `host exit code; stderr: ${host.stderr()}`);
     } finally {
       echo.destroy();
     }
   });
 });
-
-/** Resolves once the host has removed a socket file, which it does after its connections learn of the drain. */
-async function socketGone(socketPath: string): Promise<void> {
-  const { existsSync, watch } = await import("node:fs");
-  await new Promise<void>((resolve, reject) => {
-    const watcher = watch(path.dirname(socketPath));
-    const timer = setTimeout(() => finish(new Error(`${socketPath} still exists after 30 s`)), 30_000);
-    const finish = (error?: Error): void => {
-      clearTimeout(timer);
-      watcher.close();
-      if (error) reject(error);
-      else resolve();
-    };
-    watcher.on("change", () => {
-      if (!existsSync(socketPath)) finish();
-    });
-    if (!existsSync(socketPath)) finish();
-  });
-}

@@ -1,14 +1,31 @@
 import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { IpcConnectionError, IpcError } from "../src/errors.js";
 import { IpcClient } from "../src/ipcClient.js";
 import { sendIpcRequest } from "../src/sendIpcRequest.js";
 import { buildIpcEnvelope } from "../src/envelope.js";
+import { within } from "./support/events.js";
 import { FakeHost, responseLine, runIdOf } from "./support/fakeHost.js";
 import { trackUnhandledRejections } from "./support/unhandled.js";
 
 // Bounds every suite, so a host that never answers fails the run instead of hanging it.
 const SUITE_TIMEOUT_MS = 120_000;
+
+function isKind(kind: string, message?: RegExp): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof IpcConnectionError, `expected an IpcConnectionError ${kind}, got ${String(error)}`);
+    assert.equal(error.kind, kind);
+    if (message !== undefined) {
+      assert.match(error.message, message);
+    }
+    return true;
+  };
+}
 
 describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
   let fake: FakeHost;
@@ -148,6 +165,184 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
     await assert.rejects(client.ping(), (error: unknown) => error instanceof IpcConnectionError && error.kind === "closed");
   });
 });
+
+describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let fake: FakeHost;
+  const unhandled = trackUnhandledRejections();
+
+  before(async () => {
+    fake = await FakeHost.start();
+  });
+  after(async () => {
+    await fake.stop();
+    unhandled.stop();
+    assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
+  });
+
+  it("rejects with protocol a reply line that is not a response envelope, and matches the next reply to the next request", async () => {
+    const client = await IpcClient.connect(fake.socketPath);
+    const peer = await fake.nextPeer();
+    const garbled = client.request("runtime.ping", undefined, { runId: "g1" });
+    const notEnvelope = client.request("runtime.ping", undefined, { runId: "g2" });
+    const badPayload = client.request("runtime.ping", undefined, { runId: "g3" });
+    const fine = client.request("runtime.ping", undefined, { runId: "g4" });
+    await peer.takeLines(4);
+    await peer.write(
+      "this is not json\n" +
+        '{"ok":true}\n' +
+        '{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"runtime.pong","run_id":"g3","payload_json":"{not json","ok":true,"error":null,"error_code":null}\n' +
+        responseLine({ messageType: "runtime.pong", runId: "g4", payload: { status: "ok" } }),
+    );
+    await assert.rejects(garbled, isKind("protocol", /^bad reply on .*: response line is not JSON/));
+    await assert.rejects(notEnvelope, isKind("protocol", /^bad reply on .*: response has no string 'message_type'$/));
+    await assert.rejects(badPayload, isKind("protocol", /^runtime\.pong reply has a payload_json that is not JSON$/));
+    assert.equal((await fine).envelope.run_id, "g4");
+    assert.equal(client.pendingCount, 0);
+    await client.close();
+  });
+
+  it("fails the connection with protocol on a success reply nobody asked for, and refuses later requests with it", async () => {
+    const client = await IpcClient.connect(fake.socketPath);
+    const peer = await fake.nextPeer();
+    const peerClosed = new Promise((resolve) => peer.socket.once("close", resolve));
+    await peer.write(responseLine({ messageType: "runtime.pong", runId: "stray", payload: { status: "ok" } }));
+    const reason = await within(client.closed, 10_000, "closed after a stray reply");
+    assert.ok(isKind("protocol", /^unexpected runtime\.pong reply on .* with no request pending$/)(reason));
+    await within(peerClosed, 10_000, "the client dropping the connection");
+    await assert.rejects(client.ping(), (error: unknown) => error === reason);
+  });
+
+  it("sendIpcRequest rejects with protocol a reply line that is not a response envelope", async () => {
+    const response = sendIpcRequest(fake.socketPath, buildIpcEnvelope({ messageType: "runtime.ping" }));
+    const peer = await fake.nextPeer();
+    await peer.nextLine();
+    await peer.write("[1,2,3]\n");
+    await assert.rejects(response, isKind("protocol", /response line is not a JSON object$/));
+  });
+});
+
+describe("IpcClient.destroy against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
+  let fake: FakeHost;
+  const unhandled = trackUnhandledRejections();
+
+  before(async () => {
+    fake = await FakeHost.start();
+  });
+  after(async () => {
+    await fake.stop();
+    unhandled.stop();
+    assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
+  });
+
+  it("closes the socket at once, rejects what is pending with the destroy as cause, and refuses later requests", async () => {
+    const client = await IpcClient.connect(fake.socketPath);
+    const peer = await fake.nextPeer();
+    const peerEnded = new Promise((resolve) => peer.socket.once("close", resolve));
+    const pending = [client.ping(), client.request("custom.thing", { a: 1 })];
+    await peer.takeLines(2);
+    client.destroy();
+    client.destroy();
+
+    const outcomes = await within(Promise.allSettled(pending), 10_000, "requests pending at destroy()");
+    const reason = await client.closed;
+    assert.ok(isKind("closed", /was destroyed$/)(reason));
+    for (const outcome of outcomes) {
+      assert.equal(outcome.status, "rejected");
+      const error = (outcome as PromiseRejectedResult).reason as Error;
+      assert.ok(isKind("closed", /with 2 request\(s\) unanswered$/)(error));
+      assert.equal(error.cause, reason);
+    }
+    await within(peerEnded, 10_000, "the peer seeing the connection end");
+    assert.equal(client.pendingCount, 0);
+    await assert.rejects(client.ping(), (error: unknown) => error === reason);
+  });
+});
+
+describe("IpcClient.connect and connectTimeoutMs", { timeout: SUITE_TIMEOUT_MS }, () => {
+  // On Linux a Unix-socket connect() never waits: it succeeds as soon as the listener's backlog has
+  // room (accepted or not) and fails with EAGAIN at once when it is full. So connectTimeoutMs only
+  // bounds a connect that has not completed, which these tests provoke with a socket that never connects.
+  let dir: string;
+  let listener: ChildProcess | undefined;
+  let fake: FakeHost | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "ocbacklog-"));
+  });
+  after(async () => {
+    listener?.kill("SIGKILL");
+    await fake?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("fails at once with socket (EAGAIN) on a listener whose backlog is full, long before connectTimeoutMs", async () => {
+    const socketPath = path.join(dir, "full.sock");
+    listener = await startStalledListener(socketPath, 1);
+    // A backlog of 1 holds two connections the listener never accepts; connect() succeeds for both.
+    const queued = [await IpcClient.connect(socketPath), await IpcClient.connect(socketPath)];
+    try {
+      await assert.rejects(
+        within(IpcClient.connect(socketPath, { connectTimeoutMs: 60_000 }), 10_000, "a connect to a full backlog"),
+        isKind("socket", /^cannot connect to .*full\.sock: .*EAGAIN/),
+      );
+      // Connected but never accepted: connectTimeoutMs does not cover that, the request's timeout does
+      // (this request cannot be answered at all, so its timeout's length decides nothing).
+      await assert.rejects(queued[0]!.request("runtime.ping", undefined, { timeoutMs: 100 }), isKind("timeout"));
+    } finally {
+      queued.forEach((client) => client.destroy());
+    }
+  });
+
+  it("rejects with timeout and destroys the socket when the connect does not complete within connectTimeoutMs", async (t) => {
+    const stalled = new net.Socket();
+    const createConnection = t.mock.method(net, "createConnection", () => stalled);
+    await assert.rejects(
+      within(IpcClient.connect(path.join(dir, "never.sock"), { connectTimeoutMs: 50 }), 10_000, "a connect that never completes"),
+      isKind("timeout", /^could not connect to .*never\.sock within 50 ms$/),
+    );
+    assert.equal(createConnection.mock.callCount(), 1);
+    assert.equal(stalled.destroyed, true, "the half-made socket is not leaked");
+  });
+
+  it("clears its timer once connected, so a short connectTimeoutMs does not fail a live connection", async () => {
+    fake = await FakeHost.start();
+    const connecting = IpcClient.connect(fake.socketPath, { connectTimeoutMs: 20 });
+    // Not a wait for time to pass: Node runs timers of the same duration in the order they were
+    // set, so once this one has fired, the connect timer would have fired too, had it not been cleared.
+    const connectTimerDue = new Promise<void>((resolve) => setTimeout(resolve, 20));
+    const client = await connecting;
+    const peer = await within(fake.nextPeer(), 10_000, "the connection reaching the peer");
+    await connectTimerDue;
+    const reply = client.ping();
+    await within(peer.nextLine(), 10_000, "the request reaching the peer");
+    await peer.write(responseLine({ messageType: "runtime.pong", payload: { status: "ok" } }));
+    assert.equal((await within(reply, 10_000, "the reply")).payload.status, "ok");
+    await client.close();
+  });
+});
+
+/** A child process listening on `socketPath` with `backlog` whose event loop is blocked, so it never accepts. Stopped by its pid. */
+function startStalledListener(socketPath: string, backlog: number): Promise<ChildProcess> {
+  const script = `
+    const net = require("node:net");
+    net.createServer().listen({ path: process.argv[1], backlog: Number(process.argv[2]) }, () => {
+      process.stdout.write("listening\\n");
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    });
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", script, socketPath, String(backlog)], { stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("the stalled listener did not start within 10 s"));
+    }, 10_000);
+    child.once("error", reject);
+    child.stdout.once("data", () => {
+      clearTimeout(timer);
+      resolve(child);
+    });
+  });
+}
 
 describe("sendIpcRequest against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
   let fake: FakeHost;
