@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using OpsClaw.Actors.Metrics;
 
 namespace OpsClaw.Actors.Channels;
 
@@ -8,8 +8,8 @@ namespace OpsClaw.Actors.Channels;
 /// Logs handler failures without letting a client flood the log: the first failure of each
 /// (channel, message type, exception type) is logged in full with its stack trace, later ones are
 /// counted and reported in one line, with the next failure after <see cref="Interval"/> has passed
-/// since the last report. A client sending
-/// twenty thousand crashing requests would otherwise write tens of megabytes of stack traces.
+/// since the last report (<see cref="RepeatTally"/>). A client sending twenty thousand crashing
+/// requests would otherwise write tens of megabytes of stack traces.
 /// </summary>
 public sealed class HandlerFailureLog : IExtension
 {
@@ -20,17 +20,15 @@ public sealed class HandlerFailureLog : IExtension
     private const int MaxKinds = 1024;
 
     private readonly object _gate = new();
-    private readonly Dictionary<(string Channel, string MessageType, Type Exception), Tally> _tallies = [];
+    private readonly Dictionary<(string Channel, string Source, Type Exception), RepeatTally> _tallies = [];
 
     public static HandlerFailureLog Get(ActorSystem system) => system.WithExtension<HandlerFailureLog, HandlerFailureLogProvider>();
 
     /// <summary>Records a failure of <paramref name="source"/> (e.g. "Handler for 'echo.say'") on <paramref name="channel"/>; thread-safe.</summary>
     public void Failed(ILoggingAdapter log, string channel, string source, Exception exception)
     {
-        var messageType = source;
-        var now = Stopwatch.GetTimestamp();
-        (string Channel, string MessageType, Type Exception) kind = (channel, messageType, exception.GetType());
-        long suppressed;
+        (string Channel, string Source, Type Exception) kind = (channel, source, exception.GetType());
+        long repeats;
         lock (_gate)
         {
             if (!_tallies.TryGetValue(kind, out var tally))
@@ -38,48 +36,36 @@ public sealed class HandlerFailureLog : IExtension
                 if (_tallies.Count >= MaxKinds)
                 {
                     kind = (channel, "*", typeof(Exception));
-                    tally = _tallies.GetValueOrDefault(kind);
                 }
 
-                if (tally is null)
-                {
-                    _tallies[kind] = new Tally(now);
-                    log.Warning(
-                        exception,
-                        "{0} on channel '{1}' failed; later {2} failures of it are counted and logged once per {3} s",
-                        messageType,
-                        channel,
-                        exception.GetType().Name,
-                        Interval.TotalSeconds);
-                    return;
-                }
+                tally = _tallies.TryGetValue(kind, out var catchAll) ? catchAll : _tallies[kind] = new RepeatTally();
             }
 
-            tally.Suppressed++;
-            if (Stopwatch.GetElapsedTime(tally.LastReport, now) < Interval)
+            if (!tally.Note(Interval, out repeats))
             {
                 return;
             }
+        }
 
-            suppressed = tally.Suppressed;
-            tally.Suppressed = 0;
-            tally.LastReport = now;
+        if (repeats == 0)
+        {
+            log.Warning(
+                exception,
+                "{0} on channel '{1}' failed; later {2} failures of it are counted and logged once per {3} s",
+                kind.Source,
+                channel,
+                exception.GetType().Name,
+                Interval.TotalSeconds);
+            return;
         }
 
         log.Warning(
             "{0} on channel '{1}' failed {2} more times with {3} (last: {4}) since it was last logged",
-            kind.MessageType,
+            kind.Source,
             channel,
-            suppressed,
+            repeats,
             kind.Exception.Name,
             exception.Message);
-    }
-
-    private sealed class Tally(long lastReport)
-    {
-        public long LastReport { get; set; } = lastReport;
-
-        public long Suppressed { get; set; }
     }
 }
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Akka.Event;
+using OpsClaw.Actors.Metrics;
 
 namespace OpsClaw.Actors.Sockets;
 
@@ -12,8 +12,7 @@ internal sealed class AcceptFailureLog(ILoggingAdapter log, string socketPath)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    private long _lastReport;
-    private long _events;
+    private readonly RepeatTally _tally = new();
     private long _refused;
 
     public void Failed(SocketListener.AcceptFailed failed) =>
@@ -25,14 +24,13 @@ internal sealed class AcceptFailureLog(ILoggingAdapter log, string socketPath)
 
     private void Note(bool outOfDescriptors, bool refused, string detail)
     {
-        _events++;
         _refused += refused ? 1 : 0;
-        if (_lastReport != 0 && Stopwatch.GetElapsedTime(_lastReport) < Interval)
+        if (!_tally.Note(Interval, out var repeats))
         {
             return;
         }
 
-        if (_lastReport == 0)
+        if (repeats == 0)
         {
             log.Warning(
                 outOfDescriptors
@@ -46,13 +44,11 @@ internal sealed class AcceptFailureLog(ILoggingAdapter log, string socketPath)
             log.Warning(
                 "Accepting on {0}: {1} failures since the last report, {2} connections refused with 'overloaded' for want of file descriptors; last: {3}",
                 socketPath,
-                _events,
+                repeats,
                 _refused,
                 detail);
         }
 
-        _lastReport = Stopwatch.GetTimestamp();
-        _events = 0;
         _refused = 0;
     }
 }
