@@ -13,6 +13,24 @@ public sealed class HostHardeningSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>Starts the host on this spec's directory with <paramref name="hocon"/> as its --config file, once it is ready.</summary>
+    private async Task<HostProcess> StartWithConfigAsync(string hocon)
+    {
+        var config = Path.Combine(_dir.Path, "host.conf");
+        await File.WriteAllTextAsync(config, hocon + "\n");
+        var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+        try
+        {
+            await host.WaitForReadyAsync();
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
     private string LockPath => Path.Combine(_dir.SocketDir, "opsclaw.lock");
 
     [Theory]
@@ -41,10 +59,7 @@ public sealed class HostHardeningSpecs : IDisposable
     [Fact]
     public async Task A_host_whose_directory_was_replaced_should_exit_1_with_one_line_and_leave_the_new_hosts_files()
     {
-        var config = Path.Combine(_dir.Path, "fast-check.conf");
-        await File.WriteAllTextAsync(config, "opsclaw.ipc.files-check-interval = 200ms\n");
-        using var first = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
-        await first.WaitForReadyAsync();
+        using var first = await StartWithConfigAsync("opsclaw.ipc.files-check-interval = 200ms");
         await first.WaitForStderrAsync(stderr => stderr.Contains("serving", StringComparison.Ordinal));
 
         Directory.Delete(_dir.SocketDir, recursive: true);
@@ -65,10 +80,7 @@ public sealed class HostHardeningSpecs : IDisposable
     [Fact]
     public async Task A_handler_that_hangs_through_the_drain_should_be_cut_off_at_the_drain_timeout_and_the_host_exit_0()
     {
-        var config = Path.Combine(_dir.Path, "drain.conf");
-        await File.WriteAllTextAsync(config, "opsclaw.host.echo-channel = on\nopsclaw.ipc.shutdown-drain-timeout = 1s\n");
-        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
-        await host.WaitForReadyAsync();
+        using var host = await StartWithConfigAsync("opsclaw.host.echo-channel = on\nopsclaw.ipc.shutdown-drain-timeout = 1s");
         using var connection = await RawConnection.ConnectAsync(_dir.Socket("echo"));
 
         // Written before the signal, so the drain must handle it (read or still in the kernel); it hangs.
@@ -112,10 +124,7 @@ public sealed class HostHardeningSpecs : IDisposable
     [Fact]
     public async Task Twenty_thousand_crashing_requests_should_log_one_stack_trace_not_twenty_thousand()
     {
-        var config = Path.Combine(_dir.Path, "echo.conf");
-        await File.WriteAllTextAsync(config, "opsclaw.host.echo-channel = on\n");
-        using var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
-        await host.WaitForReadyAsync();
+        using var host = await StartWithConfigAsync("opsclaw.host.echo-channel = on");
         const int count = 20_000;
 
         using var connection = await RawConnection.ConnectAsync(_dir.Socket("echo"));
