@@ -27,22 +27,27 @@ function isKind(kind: string, message?: RegExp): (error: unknown) => boolean {
   };
 }
 
-describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
-  let fake: FakeHost;
+/** A {@link FakeHost} started before the suite's tests and stopped after them; the suite also fails if any rejection was left unhandled. */
+function scriptedServer(): { host: FakeHost } {
   const unhandled = trackUnhandledRejections();
-
+  const fixture = {} as { host: FakeHost };
   before(async () => {
-    fake = await FakeHost.start();
+    fixture.host = await FakeHost.start();
   });
   after(async () => {
-    await fake.stop();
+    await fixture.host.stop();
     unhandled.stop();
     assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
   });
+  return fixture;
+}
+
+describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
+  const scripted = scriptedServer();
 
   it("keeps later replies matched after a request times out, and drops the late reply", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const first = client.request("runtime.ping", undefined, { runId: "a", timeoutMs: 50 });
     const second = client.request("runtime.ping", undefined, { runId: "b", timeoutMs: 10_000 });
     const third = client.request("runtime.ping", undefined, { runId: "c", timeoutMs: 10_000 });
@@ -60,8 +65,8 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   it("rejects with an IpcError carrying the code and the envelope for an error reply", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const reply = client.request("custom.thing", { x: 1 }, { runId: "r9" });
     await peer.nextLine();
     await peer.write(responseLine({ messageType: "", runId: "r9", errorCode: "invalid_payload", error: "invalid payload for 'custom.thing': x" }));
@@ -76,8 +81,8 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   it("rejects every pending request with a clear error when the server goes away", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const replies = [1, 2, 3].map((n) => client.request("runtime.ping", undefined, { runId: `p${n}` }));
     await peer.takeLines(3);
     await peer.write(responseLine({ messageType: "runtime.pong", runId: "p1", payload: { status: "ok" } }));
@@ -98,8 +103,8 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   it("decodes a reply whose multi-byte characters arrive split across writes", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const reply = client.request<{ text: string }>("custom.echo", {});
     await peer.nextLine();
     const line = Buffer.from(responseLine({ messageType: "custom.echo.ok", payload: { text: "\u20ac\u{1F600}\u00e9" } }));
@@ -112,8 +117,8 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   it("types channels() and status() with the generated reports", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const channels = client.channels();
     const status = client.status();
     const requests = (await peer.takeLines(2)).map((line) => JSON.parse(line) as { message_type: string; payload_json: string });
@@ -141,8 +146,8 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   it("fails with the error line a server sends before closing, and refuses later requests with it", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     await peer.write(responseLine({ messageType: "", errorCode: "overloaded", error: "runtime socket is at its connection limit (1)" }));
     peer.socket.end();
     const reason = await client.closed;
@@ -152,8 +157,8 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
   });
 
   it("answers requests sent before close() and then settles closed with no reason", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const reply = client.ping();
     const closing = client.close();
     await peer.nextLine();
@@ -167,21 +172,11 @@ describe("IpcClient against a scripted server", { timeout: SUITE_TIMEOUT_MS }, (
 });
 
 describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_TIMEOUT_MS }, () => {
-  let fake: FakeHost;
-  const unhandled = trackUnhandledRejections();
-
-  before(async () => {
-    fake = await FakeHost.start();
-  });
-  after(async () => {
-    await fake.stop();
-    unhandled.stop();
-    assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
-  });
+  const scripted = scriptedServer();
 
   it("rejects with protocol a reply line that is not a response envelope, and matches the next reply to the next request", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const garbled = client.request("runtime.ping", undefined, { runId: "g1" });
     const notEnvelope = client.request("runtime.ping", undefined, { runId: "g2" });
     const badPayload = client.request("runtime.ping", undefined, { runId: "g3" });
@@ -202,8 +197,8 @@ describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_T
   });
 
   it("fails the connection with protocol on a success reply nobody asked for, and refuses later requests with it", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const peerClosed = new Promise((resolve) => peer.socket.once("close", resolve));
     await peer.write(responseLine({ messageType: "runtime.pong", runId: "stray", payload: { status: "ok" } }));
     const reason = await within(client.closed, 10_000, "closed after a stray reply");
@@ -213,8 +208,8 @@ describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_T
   });
 
   it("sendIpcRequest rejects with protocol a reply line that is not a response envelope", async () => {
-    const response = sendIpcRequest(fake.socketPath, buildIpcEnvelope({ messageType: "runtime.ping" }));
-    const peer = await fake.nextPeer();
+    const response = sendIpcRequest(scripted.host.socketPath, buildIpcEnvelope({ messageType: "runtime.ping" }));
+    const peer = await scripted.host.nextPeer();
     await peer.nextLine();
     await peer.write("[1,2,3]\n");
     await assert.rejects(response, isKind("protocol", /response line is not a JSON object$/));
@@ -222,21 +217,11 @@ describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_T
 });
 
 describe("IpcClient.destroy against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
-  let fake: FakeHost;
-  const unhandled = trackUnhandledRejections();
-
-  before(async () => {
-    fake = await FakeHost.start();
-  });
-  after(async () => {
-    await fake.stop();
-    unhandled.stop();
-    assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
-  });
+  const scripted = scriptedServer();
 
   it("closes the socket at once, rejects what is pending with the destroy as cause, and refuses later requests", async () => {
-    const client = await IpcClient.connect(fake.socketPath);
-    const peer = await fake.nextPeer();
+    const client = await IpcClient.connect(scripted.host.socketPath);
+    const peer = await scripted.host.nextPeer();
     const peerEnded = new Promise((resolve) => peer.socket.once("close", resolve));
     const pending = [client.ping(), client.request("custom.thing", { a: 1 })];
     await peer.takeLines(2);

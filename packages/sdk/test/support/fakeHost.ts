@@ -1,37 +1,23 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { LineSplitter } from "../../src/lineSplitter.js";
+import { Handoff } from "./handoff.js";
+import { TempUnixServer } from "./tempUnixServer.js";
 
 /** The server side of one connection to a {@link FakeHost}: read request lines, write whatever a test needs. */
 export class Peer {
-  private readonly lines: string[] = [];
-  private waiting: ((line: string) => void) | undefined;
+  private readonly lines = new Handoff<string>();
 
   constructor(readonly socket: net.Socket) {
     const splitter = new LineSplitter();
     socket.on("data", (chunk: Buffer) => {
       for (const line of splitter.push(chunk)) {
-        if (this.waiting !== undefined) {
-          const waiter = this.waiting;
-          this.waiting = undefined;
-          waiter(line);
-        } else {
-          this.lines.push(line);
-        }
+        this.lines.put(line);
       }
     });
   }
 
   nextLine(): Promise<string> {
-    const line = this.lines.shift();
-    if (line !== undefined) {
-      return Promise.resolve(line);
-    }
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-    });
+    return this.lines.take();
   }
 
   async takeLines(count: number): Promise<string[]> {
@@ -49,58 +35,37 @@ export class Peer {
 
 /** A Unix socket server in a temp dir that hands each connection to the test, to script replies the real host never sends. */
 export class FakeHost {
-  private readonly peers: Peer[] = [];
-  private readonly sockets = new Set<net.Socket>();
-  private waiting: ((peer: Peer) => void) | undefined;
+  private readonly peers = new Handoff<Peer>();
 
-  private constructor(
-    readonly server: net.Server,
-    readonly dir: string,
-    readonly socketPath: string,
-  ) {
-    server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-      const peer = new Peer(socket);
-      if (this.waiting !== undefined) {
-        const waiter = this.waiting;
-        this.waiting = undefined;
-        waiter(peer);
-      } else {
-        this.peers.push(peer);
-      }
+  private constructor(private readonly listener: TempUnixServer) {
+    listener.server.on("connection", (socket) => {
+      listener.track(socket);
+      this.peers.put(new Peer(socket));
     });
+  }
+
+  get server(): net.Server {
+    return this.listener.server;
+  }
+
+  get dir(): string {
+    return this.listener.dir;
+  }
+
+  get socketPath(): string {
+    return this.listener.socketPath;
   }
 
   static async start(): Promise<FakeHost> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "ocfake-"));
-    const socketPath = path.join(dir, "fake.sock");
-    const server = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(socketPath, () => resolve());
-    });
-    return new FakeHost(server, dir, socketPath);
+    return new FakeHost(await TempUnixServer.listen("ocfake-", "fake.sock"));
   }
 
   nextPeer(): Promise<Peer> {
-    const peer = this.peers.shift();
-    if (peer !== undefined) {
-      return Promise.resolve(peer);
-    }
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-    });
+    return this.peers.take();
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      for (const socket of this.sockets) {
-        socket.destroy();
-      }
-    });
-    await rm(this.dir, { recursive: true, force: true });
+  stop(): Promise<void> {
+    return this.listener.stop();
   }
 }
 

@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
+import { Handoff } from "./handoff.js";
+import { TempUnixServer } from "./tempUnixServer.js";
 
 /**
  * One client's connection through a {@link Relay}: what the client writes goes to the target at
@@ -93,60 +92,33 @@ export class RelayedConnection {
 
 /** A Unix socket in a fresh temp dir that relays each client to `target`, one connection of its own per client. */
 export class Relay {
-  private readonly connections: RelayedConnection[] = [];
-  private readonly sockets = new Set<net.Socket>();
-  private waiting: ((connection: RelayedConnection) => void) | undefined;
+  private readonly connections = new Handoff<RelayedConnection>();
 
   private constructor(
-    readonly server: net.Server,
-    readonly dir: string,
-    readonly socketPath: string,
+    private readonly listener: TempUnixServer,
     target: string,
   ) {
-    server.on("connection", (client) => {
+    listener.server.on("connection", (client) => {
       const relayed = new RelayedConnection(client, net.createConnection({ path: target }));
-      for (const socket of [relayed.client, relayed.target]) {
-        this.sockets.add(socket);
-        socket.on("close", () => this.sockets.delete(socket));
-      }
-      if (this.waiting !== undefined) {
-        const waiter = this.waiting;
-        this.waiting = undefined;
-        waiter(relayed);
-      } else {
-        this.connections.push(relayed);
-      }
+      listener.track(relayed.client);
+      listener.track(relayed.target);
+      this.connections.put(relayed);
     });
+  }
+
+  get socketPath(): string {
+    return this.listener.socketPath;
   }
 
   static async start(target: string): Promise<Relay> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "ocrelay-"));
-    const socketPath = path.join(dir, "relay.sock");
-    const server = net.createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(socketPath, () => resolve());
-    });
-    return new Relay(server, dir, socketPath, target);
+    return new Relay(await TempUnixServer.listen("ocrelay-", "relay.sock"), target);
   }
 
   nextConnection(): Promise<RelayedConnection> {
-    const connection = this.connections.shift();
-    if (connection !== undefined) {
-      return Promise.resolve(connection);
-    }
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-    });
+    return this.connections.take();
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      for (const socket of this.sockets) {
-        socket.destroy();
-      }
-    });
-    await rm(this.dir, { recursive: true, force: true });
+  stop(): Promise<void> {
+    return this.listener.stop();
   }
 }
