@@ -11,20 +11,13 @@ internal sealed class DescriptorBudget
 {
     private int _held;
 
-    private DescriptorBudget(int capacity, ulong limit)
-    {
-        Capacity = capacity;
-        Limit = limit;
-    }
+    private DescriptorBudget(int capacity) => Capacity = capacity;
 
     /// <summary>Connections the whole host may hold at once; int.MaxValue when the per-socket limits already fit.</summary>
     public int Capacity { get; }
 
-    /// <summary>The soft descriptor limit the budget was planned against.</summary>
-    public ulong Limit { get; }
-
     /// <summary>A budget that never refuses, for hosts that do not plan one.</summary>
-    public static DescriptorBudget Unlimited { get; } = new(int.MaxValue, ulong.MaxValue);
+    public static DescriptorBudget Unlimited { get; } = new(int.MaxValue);
 
     /// <summary>
     /// Raises the soft limit and checks that <paramref name="sockets"/> × <paramref name="maxConnections"/>
@@ -45,7 +38,7 @@ internal sealed class DescriptorBudget
         var wanted = (ulong)sockets * (ulong)maxConnections;
         if (wanted + reserve <= soft)
         {
-            return new DescriptorBudget(int.MaxValue, soft);
+            return new DescriptorBudget(int.MaxValue);
         }
 
         var room = soft > reserve ? soft - reserve : 0;
@@ -55,7 +48,7 @@ internal sealed class DescriptorBudget
             note = $"the file descriptor limit ({soft}) cannot hold max-connections {maxConnections} on each of {sockets} sockets " +
                 $"plus the {reserve} the host keeps for itself, so connections are capped at {capacity} in total; " +
                 "raise the limit (ulimit -n, LimitNOFILE=) or set opsclaw.ipc.max-connections to silence this";
-            return new DescriptorBudget(capacity, soft);
+            return new DescriptorBudget(capacity);
         }
 
         var fits = room / (ulong)Math.Max(sockets, 1);

@@ -14,17 +14,13 @@ public sealed class SocketDirectory : IDisposable
 
     private readonly SafeFileHandle _handle;
 
-    private SocketDirectory(string path, SafeFileHandle handle, FileIdentity identity)
+    private SocketDirectory(string path, SafeFileHandle handle)
     {
         Path = path;
         _handle = handle;
-        Identity = identity;
     }
 
     public string Path { get; }
-
-    /// <summary>The directory's own device and inode when it was opened.</summary>
-    public FileIdentity Identity { get; }
 
     internal int Fd => (int)_handle.DangerousGetHandle();
 
@@ -71,7 +67,7 @@ public sealed class SocketDirectory : IDisposable
         {
             var status = Native.Stat(handle, "socket directory " + path);
             Check(path, status);
-            return new SocketDirectory(path, handle, status.Identity) { RealPath = realPath };
+            return new SocketDirectory(path, handle) { RealPath = realPath };
         }
         catch
         {
