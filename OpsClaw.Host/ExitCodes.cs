@@ -1,6 +1,6 @@
 namespace OpsClaw.Host;
 
-/// <summary>Exit statuses of protocol.md §10.</summary>
+/// <summary>Exit statuses of docs/api-reference.md, "Command line".</summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;

@@ -3,7 +3,7 @@ using OpsClaw.Actors.Tests.Support;
 
 namespace OpsClaw.Actors.Tests.Host;
 
-/// <summary>The exit statuses protocol.md §10 promises for the CLI's failure paths, each with its one stderr line.</summary>
+/// <summary>The exit statuses docs/api-reference.md, "Command line" promises for the CLI's failure paths, each with its one stderr line.</summary>
 public sealed class ExitCodeSpecs : IDisposable
 {
     private readonly TempSocketDir _dir = new();

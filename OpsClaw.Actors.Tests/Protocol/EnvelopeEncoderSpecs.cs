@@ -5,7 +5,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Tests.Protocol;
 
-/// <summary>protocol.md §4 and §5: envelopes → exact bytes, and the exact error texts.</summary>
+/// <summary>docs/api-reference.md, "Response envelope" and "Error codes": envelopes → exact bytes, and the exact error texts.</summary>
 public sealed class EnvelopeEncoderSpecs
 {
     [Fact]

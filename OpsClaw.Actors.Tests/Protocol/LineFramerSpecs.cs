@@ -3,7 +3,7 @@ using static OpsClaw.Actors.Tests.Protocol.CollectingLineSink;
 
 namespace OpsClaw.Actors.Tests.Protocol;
 
-/// <summary>protocol.md §2: how a byte stream in arbitrary chunks becomes lines.</summary>
+/// <summary>docs/api-reference.md, "Transport and framing": how a byte stream in arbitrary chunks becomes lines.</summary>
 public sealed class LineFramerSpecs
 {
     private const int Limit = 16;

@@ -7,7 +7,7 @@ public sealed record IpcBinding(string SocketDirectory, IReadOnlyList<KeyValuePa
         SocketPaths.FirstOrDefault(pair => pair.Key == channel).Value
         ?? throw new KeyNotFoundException($"no channel named '{channel}' is bound");
 
-    /// <summary>The line of protocol.md §10 that tells scripts the host is ready.</summary>
+    /// <summary>The line of docs/api-reference.md, "Command line" that tells scripts the host is ready.</summary>
     public string ReadyLine() =>
         "opsclaw ipc ready " + string.Join(' ', SocketPaths.Select(pair => $"{pair.Key}={pair.Value}"));
 }

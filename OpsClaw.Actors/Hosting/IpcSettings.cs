@@ -43,7 +43,7 @@ public sealed record ChannelSettings(UnixFileMode SocketMode, bool AllowAnyUid, 
 }
 
 /// <summary>
-/// Every IPC setting of protocol.md §9, read from <c>opsclaw.ipc</c>. The embedded
+/// Every IPC setting of docs/api-reference.md, "Settings", read from <c>opsclaw.ipc</c>. The embedded
 /// <c>hocon/opsclaw.conf</c> supplies each default, so a config only names what it changes.
 /// </summary>
 public sealed record IpcSettings(

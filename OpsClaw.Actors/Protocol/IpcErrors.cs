@@ -1,7 +1,7 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
-/// The stable error codes of protocol.md §5 and the exact texts that go with them. Clients
+/// The stable error codes of docs/api-reference.md, "Error codes" and the exact texts that go with them. Clients
 /// match on the code; the texts are fixed too so scripts and tests can rely on them.
 /// </summary>
 public static class IpcErrors

@@ -1,6 +1,6 @@
 namespace OpsClaw.Actors.Protocol;
 
-/// <summary>The message types of protocol.md §6; the project's api-reference lists later additions.</summary>
+/// <summary>The message types of docs/api-reference.md, "Message types"; the project's api-reference lists later additions.</summary>
 public static class MessageTypes
 {
     public const string RuntimePing = "runtime.ping";

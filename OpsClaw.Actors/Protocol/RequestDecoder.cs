@@ -5,7 +5,7 @@ namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
 /// Turns one request line into an <see cref="IpcRequest"/> or the error that answers it, running the
-/// checks in the order of protocol.md §5: UTF-8 and JSON syntax (malformed_json), then the
+/// checks in the order of docs/api-reference.md, "Error codes": UTF-8 and JSON syntax (malformed_json), then the
 /// envelope fields (invalid_envelope), then the schema version.
 /// </summary>
 /// <remarks>

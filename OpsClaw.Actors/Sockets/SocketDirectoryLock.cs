@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace OpsClaw.Actors.Sockets;
 
 /// <summary>
-/// The exclusive lock on <c>&lt;dir&gt;/opsclaw.lock</c> (protocol.md §7), held for the host's
+/// The exclusive lock on <c>&lt;dir&gt;/opsclaw.lock</c> (docs/api-reference.md, "Socket directory and files"), held for the host's
 /// lifetime. It is a kernel advisory lock (flock), so it dies with the process: a host killed with
 /// -9 leaves a lock file that the next host simply locks again. The file is opened relative to the
 /// checked directory, never through a symlink, and written only if it is a regular file of ours

@@ -26,7 +26,7 @@ export interface OpsClawIpcContract {
   messages?: MessageCatalog;
 }
 /**
- * A request line: one JSON object on one line (protocol.md §3). Unknown fields are ignored by the server.
+ * A request line: one JSON object on one line (docs/api-reference.md, 'Request envelope'). Unknown fields are ignored by the server.
  */
 export interface IpcRequest {
   schema_version: "opsclaw.ipc.v1alpha1";
@@ -35,7 +35,7 @@ export interface IpcRequest {
   payload_json: string;
 }
 /**
- * A response line: all seven fields, in this order, null where empty (protocol.md §4).
+ * A response line: all seven fields, in this order, null where empty (docs/api-reference.md, 'Response envelope').
  */
 export interface IpcResponse {
   schema_version: "opsclaw.ipc.v1alpha1";
