@@ -288,15 +288,46 @@ public sealed class HostProcessSpecs : IDisposable
     [Fact]
     public async Task Host_should_tell_a_notify_socket_ready_only_after_its_sockets_accept_connections()
     {
-        Directory.CreateDirectory(_dir.Path);
-        var notifyPath = Path.Combine(_dir.Path, "notify");
-        using var notify = new System.Net.Sockets.Socket(
-            System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
-        notify.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(notifyPath));
-
+        using var notify = BindNotifySocket(out var notifyPath);
         using var host = HostProcess.Start(
             _dir.Path, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notifyPath }, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
 
+        await AssertReadyOnceSocketsAcceptThenStoppingAsync(notify, () => host.Signal(SigTerm));
+        Assert.Equal(0, await host.WaitForExitAsync());
+    }
+
+    /// <summary>
+    /// Run as process 1 of a new pid namespace with $NOTIFY_SOCKET set, the host counts as a systemd
+    /// service (as in a container under systemd), so Microsoft.Extensions.Hosting.Systemd sends READY
+    /// and STOPPING itself and OpsClaw's own notifier stays silent: the path a real unit takes.
+    /// </summary>
+    [RootFact]
+    public async Task Host_run_as_a_systemd_service_should_be_reported_ready_once_only_after_its_sockets_accept_connections()
+    {
+        using var notify = BindNotifySocket(out var notifyPath);
+        using var unshare = HostProcess.Start(
+            _dir.Path,
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notifyPath },
+            "/usr/bin/unshare", "--pid", "--fork", "--kill-child", HostProcess.ExecutablePath, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
+
+        // unshare blocks SIGTERM while it waits for its child: the host (pid 1 inside) is signalled itself.
+        await AssertReadyOnceSocketsAcceptThenStoppingAsync(notify, () => unshare.SignalOnlyChild(SigTerm));
+        Assert.Equal(0, await unshare.WaitForExitAsync());
+    }
+
+    private System.Net.Sockets.Socket BindNotifySocket(out string path)
+    {
+        Directory.CreateDirectory(_dir.Path);
+        path = Path.Combine(_dir.Path, "notify");
+        var notify = new System.Net.Sockets.Socket(
+            System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        notify.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        return notify;
+    }
+
+    /// <summary>The first notice is READY=1, both sockets accept at that moment, and the next notice (after <paramref name="stop"/>) is STOPPING=1.</summary>
+    private async Task AssertReadyOnceSocketsAcceptThenStoppingAsync(System.Net.Sockets.Socket notify, Action stop)
+    {
         var buffer = new byte[256];
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var received = await notify.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, wait.Token);
@@ -313,10 +344,9 @@ public sealed class HostProcessSpecs : IDisposable
         var ping = await SendAsync("runtime", "runtime.ping");
         Assert.Equal(0, ping.ExitCode);
 
-        host.Signal(SigTerm);
+        stop();
         received = await notify.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, wait.Token);
         Assert.Equal("STOPPING=1", System.Text.Encoding.ASCII.GetString(buffer, 0, received));
-        Assert.Equal(0, await host.WaitForExitAsync());
     }
 
     [Fact]

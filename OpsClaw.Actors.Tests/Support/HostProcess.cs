@@ -168,6 +168,17 @@ public sealed class HostProcess : IDisposable
         }
     }
 
+    /// <summary>Signals the one child of the started program (e.g. the host that unshare forked), not the program itself.</summary>
+    public void SignalOnlyChild(int signal)
+    {
+        var children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var child = Assert.Single(children);
+        if (kill(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture), signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({child}, {signal}) failed");
+        }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

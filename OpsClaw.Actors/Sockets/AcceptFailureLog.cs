@@ -15,8 +15,9 @@ internal sealed class AcceptFailureLog(ILoggingAdapter log, string socketPath)
     private readonly RepeatTally _tally = new();
     private long _refused;
 
-    public void Failed(SocketListener.AcceptFailed failed) =>
-        Note(failed.OutOfDescriptors, failed.RefusedOne, failed.Cause.Message);
+    /// <param name="refusedOne">A pending connection was accepted through the spare descriptor and refused.</param>
+    public void Failed(string detail, bool outOfDescriptors, bool refusedOne) =>
+        Note(outOfDescriptors, refusedOne, detail);
 
     /// <summary>A connection was accepted but refused because the host holds all the descriptors it may.</summary>
     public void RefusedForDescriptors() =>

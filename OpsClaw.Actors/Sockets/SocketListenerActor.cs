@@ -8,13 +8,23 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Sockets;
 
 /// <summary>
-/// Listens on one channel's socket. It binds in <c>PreStart</c> (mode set before listen), runs an
-/// accept loop that hands each client to the actor as a message, turns away peers that are not
-/// allowed or that arrive at the connection limit, and spawns one <see cref="ConnectionActor"/>
+/// Listens on one channel's socket. It binds in <c>PreStart</c> (mode set before listen), accepts
+/// clients one at a time with each result coming back through its mailbox, turns away peers that are
+/// not allowed or that arrive at the connection limit, and spawns one <see cref="ConnectionActor"/>
 /// per admitted client. States: <see cref="Listening"/> → <see cref="Draining"/>.
 /// </summary>
 internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 {
+    /// <summary>Accepts that completed at once, handled in one message before the mailbox gets a turn.</summary>
+    private const int AcceptBatch = 16;
+    private const string RetryTimerKey = "accept-retry";
+    private const string DrainDeadlineTimerKey = "drain-deadline";
+
+    /// <summary>The first pause after an accept failure; each failure in a row doubles it, up to <see cref="LongestRetryPause"/>.</summary>
+    internal static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(10);
+
+    internal static readonly TimeSpan LongestRetryPause = TimeSpan.FromSeconds(1);
+
     private readonly string _channelName;
     private readonly SocketDirectory _directory;
     private readonly string _fileName;
@@ -27,9 +37,12 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly BufferBudget _budget;
     private readonly uint _hostUid = Native.EffectiveUid();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly CancellationTokenSource _acceptLoopStop = new();
+    private readonly CancellationTokenSource _acceptStop = new();
+    private readonly AcceptHandoff _handoff = new();
+    private readonly AcceptClient _accept;
     private readonly DescriptorBudget _descriptors;
     private readonly AcceptFailureLog _acceptFailures;
+    private readonly byte[] _descriptorRefusal;
 
     /// <summary>
     /// Connections holding a slot of max-connections (admitted, not yet released), with their
@@ -40,11 +53,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private Socket? _listenSocket;
     private FileIdentity _socketIdentity;
     private long _connectionCounter;
-    private IActorRef? _drainRequester;
     private int _lingering;
+    private TimeSpan _retryPause = FirstRetryPause;
 
     public SocketListenerActor(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept)
     {
         _descriptors = descriptors;
         _metrics = metrics;
@@ -54,18 +67,23 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _fileName = SocketPaths.FileName(channelName);
         _socketPath = directory.PathOf(_fileName);
         _acceptFailures = new AcceptFailureLog(_log, _socketPath);
+        _accept = accept ?? AcceptFromKernel;
         _channel = channel;
         _settings = settings;
         _codec = codec;
         _channelSettings = settings.ForChannel(channelName);
+        _descriptorRefusal = IpcCodec.EncodeResponse(IpcErrors.Overloaded(_channelName, Math.Min(_settings.MaxConnections, _descriptors.Capacity)));
         Listening();
     }
+
+    /// <summary>Takes the next client off a listening socket; specs substitute one that fails.</summary>
+    internal delegate ValueTask<Socket> AcceptClient(Socket listenSocket, CancellationToken cancel);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics, budget));
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept = null) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics, budget, accept));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -84,15 +102,14 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var refusal = IpcCodec.EncodeResponse(IpcErrors.Overloaded(_channelName, Math.Min(_settings.MaxConnections, _descriptors.Capacity)));
-        StartAcceptLoop(_listenSocket, Self, refusal, _acceptLoopStop.Token);
         Context.Parent.Tell(new SocketListener.Bound(_channelName, _socketPath, _socketIdentity));
+        AcceptMore();
     }
 
     protected override void PostStop()
     {
         Unbind();
-        _acceptLoopStop.Dispose();
+        _acceptStop.Dispose();
 
         // Connections still open (the drain deadline passed, the system is going down) stop with this
         // actor; no Released or Terminated will come for them, so their descriptors are returned here.
@@ -104,28 +121,35 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _openConnections.Clear();
     }
 
+    private static ValueTask<Socket> AcceptFromKernel(Socket listenSocket, CancellationToken cancel) => listenSocket.AcceptAsync(cancel);
+
     private void Listening()
     {
-        Receive<SocketListener.Accepted>(accepted => Admit(accepted.Client));
-        Receive<SocketListener.AcceptFailed>(_acceptFailures.Failed);
-        ForgetClosedConnections();
+        Receive<SocketListener.AcceptCompleted>(_ =>
+        {
+            if (_handoff.Take() is { } client)
+            {
+                Accepted(client);
+            }
+
+            AcceptMore();
+        });
+        Receive<SocketListener.AcceptFailed>(failed => AcceptFailed(failed.Cause));
+        Receive<SocketListener.ResumeAccepting>(_ => AcceptMore());
+        ForgetClosedConnections(requester: null);
         Receive<IpcShutdown.Unbind>(_ =>
         {
-            BeginDraining();
+            BeginDraining(requester: null);
             Sender.Tell(IpcShutdown.Unbound.Instance);
         });
-        Receive<IpcShutdown.Drain>(_ =>
-        {
-            BeginDraining();
-            ReplyWhenDrained(Sender);
-        });
+        Receive<IpcShutdown.Drain>(_ => BeginDraining(Sender));
     }
 
     /// <summary>
     /// Connections learn of the drain before the socket file disappears, so any line a client
     /// writes after it sees the file gone is answered <c>shutting_down</c> (or meets a clean close).
     /// </summary>
-    private void BeginDraining()
+    private void BeginDraining(IActorRef? requester)
     {
         // Measured here, before the socket file goes: a client that sees the file gone and then writes
         // can only add bytes past this count, which are refused.
@@ -135,15 +159,31 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         }
 
         Unbind();
-        Become(Draining);
-        Timers.StartSingleTimer("drain-deadline", SocketListener.DrainDeadline.Instance, _settings.ShutdownDrainTimeout);
+        Timers.Cancel(RetryTimerKey);
+        Timers.StartSingleTimer(DrainDeadlineTimerKey, SocketListener.DrainDeadline.Instance, _settings.ShutdownDrainTimeout);
+        DrainingUntilEmpty(requester);
     }
 
-    private void Draining()
+    /// <summary>Goes on draining, to tell <paramref name="requester"/> once no connection is left (at once if none is).</summary>
+    private void DrainingUntilEmpty(IActorRef? requester)
     {
-        Receive<SocketListener.Accepted>(accepted => accepted.Client.Dispose());
+        if (requester is not null && _openConnections.Count == 0 && _lingering == 0)
+        {
+            requester.Tell(IpcShutdown.Drained.Instance);
+            requester = null;
+        }
+
+        Become(() => Draining(requester));
+    }
+
+    /// <summary>Unbound: connections finish what they owe; <paramref name="requester"/> waits to hear that all have.</summary>
+    private void Draining(IActorRef? requester)
+    {
+        // The unbind cancelled the accept in flight and closed the handoff; what still comes of it is moot.
+        Receive<SocketListener.AcceptCompleted>(_ => _handoff.Take()?.Dispose());
         Receive<SocketListener.AcceptFailed>(_ => { });
-        ForgetClosedConnections();
+        Receive<SocketListener.ResumeAccepting>(_ => { });
+        ForgetClosedConnections(requester);
         Receive<Connection.Lingering>(lingering =>
         {
             _lingering++;
@@ -156,10 +196,10 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<SocketListener.LingerEnded>(_ =>
         {
             _lingering--;
-            ReplyWhenDrained(_drainRequester);
+            DrainingUntilEmpty(requester);
         });
         Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
-        Receive<IpcShutdown.Drain>(_ => ReplyWhenDrained(Sender));
+        Receive<IpcShutdown.Drain>(_ => DrainingUntilEmpty(Sender));
         Receive<SocketListener.DrainDeadline>(_ =>
         {
             // shutdown-drain-timeout is up: connections still owing replies are closed as they are.
@@ -183,40 +223,34 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>A connection frees its slot when it says so, or at the latest when it has stopped.</summary>
-    private void ForgetClosedConnections()
+    private void ForgetClosedConnections(IActorRef? requester)
     {
-        Receive<Connection.Released>(released => Forget(released.Connection));
-        Receive<Terminated>(terminated => Forget(terminated.ActorRef));
+        Receive<Connection.Released>(released => Forget(released.Connection, requester));
+        Receive<Terminated>(terminated => Forget(terminated.ActorRef, requester));
     }
 
-    private void Forget(IActorRef connection)
+    private void Forget(IActorRef connection, IActorRef? requester)
     {
         if (_openConnections.Remove(connection))
         {
             _descriptors.Release();
         }
 
-        ReplyWhenDrained(_drainRequester);
-    }
-
-    private void ReplyWhenDrained(IActorRef? requester)
-    {
-        _drainRequester = requester;
-        if (_openConnections.Count == 0 && _lingering == 0 && requester is not null)
+        if (requester is not null)
         {
-            requester.Tell(IpcShutdown.Drained.Instance);
-            _drainRequester = null;
+            DrainingUntilEmpty(requester);
         }
     }
 
     private void Unbind()
     {
+        _handoff.Close();
         if (_listenSocket is null)
         {
             return;
         }
 
-        _acceptLoopStop.Cancel();
+        _acceptStop.Cancel();
 
         // Removed while the socket is still open: its inode cannot be freed and reused by another
         // host's socket before the comparison, and only if the name still is this listener's socket.
@@ -239,14 +273,109 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Admit(Socket client)
+    /// <summary>
+    /// Takes clients while the kernel has them queued, up to a batch; then either an accept is in flight
+    /// (its result comes as a message), or a failure scheduled a retry, or the mailbox gets a turn first.
+    /// Exactly one of these is pending at any time while listening.
+    /// </summary>
+    private void AcceptMore()
     {
-        if (_listenSocket is null)
+        for (var taken = 0; taken < AcceptBatch; taken++)
         {
-            client.Dispose();
+            if (_listenSocket is not { } listenSocket)
+            {
+                return;
+            }
+
+            ValueTask<Socket> accept;
+            try
+            {
+                accept = _accept(listenSocket, _acceptStop.Token);
+            }
+            catch (Exception ex)
+            {
+                AcceptFailed(ex);
+                return;
+            }
+
+            if (!accept.IsCompleted)
+            {
+                CompleteLater(accept.AsTask());
+                return;
+            }
+
+            Socket client;
+            try
+            {
+                client = accept.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                AcceptFailed(ex);
+                return;
+            }
+
+            Accepted(client);
+        }
+
+        Self.Tell(SocketListener.ResumeAccepting.Instance);
+    }
+
+    private void CompleteLater(Task<Socket> accept)
+    {
+        var self = Self;
+        var handoff = _handoff;
+        accept.ContinueWith(
+            completed =>
+            {
+                if (!completed.IsCompletedSuccessfully)
+                {
+                    self.Tell(new SocketListener.AcceptFailed(completed.Exception?.GetBaseException() ?? new OperationCanceledException()));
+                }
+                else if (handoff.TryPut(completed.Result))
+                {
+                    self.Tell(SocketListener.AcceptCompleted.Instance);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Accepted(Socket client)
+    {
+        _retryPause = FirstRetryPause;
+        Admit(client);
+    }
+
+    /// <summary>
+    /// Out of file descriptors, the pending connection is refused through the spare descriptor
+    /// (<see cref="DescriptorReserve"/>) and accepting goes on at once. Any other failure, or a refusal
+    /// that could not be made, is retried after a pause that doubles up to a second, so the socket
+    /// never stays bound without being served and a persistent fault does not spin.
+    /// </summary>
+    private void AcceptFailed(Exception cause)
+    {
+        if (_listenSocket is not { } listenSocket || _acceptStop.IsCancellationRequested)
+        {
+            return; // Unbound on purpose.
+        }
+
+        var outOfDescriptors = cause is SocketException { SocketErrorCode: SocketError.TooManyOpenSockets };
+        var refused = outOfDescriptors && DescriptorReserve.RefuseOnePending(listenSocket, _descriptorRefusal);
+        _acceptFailures.Failed(cause.Message, outOfDescriptors, refused);
+        if (refused)
+        {
+            Self.Tell(SocketListener.ResumeAccepting.Instance);
             return;
         }
 
+        Timers.StartSingleTimer(RetryTimerKey, SocketListener.ResumeAccepting.Instance, _retryPause);
+        _retryPause = TimeSpan.FromTicks(Math.Min(_retryPause.Ticks * 2, LongestRetryPause.Ticks));
+    }
+
+    private void Admit(Socket client)
+    {
         PeerCredentials peer;
         try
         {
@@ -292,70 +421,6 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _metrics.Error(refusal.ErrorCode!);
         ConnectionRejector.Reject(client, refusal);
     }
-
-    /// <summary>
-    /// Accepts until unbound. Out of file descriptors, the pending connection is refused through the
-    /// spare descriptor (<see cref="DescriptorReserve"/>) and accepting goes on at once. Any other
-    /// failure, or a refusal that could not be made, is retried after a pause that grows to a second,
-    /// so the socket never stays bound without being served.
-    /// </summary>
-    private static void StartAcceptLoop(Socket listenSocket, IActorRef listener, byte[] refusal, CancellationToken stop) =>
-        _ = Task.Run(
-            async () =>
-            {
-                var pause = TimeSpan.FromMilliseconds(10);
-                while (!stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        var client = await listenSocket.AcceptAsync(stop).ConfigureAwait(false);
-                        listener.Tell(new SocketListener.Accepted(client));
-                        pause = TimeSpan.FromMilliseconds(10);
-                    }
-                    catch (Exception ex) when (stop.IsCancellationRequested || ex is ObjectDisposedException)
-                    {
-                        return; // Unbound on purpose.
-                    }
-                    catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
-                    {
-                        var refused = DescriptorReserve.RefuseOnePending(listenSocket, refusal);
-                        listener.Tell(new SocketListener.AcceptFailed(ex, OutOfDescriptors: true, RefusedOne: refused));
-                        if (!refused && !await PauseAsync(pause, stop).ConfigureAwait(false))
-                        {
-                            return;
-                        }
-
-                        pause = refused ? pause : Longer(pause);
-                    }
-                    catch (Exception ex)
-                    {
-                        listener.Tell(new SocketListener.AcceptFailed(ex, OutOfDescriptors: false, RefusedOne: false));
-                        if (!await PauseAsync(pause, stop).ConfigureAwait(false))
-                        {
-                            return;
-                        }
-
-                        pause = Longer(pause);
-                    }
-                }
-            },
-            CancellationToken.None);
-
-    private static TimeSpan Longer(TimeSpan pause) => TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.TicksPerSecond));
-
-    /// <returns>false when the loop was stopped during the pause.</returns>
-    private static async Task<bool> PauseAsync(TimeSpan pause, CancellationToken stop)
-    {
-        try
-        {
-            await Task.Delay(pause, stop).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 }
 
 /// <summary>Messages of <see cref="SocketListenerActor"/>.</summary>
@@ -367,7 +432,28 @@ public static class SocketListener
     /// <summary>Told to the parent when the socket could not be bound; the listener then stops.</summary>
     public sealed record BindFailed(string Channel, string SocketPath, Exception Cause);
 
-    internal sealed record Accepted(Socket Client);
+    /// <summary>An accept finished; its socket waits in the listener's <see cref="AcceptHandoff"/>.</summary>
+    /// <remarks>Like every accept completion, it may reach a listener that has stopped; that is expected.</remarks>
+    internal sealed class AcceptCompleted : IDeadLetterSuppression
+    {
+        public static readonly AcceptCompleted Instance = new();
+
+        private AcceptCompleted()
+        {
+        }
+    }
+
+    internal sealed record AcceptFailed(Exception Cause) : IDeadLetterSuppression;
+
+    /// <summary>Accept again: after a batch, after a refusal through the spare descriptor, or when a retry pause ends.</summary>
+    internal sealed class ResumeAccepting : IDeadLetterSuppression
+    {
+        public static readonly ResumeAccepting Instance = new();
+
+        private ResumeAccepting()
+        {
+        }
+    }
 
     internal sealed class DrainDeadline
     {
@@ -377,9 +463,6 @@ public static class SocketListener
         {
         }
     }
-
-    /// <param name="RefusedOne">A pending connection was accepted through the spare descriptor and refused.</param>
-    internal sealed record AcceptFailed(Exception Cause, bool OutOfDescriptors, bool RefusedOne);
 
     internal sealed class LingerEnded
     {
