@@ -4,10 +4,11 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Tests.Protocol;
 
 /// <summary>
-/// Records what a <see cref="LineFramer"/> hands out, in order: each line copied to a byte array
-/// (the framer's span dies with the call), each oversize line as a marker.
+/// Pulls everything a <see cref="LineFramer"/> has out of each chunk and records it, in order: each
+/// line copied to a byte array (the framer's span lives only until its next call), each oversize
+/// line as a marker.
 /// </summary>
-internal sealed class CollectingLineSink : ILineSink
+internal sealed class CollectingLineSink
 {
     /// <summary>How a frame_too_large event shows in <see cref="Rendered"/>; no test line contains it.</summary>
     public const string FrameTooLarge = "<frame_too_large>";
@@ -26,9 +27,23 @@ internal sealed class CollectingLineSink : ILineSink
     public IReadOnlyList<string> Rendered =>
         _events.Select(e => e is null ? FrameTooLarge : Encoding.Latin1.GetString(e)).ToList();
 
-    public void OnLine(ReadOnlySpan<byte> line) => _events.Add(line.ToArray());
+    /// <summary>Gives <paramref name="chunk"/> to <paramref name="framer"/> and takes every frame it completes.</summary>
+    public void Push(LineFramer framer, ReadOnlySpan<byte> chunk)
+    {
+        while (framer.TryReadLine(ref chunk, out var line) is var read && read != LineRead.NeedMore)
+        {
+            _events.Add(read == LineRead.Line ? line.ToArray() : null);
+        }
+    }
 
-    public void OnFrameTooLarge() => _events.Add(null);
+    /// <summary>End of stream: takes the final unterminated line, if any.</summary>
+    public void Complete(LineFramer framer)
+    {
+        if (framer.TryReadFinalLine(out var line))
+        {
+            _events.Add(line.ToArray());
+        }
+    }
 
     /// <summary>Feeds the chunks in order to a fresh framer, then signals end of stream.</summary>
     public static CollectingLineSink Frame(int maxLineBytes, params byte[][] chunks)
@@ -37,10 +52,10 @@ internal sealed class CollectingLineSink : ILineSink
         using var framer = new LineFramer(maxLineBytes);
         foreach (var chunk in chunks)
         {
-            framer.Push(chunk, sink);
+            sink.Push(framer, chunk);
         }
 
-        framer.Complete(sink);
+        sink.Complete(framer);
         return sink;
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using OpsClaw.Actors.Protocol;
 using static OpsClaw.Actors.Tests.Protocol.CollectingLineSink;
 
@@ -157,15 +158,66 @@ public sealed class LineFramerSpecs
     }
 
     [Fact]
+    public void Framer_should_advance_the_chunk_just_past_each_line_it_hands_out()
+    {
+        using var framer = new LineFramer(1024);
+        ReadOnlySpan<byte> chunk = Bytes("ab\n\ncd\r\nef");
+
+        Assert.Equal(LineRead.Line, framer.TryReadLine(ref chunk, out var first));
+        Assert.Equal("ab", Encoding.Latin1.GetString(first));
+        Assert.Equal("\ncd\r\nef", Encoding.Latin1.GetString(chunk));
+
+        // The blank line is skipped within the same call.
+        Assert.Equal(LineRead.Line, framer.TryReadLine(ref chunk, out var second));
+        Assert.Equal("cd", Encoding.Latin1.GetString(second));
+        Assert.Equal("ef", Encoding.Latin1.GetString(chunk));
+
+        Assert.Equal(LineRead.NeedMore, framer.TryReadLine(ref chunk, out _));
+        Assert.True(chunk.IsEmpty);
+        Assert.Equal(2, framer.BufferedBytes);
+    }
+
+    [Fact]
+    public void Framer_should_keep_a_line_joined_from_chunks_valid_until_its_next_call_then_let_it_go()
+    {
+        using var framer = new LineFramer(1024);
+        ReadOnlySpan<byte> start = Bytes("abc");
+        Assert.Equal(LineRead.NeedMore, framer.TryReadLine(ref start, out _));
+        Assert.Equal(3, framer.BufferedBytes);
+
+        ReadOnlySpan<byte> rest = Bytes("def\ngh\n");
+        Assert.Equal(LineRead.Line, framer.TryReadLine(ref rest, out var joined));
+        Assert.Equal("abcdef", Encoding.Latin1.GetString(joined));
+        Assert.Equal(0, framer.BufferedBytes);
+
+        Assert.Equal(LineRead.Line, framer.TryReadLine(ref rest, out var next));
+        Assert.Equal("gh", Encoding.Latin1.GetString(next));
+        Assert.Equal(LineRead.NeedMore, framer.TryReadLine(ref rest, out _));
+        Assert.Equal(0, framer.BufferedBytes);
+    }
+
+    [Fact]
+    public void Framer_should_report_an_oversize_line_once_and_go_on_after_its_newline()
+    {
+        using var framer = new LineFramer(4);
+        ReadOnlySpan<byte> chunk = Bytes("toolong\nok\n");
+
+        Assert.Equal(LineRead.TooLarge, framer.TryReadLine(ref chunk, out _));
+        Assert.Equal(LineRead.Line, framer.TryReadLine(ref chunk, out var line));
+        Assert.Equal("ok", Encoding.Latin1.GetString(line));
+        Assert.Equal(LineRead.NeedMore, framer.TryReadLine(ref chunk, out _));
+    }
+
+    [Fact]
     public void Framer_should_emit_a_final_line_without_newline_on_complete()
     {
         var sink = new CollectingLineSink();
         using var framer = new LineFramer(1024);
 
-        framer.Push(Bytes("done\nlast"), sink);
+        sink.Push(framer, Bytes("done\nlast"));
         Assert.Equal(["done"], sink.Rendered);
 
-        framer.Complete(sink);
+        sink.Complete(framer);
         Assert.Equal(["done", "last"], sink.Rendered);
         Assert.Equal(0, framer.BufferedBytes);
     }
@@ -192,11 +244,11 @@ public sealed class LineFramerSpecs
         var sink = new CollectingLineSink();
         using var framer = new LineFramer(1024);
 
-        framer.Complete(sink);
+        sink.Complete(framer);
         Assert.Empty(sink.Events);
 
-        framer.Push(Bytes("a\n"), sink);
-        framer.Complete(sink);
+        sink.Push(framer, Bytes("a\n"));
+        sink.Complete(framer);
         Assert.Equal(["a"], sink.Rendered);
     }
 
@@ -243,13 +295,13 @@ public sealed class LineFramerSpecs
         var sink = new CollectingLineSink();
         using var framer = new LineFramer(Limit);
 
-        framer.Push(Bytes("ok1\n" + new string('a', 10)), sink);
-        framer.Push(Bytes(new string('b', 10)), sink);
-        framer.Push(Bytes(new string('c', 10)), sink);
-        framer.Push(Bytes("{\"not\":\"a line\"}"), sink);
-        framer.Push(Bytes("\r"), sink);
-        framer.Push(Bytes("\nok2\n"), sink);
-        framer.Complete(sink);
+        sink.Push(framer, Bytes("ok1\n" + new string('a', 10)));
+        sink.Push(framer, Bytes(new string('b', 10)));
+        sink.Push(framer, Bytes(new string('c', 10)));
+        sink.Push(framer, Bytes("{\"not\":\"a line\"}"));
+        sink.Push(framer, Bytes("\r"));
+        sink.Push(framer, Bytes("\nok2\n"));
+        sink.Complete(framer);
 
         Assert.Equal(["ok1", FrameTooLarge, "ok2"], sink.Rendered);
     }
@@ -290,7 +342,7 @@ public sealed class LineFramerSpecs
 
         for (var i = 0; i < 1000; i++)
         {
-            framer.Push(chunk, sink);
+            sink.Push(framer, chunk);
             maxSeen = Math.Max(maxSeen, framer.BufferedBytes);
             Assert.InRange(framer.BufferedBytes, 0, limit);
         }
@@ -299,7 +351,7 @@ public sealed class LineFramerSpecs
         Assert.Equal(0, framer.BufferedBytes);
         Assert.Equal([FrameTooLarge], sink.Rendered);
 
-        framer.Push(Bytes("\nafter\n"), sink);
+        sink.Push(framer, Bytes("\nafter\n"));
         Assert.Equal([FrameTooLarge, "after"], sink.Rendered);
     }
 
@@ -320,12 +372,12 @@ public sealed class LineFramerSpecs
             for (var at = 0; at < stream.Length;)
             {
                 var size = Math.Min(random.Next(1, 70_000), stream.Length - at);
-                framer.Push(stream.AsSpan(at, size), sink);
+                sink.Push(framer, stream.AsSpan(at, size));
                 at += size;
             }
 
             Assert.Equal(lines[^1].Length, framer.BufferedBytes);
-            framer.Complete(sink);
+            sink.Complete(framer);
 
             Assert.Equal(lines.Append(lines[^1]).Select(line => System.Text.Encoding.ASCII.GetString(line)), sink.Rendered);
             Assert.Equal(0, framer.BufferedBytes);
@@ -338,10 +390,10 @@ public sealed class LineFramerSpecs
         var sink = new CollectingLineSink();
         using var framer = new LineFramer(Limit);
 
-        framer.Push(Bytes("abc"), sink);
+        sink.Push(framer, Bytes("abc"));
         Assert.Equal(3, framer.BufferedBytes);
 
-        framer.Push(Bytes("def\n"), sink);
+        sink.Push(framer, Bytes("def\n"));
         Assert.Equal(0, framer.BufferedBytes);
         Assert.Equal(["abcdef"], sink.Rendered);
     }

@@ -165,7 +165,6 @@ public sealed class IpcClient : IAsyncDisposable
     private async Task ReadLoopAsync(int maxLineBytes)
     {
         using var framer = new LineFramer(maxLineBytes);
-        var sink = new ReplySink(this);
         var buffer = new byte[64 * 1024];
         try
         {
@@ -174,12 +173,16 @@ public sealed class IpcClient : IAsyncDisposable
                 var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, _closing.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    framer.Complete(sink);
+                    if (framer.TryReadFinalLine(out var last))
+                    {
+                        OnLine(last);
+                    }
+
                     Fail(new IOException($"{SocketPath} closed the connection"));
                     return;
                 }
 
-                framer.Push(buffer.AsSpan(0, read), sink);
+                TakeLines(framer, buffer.AsSpan(0, read));
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -219,26 +222,35 @@ public sealed class IpcClient : IAsyncDisposable
         }
     }
 
-    private sealed class ReplySink(IpcClient client) : ILineSink
+    private void TakeLines(LineFramer framer, ReadOnlySpan<byte> chunk)
     {
-        public void OnLine(ReadOnlySpan<byte> line)
+        while (framer.TryReadLine(ref chunk, out var line) is var read && read != LineRead.NeedMore)
         {
-            IpcResponse response;
-            try
+            if (read == LineRead.Line)
             {
-                response = IpcCodec.DecodeResponse(line);
+                OnLine(line);
             }
-            catch (FormatException ex)
+            else
             {
-                client.Fail(new IOException($"{client.SocketPath} sent a line that is not a response: {ex.Message}", ex));
-                return;
+                Fail(new IOException($"{SocketPath} sent a reply line larger than this client accepts"));
             }
+        }
+    }
 
-            client.Deliver(response);
+    private void OnLine(ReadOnlySpan<byte> line)
+    {
+        IpcResponse response;
+        try
+        {
+            response = IpcCodec.DecodeResponse(line);
+        }
+        catch (FormatException ex)
+        {
+            Fail(new IOException($"{SocketPath} sent a line that is not a response: {ex.Message}", ex));
+            return;
         }
 
-        public void OnFrameTooLarge() =>
-            client.Fail(new IOException($"{client.SocketPath} sent a reply line larger than this client accepts"));
+        Deliver(response);
     }
 
     private sealed class PendingReply

@@ -18,10 +18,20 @@ namespace OpsClaw.Actors.Sockets;
 /// the output has room for it. So its memory stays bounded whatever the client does. Any I/O error
 /// ends this connection and nothing else.
 /// </summary>
-internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
+/// <remarks>
+/// Lifecycle states, each a behaviour (docs/architecture.md draws them): <see cref="Serving"/>;
+/// <see cref="Draining"/> while bytes received before shutdown are still being read;
+/// <see cref="Refusing"/> once they are, answering what is owed and refusing anything newer;
+/// <see cref="InputEnded"/> after the client shut its write side; <see cref="Closed"/>. What is in
+/// flight on the socket or the timers, whatever the state, is one <see cref="InFlight"/> value.
+/// </remarks>
+internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 {
     private const string TimeoutTimerKey = "request-timeout";
     private const string BudgetTimerKey = "budget-recheck";
+
+    /// <summary>No shutdown has begun: every line of a read is answered, however far into it it ends.</summary>
+    private const int NoDrain = int.MaxValue;
 
     /// <summary>
     /// While the host budget keeps this connection waiting, it looks this often whether its client has
@@ -48,18 +58,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     /// <summary>The holdings last reported to the host budget.</summary>
     private long _accounted;
-    private bool _awaitingBudget;
-    private bool _budgetTimerOn;
-    private bool _reading;
-    private bool _writing;
-    private bool _endOfInput;
-    private bool _draining;
-    private int _drainReadBudget;
-    private bool _timeoutTimerSet;
-    private bool _flushScheduled;
-    private bool _closed;
-    private bool _released;
-    private bool _socketHandedOff;
+    private InFlight _inFlight;
 
     public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     {
@@ -71,25 +70,259 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         _budget = budget;
         _framer = new LineFramer(settings.MaxLineBytes);
         _timeoutReply = runId => Answer(IpcErrors.Timeout(_settings.RequestTimeout, runId));
+        Serving();
+    }
 
-        Receive<Connection.ReadCompleted>(OnReadCompleted);
-        Receive<Connection.WriteCompleted>(OnWriteCompleted);
-        Receive<Connection.IoFailed>(OnIoFailed);
-        Receive<ChannelProtocol.Reply>(OnReply);
-        Receive<Connection.FlushReplies>(_ => OnFlushReplies());
-        Receive<Connection.CheckTimeouts>(_ => OnCheckTimeouts());
-        Receive<Connection.Drain>(OnDrain);
-        Receive<Connection.BudgetFreed>(_ => OnBudgetFreed());
-        Receive<Connection.RecheckBudget>(_ => OnRecheckBudget());
-        Receive<ReceiveTimeout>(_ => OnIdle());
+    /// <summary>I/O and timer facts that hold independently of the lifecycle state.</summary>
+    [Flags]
+    private enum InFlight
+    {
+        None = 0,
+        Read = 1,
+        Send = 2,
+
+        /// <summary>A <see cref="Connection.FlushReplies"/> is in the mailbox.</summary>
+        Flush = 4,
+        TimeoutTimer = 8,
+        BudgetTimer = 16,
+
+        /// <summary>The host budget will tell <see cref="Connection.BudgetFreed"/>.</summary>
+        BudgetWake = 32,
+
+        /// <summary>The listener has been told this connection's slot is free.</summary>
+        SlotReleased = 64,
+
+        /// <summary>A lingering close owns the socket now.</summary>
+        SocketHandedOff = 128,
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+
     public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget) =>
         Akka.Actor.Props.CreateBy(new ConnectionActorProducer(socket, channel, settings, codec, metrics, budget));
 
-    void ILineSink.OnLine(ReadOnlySpan<byte> line)
+    protected override void PreStart()
+    {
+        _metrics.ConnectionOpened();
+        if (_settings.IdleTimeout is { } idle)
+        {
+            Context.SetReceiveTimeout(idle);
+        }
+
+        ReadMore(Phase.Serving);
+    }
+
+    protected override void PostStop()
+    {
+        ReleaseSlot();
+        _metrics.ConnectionClosed();
+        if (!Has(InFlight.SocketHandedOff))
+        {
+            _socket.Dispose();
+        }
+
+        _framer.Dispose();
+        _pending.Dispose();
+        if (!Has(InFlight.Send))
+        {
+            // A send still in flight may be reading this array; leave it to the GC rather than the pool.
+            _sending.Dispose();
+        }
+
+        _budget.Update(_accounted, 0);
+        _accounted = 0;
+    }
+
+    /// <summary>Reads, answers and writes; no shutdown has begun and the client may still write.</summary>
+    private void Serving()
+    {
+        Receive<Connection.ReadCompleted>(read =>
+        {
+            if (read.Bytes == 0)
+            {
+                EndOfInput(refuse: false);
+                return;
+            }
+
+            TakeLines(read, answerUpTo: NoDrain);
+            Progress(Phase.Serving);
+        });
+        Receive<Connection.Drain>(drain => GoOnDraining(drain.ReceivedBytes));
+        ReceiveCommon(Phase.Serving);
+    }
+
+    /// <summary>
+    /// Shutdown began with <paramref name="readBudget"/> bytes received and not yet read: lines ending
+    /// within them are answered as usual, anything after them arrived later and is refused.
+    /// </summary>
+    private void Draining(int readBudget)
+    {
+        Receive<Connection.ReadCompleted>(read =>
+        {
+            if (read.Bytes == 0)
+            {
+                EndOfInput(refuse: false);
+                return;
+            }
+
+            TakeLines(read, answerUpTo: readBudget);
+            GoOnDraining(readBudget - read.Bytes);
+        });
+        Receive<Connection.Drain>(_ => { });
+        ReceiveCommon(Phase.Draining);
+    }
+
+    /// <summary>
+    /// Draining, and every byte received before shutdown has been read: nothing more is read (so a
+    /// client that keeps writing cannot hold the shutdown open); what is owed is answered, then a
+    /// lingering close.
+    /// </summary>
+    private void Refusing()
+    {
+        Receive<Connection.ReadCompleted>(read =>
+        {
+            // A read already outstanding when the drain began brings bytes that arrived after it.
+            if (read.Bytes == 0)
+            {
+                EndOfInput(refuse: true);
+                return;
+            }
+
+            TakeLines(read, answerUpTo: 0);
+            Progress(Phase.Refusing);
+        });
+        Receive<Connection.Drain>(_ => { });
+        ReceiveCommon(Phase.Refusing);
+    }
+
+    /// <summary>The client shut down its write side (or closed): answer what it sent, then close.</summary>
+    private void InputEnded()
+    {
+        Receive<Connection.Drain>(_ => { });
+        ReceiveCommon(Phase.InputEnded);
+    }
+
+    /// <summary>Stopping: the actor takes no further message.</summary>
+    private void Closed()
+    {
+    }
+
+    /// <summary>What every open state handles alike, differing only in what <paramref name="phase"/> allows.</summary>
+    private void ReceiveCommon(Phase phase)
+    {
+        Receive<Connection.WriteCompleted>(written =>
+        {
+            // Even a part taken by the socket frees output room: replies waiting for it may be encoded, reading may resume.
+            Sent(written.Offset);
+            Progress(phase);
+        });
+        Receive<Connection.IoFailed>(OnIoFailed);
+        Receive<ChannelProtocol.Reply>(OnReply);
+        Receive<Connection.FlushReplies>(_ =>
+        {
+            _inFlight &= ~InFlight.Flush;
+            Progress(phase);
+        });
+        Receive<Connection.CheckTimeouts>(_ =>
+        {
+            _inFlight &= ~InFlight.TimeoutTimer;
+            if (_slots.Expire(Environment.TickCount64, _timeoutReply) is { } deadline)
+            {
+                EnsureTimeoutTimer(deadline);
+            }
+
+            Progress(phase);
+        });
+        Receive<Connection.BudgetFreed>(_ =>
+        {
+            // The budget's queue no longer holds this connection; it joins again if it must wait again.
+            _inFlight &= ~InFlight.BudgetWake;
+            Progress(phase);
+        });
+        Receive<Connection.RecheckBudget>(_ =>
+        {
+            // Waiting for the budget, this connection has no read outstanding, so it would not learn that its
+            // client left; its line and replies would stay held, keeping the host over budget for good.
+            if (Native.HungUp(_socket))
+            {
+                _log.Debug("Connection closed: the client left while the host budget held its reads");
+                Become(Closed);
+                Context.Stop(Self);
+                return;
+            }
+
+            Progress(phase);
+        });
+        Receive<ReceiveTimeout>(_ =>
+        {
+            if (OwesNothing)
+            {
+                _log.Debug("Closing idle connection");
+                Close(phase.Lingers);
+            }
+        });
+    }
+
+    private void GoOnDraining(int readBudget)
+    {
+        if (readBudget > 0)
+        {
+            Become(() => Draining(readBudget));
+            Progress(Phase.Draining);
+        }
+        else
+        {
+            Become(Refusing);
+            Progress(Phase.Refusing);
+        }
+    }
+
+    private void EndOfInput(bool refuse)
+    {
+        _inFlight &= ~InFlight.Read;
+        // A final line without '\n' still counts.
+        if (_framer.TryReadFinalLine(out var line))
+        {
+            OnLine(line, refuse);
+        }
+
+        Become(InputEnded);
+        Progress(Phase.InputEnded);
+    }
+
+    /// <summary>
+    /// Takes every line the read completes. A line whose <c>\n</c> lies past the first
+    /// <paramref name="answerUpTo"/> bytes of the read arrived after shutdown began and is refused.
+    /// </summary>
+    private void TakeLines(Connection.ReadCompleted read, int answerUpTo)
+    {
+        _inFlight &= ~InFlight.Read;
+        try
+        {
+            _metrics.Received(read.Bytes);
+            ReadOnlySpan<byte> bytes = read.Buffer.AsSpan(0, read.Bytes);
+            var rest = bytes;
+            while (_framer.TryReadLine(ref rest, out var line) is var found && found != LineRead.NeedMore)
+            {
+                if (found == LineRead.Line)
+                {
+                    OnLine(line, refuse: bytes.Length - rest.Length > answerUpTo);
+                }
+                else
+                {
+                    _slots.AddReady(Answer(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)), 0);
+                }
+            }
+        }
+        finally
+        {
+            // The framer has copied any unfinished line, so the buffer can go back at once.
+            ByteBuffers.Return(read.Buffer);
+        }
+    }
+
+    private void OnLine(ReadOnlySpan<byte> line, bool refuse)
     {
         var decoded = _codec.DecodeRequest(line);
         if (decoded.Request is not { } request)
@@ -98,7 +331,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             return;
         }
 
-        if (Refusing)
+        if (refuse)
         {
             _slots.AddReady(Answer(IpcErrors.ShuttingDown(request.RunId)), line.Length);
             return;
@@ -110,83 +343,6 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         EnsureTimeoutTimer(deadline);
     }
 
-    void ILineSink.OnFrameTooLarge() =>
-        _slots.AddReady(Answer(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)), 0);
-
-    protected override void PreStart()
-    {
-        _metrics.ConnectionOpened();
-        if (_settings.IdleTimeout is { } idle)
-        {
-            Context.SetReceiveTimeout(idle);
-        }
-
-        ReadMore();
-    }
-
-    protected override void PostStop()
-    {
-        ReleaseSlot();
-        _metrics.ConnectionClosed();
-        _closed = true;
-        if (!_socketHandedOff)
-        {
-            _socket.Dispose();
-        }
-
-        _framer.Dispose();
-        _pending.Dispose();
-        if (!_writing)
-        {
-            // A send still in flight may be reading this array; leave it to the GC rather than the pool.
-            _sending.Dispose();
-        }
-
-        _budget.Update(_accounted, 0);
-        _accounted = 0;
-    }
-
-    private void OnReadCompleted(Connection.ReadCompleted read)
-    {
-        _reading = false;
-        try
-        {
-            if (read.Bytes == 0)
-            {
-                // The client shut down its write side (or closed): answer what it sent, then close.
-                _endOfInput = true;
-                _framer.Complete(this);
-            }
-            else
-            {
-                _metrics.Received(read.Bytes);
-                Push(read.Buffer.AsSpan(0, read.Bytes));
-            }
-        }
-        finally
-        {
-            // The framer has copied any unfinished line, so the buffer can go back at once.
-            ByteBuffers.Return(read.Buffer);
-        }
-
-        Progress();
-    }
-
-    private void Push(ReadOnlySpan<byte> bytes)
-    {
-        if (_draining && !Refusing)
-        {
-            // Bytes the kernel already held when the drain began were received before shutdown: their
-            // requests are answered as usual. Anything after them arrived later and is refused.
-            var received = Math.Min(bytes.Length, Math.Max(_drainReadBudget, 0));
-            _framer.Push(bytes[..received], this);
-            _drainReadBudget -= received;
-            bytes = bytes[received..];
-        }
-
-        _framer.Push(bytes, this);
-    }
-
     private void OnReply(ChannelProtocol.Reply reply)
     {
         // A reply to a request that already timed out is dropped here: its slot is filled or gone.
@@ -195,27 +351,14 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         {
             _metrics.Handled(started);
             _metrics.Answered(reply.Response.ErrorCode);
-            if (!_flushScheduled)
+            if (!Has(InFlight.Flush))
             {
                 // Replies to pipelined requests arrive as a run of messages; write them after the run,
                 // with one send, rather than one send per reply.
-                _flushScheduled = true;
+                _inFlight |= InFlight.Flush;
                 Self.Tell(Connection.FlushReplies.Instance);
             }
         }
-    }
-
-    private void OnFlushReplies()
-    {
-        _flushScheduled = false;
-        Progress();
-    }
-
-    private void OnWriteCompleted(Connection.WriteCompleted written)
-    {
-        // Even a part taken by the socket frees output room: replies waiting for it may be encoded, reading may resume.
-        Sent(written.Offset);
-        Progress();
     }
 
     /// <summary>The socket has taken the send buffer up to <paramref name="offset"/>.</summary>
@@ -229,7 +372,7 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             return;
         }
 
-        _writing = false;
+        _inFlight &= ~InFlight.Send;
         _sentOffset = 0;
         _metrics.Sent(_sending.Length);
         _sending.Clear();
@@ -239,59 +382,8 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     {
         // The client vanished or the socket broke: this connection ends quietly, the listener and other clients go on.
         _log.Debug("Connection closed after I/O error: {0}", failed.Cause.Message);
+        Become(Closed);
         Context.Stop(Self);
-    }
-
-    private void OnCheckTimeouts()
-    {
-        _timeoutTimerSet = false;
-        var next = _slots.Expire(Environment.TickCount64, _timeoutReply);
-        if (next is { } deadline)
-        {
-            EnsureTimeoutTimer(deadline);
-        }
-
-        Progress();
-    }
-
-    private void OnDrain(Connection.Drain drain)
-    {
-        _draining = true;
-
-        // What the client had sent before the drain began (the listener counted what the kernel held) is
-        // still read and answered; what it sent later is refused with shutting_down if a read brings it.
-        _drainReadBudget = drain.ReceivedBytes;
-        Progress();
-    }
-
-    private void OnRecheckBudget()
-    {
-        // Waiting for the budget, this connection has no read outstanding, so it would not learn that its
-        // client left; its line and replies would stay held, keeping the host over budget for good.
-        if (!_closed && Native.HungUp(_socket))
-        {
-            _log.Debug("Connection closed: the client left while the host budget held its reads");
-            Context.Stop(Self);
-            return;
-        }
-
-        Progress();
-    }
-
-    private void OnBudgetFreed()
-    {
-        // The budget's queue no longer holds this connection; it joins again if it must wait again.
-        _awaitingBudget = false;
-        Progress();
-    }
-
-    private void OnIdle()
-    {
-        if (OwesNothing)
-        {
-            _log.Debug("Closing idle connection");
-            Close();
-        }
     }
 
     /// <summary>A reply the connection produced itself, counted for its channel.</summary>
@@ -301,23 +393,22 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         return response;
     }
 
+    private bool Has(InFlight fact) => (_inFlight & fact) != 0;
+
     private void EnsureTimeoutTimer(long deadline)
     {
-        if (_timeoutTimerSet)
+        if (Has(InFlight.TimeoutTimer))
         {
             return;
         }
 
-        _timeoutTimerSet = true;
+        _inFlight |= InFlight.TimeoutTimer;
         var delay = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
         Timers.StartSingleTimer(TimeoutTimerKey, Connection.CheckTimeouts.Instance, delay);
     }
 
-    /// <summary>Draining, and every byte received before the drain began has been read: what comes now arrived later.</summary>
-    private bool Refusing => _draining && _drainReadBudget <= 0;
-
     /// <summary>Every replied-to, not yet written, or still unanswered request has been dealt with.</summary>
-    private bool OwesNothing => _slots.Count == 0 && !_writing && _pending.Length == 0;
+    private bool OwesNothing => _slots.Count == 0 && !Has(InFlight.Send) && _pending.Length == 0;
 
     /// <summary>Encoded reply bytes the kernel has not yet taken: the rest of the send buffer and all of the pending one.</summary>
     private long OutputBytes => _pending.Length + (_sending.Length - _sentOffset);
@@ -326,12 +417,15 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     private long Holdings => _framer.BufferedBytes + _slots.RequestBytes + OutputBytes;
 
     /// <summary>After any change of state: write what is ready, report holdings, read more if allowed, close if finished.</summary>
-    private void Progress()
+    private void Progress(Phase phase)
     {
         Flush();
         Account();
-        ReadMore();
-        CloseWhenDone();
+        ReadMore(phase);
+        if (phase.ClosesWhenDone && OwesNothing)
+        {
+            Close(phase.Lingers);
+        }
     }
 
     private void Flush()
@@ -339,13 +433,13 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
         while (true)
         {
             _slots.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes);
-            if (_writing || _pending.Length == 0 || _closed)
+            if (Has(InFlight.Send) || _pending.Length == 0)
             {
                 return;
             }
 
             (_sending, _pending) = (_pending, _sending);
-            _writing = true;
+            _inFlight |= InFlight.Send;
 
             // A send the socket takes at once frees room that replies may be waiting for, and no completion
             // will come to prompt them: go round again. Each round writes at least one reply, so it ends.
@@ -380,16 +474,14 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
             failure: ex => new Connection.IoFailed(ex));
     }
 
-    private void ReadMore()
+    private void ReadMore(Phase phase)
     {
-        // Draining: only the bytes that were already waiting when the drain began are read, so a client
-        // that keeps writing cannot hold the shutdown open until the drain deadline.
-        if (_reading || _endOfInput || Refusing || _closed || ShouldPauseReading() || WaitingForBudget())
+        if (!phase.MayRead || Has(InFlight.Read) || ShouldPauseReading() || WaitingForBudget())
         {
             return;
         }
 
-        _reading = true;
+        _inFlight |= InFlight.Read;
         ReceiveWhenReadable(_socket, _settings.ReceiveBufferBytes).PipeTo(
             Self,
             success: read => read,
@@ -432,56 +524,43 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
     {
         if (!_budget.ShouldWait(_accounted))
         {
-            if (_budgetTimerOn)
+            if (Has(InFlight.BudgetTimer))
             {
-                _budgetTimerOn = false;
+                _inFlight &= ~InFlight.BudgetTimer;
                 Timers.Cancel(BudgetTimerKey);
             }
 
             return false;
         }
 
-        if (!_budgetTimerOn)
+        if (!Has(InFlight.BudgetTimer))
         {
-            _budgetTimerOn = true;
+            _inFlight |= InFlight.BudgetTimer;
             Timers.StartPeriodicTimer(BudgetTimerKey, Connection.RecheckBudget.Instance, BudgetRecheckInterval);
         }
 
-        if (!_awaitingBudget)
+        if (!Has(InFlight.BudgetWake))
         {
-            _awaitingBudget = true;
+            _inFlight |= InFlight.BudgetWake;
             _budget.WakeWhenFreed(Self);
         }
 
         return true;
     }
 
-    private void CloseWhenDone()
+    private void Close(bool linger)
     {
-        if ((_endOfInput || Refusing) && OwesNothing)
-        {
-            Close();
-        }
-    }
-
-    private void Close()
-    {
-        if (_closed)
-        {
-            return;
-        }
-
-        _closed = true;
-        if (_draining && !_endOfInput)
+        Become(Closed);
+        if (linger)
         {
             // The client may still be writing: a lingering close gives it every reply and then a clean end
             // of stream. The listener waits for it (told before Released, so it cannot report drained first).
-            _socketHandedOff = true;
+            _inFlight |= InFlight.SocketHandedOff;
             Context.Parent.Tell(new Connection.Lingering(LingeringClose.Start(_socket, LingeringClose.DefaultLinger)));
         }
 
         ReleaseSlot();
-        if (!_socketHandedOff)
+        if (!linger)
         {
             try
             {
@@ -498,11 +577,23 @@ internal sealed class ConnectionActor : ReceiveActor, ILineSink, IWithTimers
 
     private void ReleaseSlot()
     {
-        if (!_released)
+        if (!Has(InFlight.SlotReleased))
         {
-            _released = true;
+            _inFlight |= InFlight.SlotReleased;
             Context.Parent.Tell(new Connection.Released(Self));
         }
+    }
+
+    /// <summary>What a lifecycle state allows of the shared handlers.</summary>
+    /// <param name="MayRead">Reads may be started (backpressure and the host budget permitting).</param>
+    /// <param name="ClosesWhenDone">The connection closes once it owes nothing.</param>
+    /// <param name="Lingers">A close hands the socket to a lingering close (the client may still be writing during a drain).</param>
+    private readonly record struct Phase(bool MayRead, bool ClosesWhenDone, bool Lingers)
+    {
+        public static readonly Phase Serving = new(MayRead: true, ClosesWhenDone: false, Lingers: false);
+        public static readonly Phase Draining = new(MayRead: true, ClosesWhenDone: false, Lingers: true);
+        public static readonly Phase Refusing = new(MayRead: false, ClosesWhenDone: true, Lingers: true);
+        public static readonly Phase InputEnded = new(MayRead: false, ClosesWhenDone: true, Lingers: false);
     }
 }
 

@@ -30,20 +30,28 @@ public static class FramingChecks
 
     private static List<byte[]?> Run(ReadOnlySpan<byte> input, int chunkSize, int maxLineBytes)
     {
-        var sink = new CollectingSink(maxLineBytes);
+        var events = new List<byte[]?>();
         using var framer = new LineFramer(maxLineBytes);
         for (var at = 0; at < input.Length; at += chunkSize)
         {
-            framer.Push(input.Slice(at, Math.Min(chunkSize, input.Length - at)), sink);
+            var chunk = input.Slice(at, Math.Min(chunkSize, input.Length - at));
+            while (framer.TryReadLine(ref chunk, out var line) is var read && read != LineRead.NeedMore)
+            {
+                events.Add(read == LineRead.Line ? Checked(line, maxLineBytes) : null);
+            }
         }
 
-        framer.Complete(sink);
+        if (framer.TryReadFinalLine(out var last))
+        {
+            events.Add(Checked(last, maxLineBytes));
+        }
+
         if (framer.BufferedBytes != 0)
         {
             throw new InvariantViolation($"framer still holds {framer.BufferedBytes} bytes after Complete");
         }
 
-        return sink.Events;
+        return events;
     }
 
     private static bool SameEvents(List<byte[]?> a, List<byte[]?> b) =>
@@ -53,26 +61,19 @@ public static class FramingChecks
     private static string Describe(List<byte[]?> events) =>
         "[" + string.Join(", ", events.Select(e => e is null ? "too-large" : $"{e.Length} bytes")) + "]";
 
-    private sealed class CollectingSink(int maxLineBytes) : ILineSink
+    /// <summary>A copy of <paramref name="line"/> (the framer's span lives only until its next call), once checked.</summary>
+    private static byte[] Checked(ReadOnlySpan<byte> line, int maxLineBytes)
     {
-        public List<byte[]?> Events { get; } = [];
-
-        public void OnLine(ReadOnlySpan<byte> line)
+        if (line.Length > maxLineBytes)
         {
-            if (line.Length > maxLineBytes)
-            {
-                throw new InvariantViolation($"framer yielded a {line.Length}-byte line over its {maxLineBytes}-byte limit");
-            }
-
-            if (line.Contains((byte)'\n'))
-            {
-                throw new InvariantViolation("framer yielded a line containing '\\n'");
-            }
-
-            // The span dies with the call, so keep a copy.
-            Events.Add(line.ToArray());
+            throw new InvariantViolation($"framer yielded a {line.Length}-byte line over its {maxLineBytes}-byte limit");
         }
 
-        public void OnFrameTooLarge() => Events.Add(null);
+        if (line.Contains((byte)'\n'))
+        {
+            throw new InvariantViolation("framer yielded a line containing '\\n'");
+        }
+
+        return line.ToArray();
     }
 }
