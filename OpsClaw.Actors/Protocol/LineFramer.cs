@@ -1,7 +1,7 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
-/// Cuts an NDJSON byte stream, arriving in chunks of any size, into lines (docs/api-reference.md, "Transport and framing").
+/// Cuts an NDJSON byte stream, arriving in chunks of any size, into lines (docs/protocol.md §1).
 /// Lines that sit wholly inside one chunk are handed on without a copy; only a line split across
 /// chunks is buffered (see <see cref="PartialLine"/>), and never past <c>maxLineBytes</c>. The buffer
 /// is held only while a partial line is, so an idle connection holds no line memory at all.
