@@ -5,7 +5,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Tests.Protocol;
 
-/// <summary>docs/api-reference.md, "Response envelope" and "Error codes": envelopes → exact bytes, and the exact error texts.</summary>
+/// <summary>docs/protocol.md §3 and §4: envelopes → exact bytes, and the exact error texts.</summary>
 public sealed class EnvelopeEncoderSpecs
 {
     [Fact]
@@ -39,8 +39,9 @@ public sealed class EnvelopeEncoderSpecs
             bytes);
     }
 
+    /// <summary>The reply payloads of docs/protocol.md §5.</summary>
     [Fact]
-    public void Encoder_should_write_the_builtin_reply_payloads_of_section_6()
+    public void Encoder_should_write_the_builtin_reply_payloads_exactly()
     {
         Assert.Equal("""{"status":"ok"}""", ChannelPayloads.Pong);
         Assert.Equal("""{"accepted":true}""", ChannelPayloads.ForwardAck);
@@ -68,8 +69,9 @@ public sealed class EnvelopeEncoderSpecs
             bytes);
     }
 
+    /// <summary>The eleven codes of docs/protocol.md §4, in the fixed order the schema and the SDK list them.</summary>
     [Fact]
-    public void Errors_should_list_every_code_of_section_5_in_check_order()
+    public void Errors_should_list_every_code_in_its_fixed_order()
     {
         Assert.Equal(
             new[]

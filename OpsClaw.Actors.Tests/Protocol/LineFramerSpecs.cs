@@ -4,7 +4,7 @@ using static OpsClaw.Actors.Tests.Protocol.CollectingLineSink;
 
 namespace OpsClaw.Actors.Tests.Protocol;
 
-/// <summary>docs/api-reference.md, "Transport and framing": how a byte stream in arbitrary chunks becomes lines.</summary>
+/// <summary>docs/protocol.md §1: how a byte stream in arbitrary chunks becomes lines.</summary>
 public sealed class LineFramerSpecs
 {
     private const int Limit = 16;
@@ -151,7 +151,7 @@ public sealed class LineFramerSpecs
     [Fact]
     public void Framer_should_not_treat_other_whitespace_as_blank()
     {
-        // Only space, tab and CR make a line blank (§2); a vertical tab or form feed is a line for the codec to reject.
+        // Only space, tab and CR make a line blank (docs/protocol.md §1); a vertical tab or form feed is a line for the codec to reject.
         var sink = Frame(1024, Bytes("\v\n\f\n"));
 
         Assert.Equal(["\v", "\f"], sink.Rendered);
@@ -325,7 +325,7 @@ public sealed class LineFramerSpecs
     [Fact]
     public void Framer_should_check_the_limit_before_blankness()
     {
-        // frame_too_large is the first check of §5, so an oversize run of spaces is reported, not silently dropped.
+        // frame_too_large is the first check of docs/protocol.md §4, so an oversize run of spaces is reported, not silently dropped.
         var sink = Frame(Limit, Bytes(new string(' ', Limit + 1) + "\n"));
 
         Assert.Equal([FrameTooLarge], sink.Rendered);

@@ -4,7 +4,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Tests.Protocol;
 
-/// <summary>docs/api-reference.md, "Request envelope" and "Error codes": request line bytes → request, or the error that answers it, checks in order.</summary>
+/// <summary>docs/protocol.md §2 and §4: request line bytes → request, or the error that answers it, checks in order.</summary>
 public sealed class RequestDecoderSpecs
 {
     private const string Version = "\"opsclaw.ipc.v1alpha1\"";

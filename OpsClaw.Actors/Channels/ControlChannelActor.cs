@@ -6,7 +6,7 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Channels;
 
 /// <summary>
-/// The control plane: health and stop (docs/api-reference.md, "Message types"), and what the host serves
+/// The control plane: health and stop (docs/protocol.md §5), and what the host serves
 /// (<c>control.channels</c>, <c>control.status</c>, answered by the IPC root, this actor's parent).
 /// <c>control.stop</c> answers first and only then asks for shutdown, through a message to itself,
 /// so the ack is already on its way to the connection (which drains it) before shutdown begins.

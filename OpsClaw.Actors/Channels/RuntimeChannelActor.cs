@@ -3,7 +3,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;
 
-/// <summary>The runtime plane: liveness ping and the forward entry point of docs/api-reference.md, "Message types".</summary>
+/// <summary>The runtime plane: liveness ping and the forward entry point of docs/protocol.md §5.</summary>
 public sealed class RuntimeChannelActor : ChannelActor
 {
     public const string Name = "runtime";

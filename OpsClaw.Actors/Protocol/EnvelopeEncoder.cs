@@ -5,7 +5,7 @@ namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
 /// Writes envelopes as one compact JSON line. Responses always carry the seven fields of
-/// docs/api-reference.md, "Response envelope" in their fixed order, with <c>null</c> where empty; requests carry the four
+/// docs/protocol.md §3 in their fixed order, with <c>null</c> where empty; requests carry the four
 /// request fields and leave out an absent <c>run_id</c>.
 /// </summary>
 internal static class EnvelopeEncoder

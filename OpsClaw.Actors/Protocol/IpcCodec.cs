@@ -16,7 +16,7 @@ public sealed class IpcCodec
 
     public int MaxJsonDepth { get; }
 
-    /// <summary>Decodes one line (without its <c>\n</c>), applying the checks of docs/api-reference.md, "Error codes" in order.</summary>
+    /// <summary>Decodes one line (without its <c>\n</c>), applying the checks of docs/protocol.md §4 in order.</summary>
     public DecodeResult DecodeRequest(ReadOnlySpan<byte> line) => _requests.Decode(line);
 
     /// <summary>The response as one compact JSON line, <c>\n</c> included.</summary>

@@ -1,7 +1,7 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
-/// The stable error codes of docs/api-reference.md, "Error codes" and the exact texts that go with them. Clients
+/// The stable error codes of docs/protocol.md §4 and the exact texts that go with them. Clients
 /// match on the code; the texts are fixed too so scripts and tests can rely on them.
 /// </summary>
 public static class IpcErrors
@@ -18,7 +18,11 @@ public static class IpcErrors
     public const string OverloadedCode = "overloaded";
     public const string ShuttingDownCode = "shutting_down";
 
-    /// <summary>Every code, in the order the checks run.</summary>
+    /// <summary>
+    /// Every code: those of the per-line checks in the order they run (docs/protocol.md §4), except
+    /// shutting_down, which runs right after invalid_schema_version but is listed last, after the two
+    /// that refuse connections. The JSON Schema and the SDK's IpcErrorCode list the codes in this order.
+    /// </summary>
     public static IReadOnlyList<string> AllCodes { get; } =
     [
         FrameTooLargeCode, MalformedJsonCode, InvalidEnvelopeCode, InvalidSchemaVersionCode,

@@ -1,7 +1,7 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
-/// Cuts an NDJSON byte stream, arriving in chunks of any size, into lines (docs/api-reference.md, "Transport and framing").
+/// Cuts an NDJSON byte stream, arriving in chunks of any size, into lines (docs/protocol.md §1).
 /// The caller pulls one line at a time (<see cref="TryReadLine"/>), so it decides between lines what to
 /// do with the next, with nothing of its own on the stack in between. Lines that sit wholly inside one
 /// chunk are handed out without a copy; only a line split across chunks is buffered (see

@@ -1,6 +1,6 @@
 namespace OpsClaw.Actors.Protocol;
 
-/// <summary>The message types of docs/api-reference.md, "Message types"; the project's api-reference lists later additions.</summary>
+/// <summary>The built-in message types of docs/protocol.md §5.</summary>
 public static class MessageTypes
 {
     public const string RuntimePing = "runtime.ping";

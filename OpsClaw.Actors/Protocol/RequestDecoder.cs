@@ -5,12 +5,12 @@ namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
 /// Turns one request line into an <see cref="IpcRequest"/> or the error that answers it, running the
-/// checks in the order of docs/api-reference.md, "Error codes": UTF-8 and JSON syntax (malformed_json), then the
+/// checks in the order of docs/protocol.md §4: UTF-8 and JSON syntax (malformed_json), then the
 /// envelope fields (invalid_envelope), then the schema version.
 /// </summary>
 /// <remarks>
 /// The line is read with the BCL's strict UTF-8 JSON reader rather than Newtonsoft's, which accepts
-/// comments, single quotes, NaN and unquoted names; the wire contract is strict JSON (RFC 8259),
+/// comments, single quotes, NaN and unquoted names; the wire contract is strict JSON (RFC 8259, docs/protocol.md §2),
 /// and this reader checks it on the bytes without first building a string of the whole line.
 /// </remarks>
 internal sealed class RequestDecoder

@@ -5,7 +5,7 @@ namespace OpsClaw.Actors.Sockets;
 /// <summary>
 /// The reorder buffer of one connection: one slot per request line, in arrival order. Replies may
 /// fill slots in any order; only a filled run at the head can be written, which keeps replies in
-/// request order (docs/api-reference.md, "Transport and framing"). A reply stays an unencoded response until the connection's output
+/// request order (docs/protocol.md §6). A reply stays an unencoded response until the connection's output
 /// has room for its bytes, so replies the client is not reading are never held twice. Slots live in
 /// a ring that grows only with the number of unanswered requests, which backpressure keeps near
 /// max-in-flight.

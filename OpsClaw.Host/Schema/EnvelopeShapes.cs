@@ -5,7 +5,7 @@ namespace OpsClaw.Host.Schema;
 
 /// <summary>
 /// What the envelope records cannot say by themselves: the <c>schema_version</c> field (a constant,
-/// so not a property of the records), which fields are required on the wire (docs/api-reference.md, "Request envelope" and "Response envelope"), and
+/// so not a property of the records), which fields are required on the wire (docs/protocol.md §2 and §3), and
 /// that <c>error_code</c> is one of the stable codes.
 /// </summary>
 internal static class EnvelopeShapes
@@ -15,7 +15,7 @@ internal static class EnvelopeShapes
     /// <summary>A request needs every non-nullable field; <c>run_id</c> may be left out.</summary>
     public static void ShapeRequest(JsonSchema request)
     {
-        request.Description = "A request line: one JSON object on one line (docs/api-reference.md, 'Request envelope'). Unknown fields are ignored by the server.";
+        request.Description = "A request line: one JSON object on one line (docs/protocol.md §2). Unknown fields are ignored by the server.";
         PrependSchemaVersion(request);
         foreach (var (name, property) in request.Properties)
         {
@@ -23,10 +23,10 @@ internal static class EnvelopeShapes
         }
     }
 
-    /// <summary>A response always carries all seven fields, null where empty (docs/api-reference.md, 'Response envelope').</summary>
+    /// <summary>A response always carries all seven fields, null where empty (docs/protocol.md §3).</summary>
     public static void ShapeResponse(JsonSchema response, JsonSchema errorCode)
     {
-        response.Description = "A response line: all seven fields, in this order, null where empty (docs/api-reference.md, 'Response envelope').";
+        response.Description = "A response line: all seven fields, in this order, null where empty (docs/protocol.md §3).";
         PrependSchemaVersion(response);
         var code = response.Properties["error_code"];
         code.Type = JsonObjectType.None;

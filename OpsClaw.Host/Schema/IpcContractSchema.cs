@@ -89,7 +89,7 @@ public static class IpcContractSchema
         var schema = new JsonSchema
         {
             Type = JsonObjectType.String,
-            Description = "The stable error_code of an error response, in the order the server's checks run.",
+            Description = "The stable error_code of an error response (docs/protocol.md §4).",
         };
         foreach (var code in IpcErrors.AllCodes)
         {

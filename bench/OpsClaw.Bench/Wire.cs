@@ -13,7 +13,7 @@ internal static class Wire
     public static ReadOnlySpan<byte> PingLine =>
         "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":\"runtime.ping\",\"run_id\":\"bench\",\"payload_json\":\"{}\"}\n"u8;
 
-    /// <summary>Exactly what docs/api-reference.md, "Response envelope" says a ping with run_id "bench" is answered with.</summary>
+    /// <summary>Exactly what docs/protocol.md §3 says a ping with run_id "bench" is answered with.</summary>
     public static ReadOnlySpan<byte> PongLine =>
         "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":\"runtime.pong\",\"run_id\":\"bench\",\"payload_json\":\"{\\\"status\\\":\\\"ok\\\"}\",\"ok\":true,\"error\":null,\"error_code\":null}\n"u8;
 

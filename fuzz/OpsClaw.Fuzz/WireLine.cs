@@ -3,7 +3,7 @@ using System.Text.Unicode;
 namespace OpsClaw.Fuzz;
 
 /// <summary>
-/// The shape docs/api-reference.md, "Transport and framing" gives every line on the wire: one line of UTF-8 ending in '\n', with
+/// The shape docs/protocol.md §1 gives every line on the wire: one line of UTF-8 ending in '\n', with
 /// no other control byte, so no client's framer can cut it wrong.
 /// </summary>
 public static class WireLine

@@ -255,7 +255,7 @@ describe("the real host stopping with requests in flight", { timeout: SUITE_TIME
     assert.deepEqual([ack.envelope.message_type, ack.payload.stop], ["control.stop.ack", "requested"]);
     const outcomes = await within(settled, 60_000, "the requests in flight");
 
-    // The contract (docs/api-reference.md, shutting_down): lines received before the stop are
+    // The contract (docs/protocol.md §7, shutdown): lines received before the stop are
     // answered, a later line a read still brings in is refused with shutting_down, and then the host
     // reads nothing further and closes cleanly. In request order that is three runs, each possibly
     // empty after the first: answered, refused, cut off by the close; never back to an earlier run.

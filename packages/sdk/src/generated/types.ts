@@ -1,7 +1,7 @@
 /* Generated from docs/schema/opsclaw-ipc.v1alpha1.schema.json by scripts/generate-types.sh. Do not edit: change the C# contract types and run the script. */
 
 /**
- * The stable error_code of an error response, in the order the server's checks run.
+ * The stable error_code of an error response (docs/protocol.md §4).
  */
 export type IpcErrorCode =
   | "frame_too_large"
@@ -26,7 +26,7 @@ export interface OpsClawIpcContract {
   messages?: MessageCatalog;
 }
 /**
- * A request line: one JSON object on one line (docs/api-reference.md, 'Request envelope'). Unknown fields are ignored by the server.
+ * A request line: one JSON object on one line (docs/protocol.md §2). Unknown fields are ignored by the server.
  */
 export interface IpcRequest {
   schema_version: "opsclaw.ipc.v1alpha1";
@@ -35,7 +35,7 @@ export interface IpcRequest {
   payload_json: string;
 }
 /**
- * A response line: all seven fields, in this order, null where empty (docs/api-reference.md, 'Response envelope').
+ * A response line: all seven fields, in this order, null where empty (docs/protocol.md §3).
  */
 export interface IpcResponse {
   schema_version: "opsclaw.ipc.v1alpha1";
