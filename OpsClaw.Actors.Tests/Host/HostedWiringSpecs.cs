@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Tests.Support;
 using OpsClaw.Samples;

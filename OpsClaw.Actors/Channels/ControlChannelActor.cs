@@ -1,6 +1,5 @@
 using Akka.Actor;
 using OpsClaw.Actors.Contracts;
-using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
+using OpsClaw.Actors.Ipc;
 
 namespace OpsClaw.Actors.Hosting;
 
@@ -17,7 +18,7 @@ public sealed class ChannelOptions
 }
 
 /// <summary>
-/// Code-side settings for <see cref="AkkaHostingExtensions.WithOpsClawIpc"/>, after Akka.Hosting's
+/// Code-side settings for <c>WithOpsClawIpc</c> (<see cref="OpsClawIpcHostingExtensions"/>), after Akka.Hosting's
 /// plugin options: every property is nullable, and only the ones set become HOCON that is
 /// prepended over the config, so a value set here beats both a config file and the defaults.
 /// </summary>

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using OpsClaw.Actors.Sockets;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// The IPC subsystem of one ActorSystem: <see cref="Start"/> creates <c>/user/ipc</c> and hooks the

@@ -1,4 +1,4 @@
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Sockets;
 
 /// <summary>
 /// The two steps of a graceful stop, passed down the IPC tree: CoordinatedShutdown asks

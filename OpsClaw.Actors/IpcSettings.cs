@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Akka.Configuration;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors;
 
 /// <summary>Per-channel socket settings (<c>opsclaw.ipc.channels.&lt;name&gt;</c>).</summary>
 public sealed record ChannelSettings(UnixFileMode SocketMode, bool AllowAnyUid, ImmutableArray<uint> AllowedUids)

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using OpsClaw.Actors.Channels;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// A channel to serve: its name (which names its socket, <c>&lt;name&gt;.sock</c>), the props of its

@@ -1,4 +1,4 @@
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Channels;
 
 /// <summary>
 /// Questions the IPC root (<c>/user/ipc</c>) answers about what it serves; the control channel

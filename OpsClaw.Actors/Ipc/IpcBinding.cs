@@ -1,4 +1,4 @@
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>Where a started IPC subsystem listens: the absolute socket directory and each channel's socket path, in channel order.</summary>
 public sealed record IpcBinding(string SocketDirectory, IReadOnlyList<KeyValuePair<string, string>> SocketPaths)

@@ -1,8 +1,9 @@
 using Akka.Hosting;
+using OpsClaw.Actors.Ipc;
 
 namespace OpsClaw.Actors.Hosting;
 
-public static class AkkaHostingExtensions
+public static class OpsClawIpcHostingExtensions
 {
     /// <summary>
     /// Serves OpsClaw IPC from this actor system: the embedded defaults are appended as the

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// What a channel may be called. The name becomes a file name (<c>&lt;name&gt;.sock</c>), an actor

@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors;
 
 /// <summary>The embedded <c>hocon/opsclaw.conf</c>: every setting with its default.</summary>
 public static class IpcDefaults

@@ -1,6 +1,6 @@
 using OpsClaw.Actors.Sockets;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// The lock file and sockets this host created, by path and by device+inode. Looked up by path, as
