@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpsClaw.Actors.Tests.Support;
 
 namespace OpsClaw.Actors.Tests;
 
@@ -8,7 +9,7 @@ public sealed partial class DocsSpecs
     [Fact]
     public void Extending_guide_should_show_the_sample_channel_files_exactly()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var guide = File.ReadAllText(Path.Combine(root, "docs", "extending.md"));
 
         var shown = ShownFile().Matches(guide).ToDictionary(match => match.Groups["path"].Value, match => match.Groups["code"].Value);
@@ -21,19 +22,6 @@ public sealed partial class DocsSpecs
 
         var lines = shown.Values.Sum(code => code.Count(c => c == '\n'));
         Assert.True(lines < 60, $"the sample is {lines} lines; the guide promises under 60");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpsClaw.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OpsClaw.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"<!-- file: (?<path>[^ ]+) -->\n```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
