@@ -38,7 +38,7 @@ public sealed record ChannelSettings(UnixFileMode SocketMode, bool AllowAnyUid, 
     }
 
     /// <summary>Whether a peer may use this channel: everyone if allowed, else the host's own uid, root, and the listed uids.</summary>
-    public bool Admits(uint peerUid, uint hostUid) =>
+    internal bool Admits(uint peerUid, uint hostUid) =>
         AllowAnyUid || peerUid == 0 || peerUid == hostUid || AllowedUids.Contains(peerUid);
 }
 
@@ -66,7 +66,7 @@ public sealed record IpcSettings(
     public const string ConfigPath = "opsclaw.ipc";
 
     /// <summary>max-connections of the embedded defaults; at this value the host may cap the total to fit its descriptor limit.</summary>
-    public const int DefaultMaxConnections = 10000;
+    internal const int DefaultMaxConnections = 10000;
 
     /// <summary>Reads the settings from a full config (with <c>opsclaw.ipc</c> in it); missing keys fall back to the embedded defaults.</summary>
     public static IpcSettings Create(Config config)

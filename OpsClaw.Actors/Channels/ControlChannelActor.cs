@@ -40,7 +40,7 @@ public sealed class ControlChannelActor : ChannelActor
         Akka.Actor.Props.Create(() => new ControlChannelActor(shutdown ?? CoordinatedShutdownRequester.Instance));
 }
 
-public static class ControlChannel
+internal static class ControlChannel
 {
     /// <summary>Sent by the control channel to itself once the stop ack has been handed to the requester.</summary>
     public sealed class StopAcknowledged

@@ -12,7 +12,7 @@ public interface IShutdownRequester
 /// Runs Akka's CoordinatedShutdown, whose phases unbind the sockets, drain in-flight requests and
 /// terminate the system. The host process exits with status 0 once the system has terminated.
 /// </summary>
-public sealed class CoordinatedShutdownRequester : IShutdownRequester
+internal sealed class CoordinatedShutdownRequester : IShutdownRequester
 {
     public static readonly CoordinatedShutdownRequester Instance = new();
 

@@ -4,7 +4,7 @@ namespace OpsClaw.Actors.Channels;
 /// Questions the IPC root (<c>/user/ipc</c>) answers about what it serves; the control channel
 /// asks them for <c>control.channels</c> and <c>control.status</c>.
 /// </summary>
-public static class IpcIntrospection
+internal static class IpcIntrospection
 {
     /// <summary>Answered with a <see cref="Contracts.ChannelsReport"/>.</summary>
     public sealed class GetChannels

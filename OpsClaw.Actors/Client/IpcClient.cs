@@ -78,7 +78,7 @@ public sealed class IpcClient : IAsyncDisposable
         SendLineAsync(IpcCodec.EncodeRequest(new IpcRequest(messageType, runId, payloadJson)), timeout, cancellationToken);
 
     /// <summary>Sends raw bytes that make exactly one request line (for tests and tools that need to send what the encoder would not).</summary>
-    public async Task<IpcResponse> SendLineAsync(
+    internal async Task<IpcResponse> SendLineAsync(
         ReadOnlyMemory<byte> line,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ namespace OpsClaw.Actors.Ipc;
 /// name and a HOCON key, so it is kept to letters, digits, '-', '_' and '.', starting with a letter
 /// or digit.
 /// </summary>
-public static class ChannelNames
+internal static class ChannelNames
 {
     public const int MaxLength = 64;
 

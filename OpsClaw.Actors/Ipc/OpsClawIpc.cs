@@ -12,13 +12,13 @@ namespace OpsClaw.Actors.Ipc;
 /// </summary>
 public sealed class OpsClawIpc : IExtension
 {
-    public const string RootName = "ipc";
+    internal const string RootName = "ipc";
 
     private readonly ExtendedActorSystem _system;
     private readonly TaskCompletionSource<IpcBinding> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IActorRef? _root;
 
-    public OpsClawIpc(ExtendedActorSystem system) => _system = system;
+    internal OpsClawIpc(ExtendedActorSystem system) => _system = system;
 
     public Task<IpcBinding> Ready => _ready.Task;
 

@@ -1,7 +1,7 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>Receives what a <see cref="LineFramer"/> cuts out of a byte stream, in stream order.</summary>
-public interface ILineSink
+internal interface ILineSink
 {
     /// <summary>
     /// A complete, non-blank line without its <c>\n</c> (and without one trailing <c>\r</c>).

@@ -26,45 +26,45 @@ public static class IpcErrors
         ForbiddenCode, OverloadedCode, ShuttingDownCode,
     ];
 
-    public static IpcResponse FrameTooLarge(int maxLineBytes) =>
+    internal static IpcResponse FrameTooLarge(int maxLineBytes) =>
         IpcResponse.Failure(FrameTooLargeCode, $"ipc line exceeds {maxLineBytes} bytes", null);
 
-    public static IpcResponse MalformedJson(string detail) =>
+    internal static IpcResponse MalformedJson(string detail) =>
         IpcResponse.Failure(MalformedJsonCode, $"invalid ipc json line: {detail}", null);
 
-    public static IpcResponse InvalidEnvelope(string detail, string? runId) =>
+    internal static IpcResponse InvalidEnvelope(string detail, string? runId) =>
         IpcResponse.Failure(InvalidEnvelopeCode, $"invalid ipc envelope: {detail}", runId);
 
-    public static IpcResponse InvalidSchemaVersion(string got, string? runId) =>
+    internal static IpcResponse InvalidSchemaVersion(string got, string? runId) =>
         IpcResponse.Failure(
             InvalidSchemaVersionCode,
             $"invalid schema_version '{got}', expected '{IpcSchema.Version}'",
             runId);
 
-    public static IpcResponse UnsupportedMessageType(string channel, string messageType, string? runId) =>
+    internal static IpcResponse UnsupportedMessageType(string channel, string messageType, string? runId) =>
         IpcResponse.Failure(
             UnsupportedMessageTypeCode,
             $"unsupported {channel} message_type '{messageType}'",
             runId);
 
-    public static IpcResponse InvalidPayload(string messageType, string detail, string? runId) =>
+    internal static IpcResponse InvalidPayload(string messageType, string detail, string? runId) =>
         IpcResponse.Failure(InvalidPayloadCode, $"invalid payload for '{messageType}': {detail}", runId);
 
-    public static IpcResponse HandlerFailed(string messageType, string? runId) =>
+    internal static IpcResponse HandlerFailed(string messageType, string? runId) =>
         IpcResponse.Failure(HandlerFailedCode, $"handler for '{messageType}' failed", runId);
 
-    public static IpcResponse Timeout(TimeSpan timeout, string? runId) =>
+    internal static IpcResponse Timeout(TimeSpan timeout, string? runId) =>
         IpcResponse.Failure(TimeoutCode, $"request timed out after {(long)timeout.TotalMilliseconds} ms", runId);
 
-    public static IpcResponse Forbidden(uint uid, string channel) =>
+    internal static IpcResponse Forbidden(uint uid, string channel) =>
         IpcResponse.Failure(ForbiddenCode, $"peer uid {uid} is not allowed on {channel}", null);
 
-    public static IpcResponse Overloaded(string channel, int maxConnections) =>
+    internal static IpcResponse Overloaded(string channel, int maxConnections) =>
         IpcResponse.Failure(
             OverloadedCode,
             $"{channel} socket is at its connection limit ({maxConnections})",
             null);
 
-    public static IpcResponse ShuttingDown(string? runId) =>
+    internal static IpcResponse ShuttingDown(string? runId) =>
         IpcResponse.Failure(ShuttingDownCode, "server is shutting down", runId);
 }

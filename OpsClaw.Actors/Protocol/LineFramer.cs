@@ -6,7 +6,7 @@ namespace OpsClaw.Actors.Protocol;
 /// chunks is buffered (see <see cref="PartialLine"/>), and never past <c>maxLineBytes</c>. The buffer
 /// is held only while a partial line is, so an idle connection holds no line memory at all.
 /// </summary>
-public sealed class LineFramer : IDisposable
+internal sealed class LineFramer : IDisposable
 {
     private const byte NewLine = (byte)'\n';
     private const byte CarriageReturn = (byte)'\r';
