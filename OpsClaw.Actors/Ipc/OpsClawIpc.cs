@@ -20,14 +20,28 @@ public sealed class OpsClawIpc : IExtension
 
     internal OpsClawIpc(ExtendedActorSystem system) => _system = system;
 
+    /// <summary>
+    /// Completes with where the sockets are once every one accepts connections; fails with an
+    /// <see cref="IpcStartupException"/> for a refusal the user can fix (a bad or repeated channel
+    /// name, a locked or unsafe socket directory, a socket path too long, too few file descriptors
+    /// for <c>max-connections</c>), or with another exception. Never completes before <see cref="Start"/>.
+    /// </summary>
     public Task<IpcBinding> Ready => _ready.Task;
 
     /// <summary>What every connection together holds against max-buffered-bytes; null until started.</summary>
     internal BufferBudget? Budget { get; private set; }
 
+    /// <summary>The IPC subsystem of <paramref name="system"/>, created on first use (not started).</summary>
+    /// <param name="system">The actor system.</param>
+    /// <returns>The one instance for that system.</returns>
     public static OpsClawIpc Get(ActorSystem system) => system.WithExtension<OpsClawIpc, OpsClawIpcProvider>();
 
-    /// <summary>Starts serving the given channels (the built-in ones when null).</summary>
+    /// <summary>Starts serving the given channels (the built-in ones when null), without Akka.Hosting.</summary>
+    /// <param name="settings">The settings, e.g. <c>IpcSettings.Create(system.Settings.Config)</c>.</param>
+    /// <param name="channels">The channels to serve; the built-in runtime and control channels when null.</param>
+    /// <param name="registry">Where each channel actor is registered under its <see cref="ChannelDefinition.RegistryKey"/>; none when null.</param>
+    /// <returns><see cref="Ready"/>.</returns>
+    /// <exception cref="InvalidOperationException">it was already started in this actor system.</exception>
     public Task<IpcBinding> Start(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels = null, IActorRegistry? registry = null)
     {
         if (_root is not null)

@@ -1,21 +1,43 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
-/// The stable error codes of docs/api-reference.md, "Error codes" and the exact texts that go with them. Clients
-/// match on the code; the texts are fixed too so scripts and tests can rely on them.
+/// The stable error codes of docs/api-reference.md, "Error codes", as they appear in
+/// <see cref="IpcResponse.ErrorCode"/>. Clients match on the code; the host also builds the exact
+/// text of each (<see cref="IpcResponse.Error"/>), which is fixed so scripts and tests can rely on it.
 /// </summary>
 public static class IpcErrors
 {
+    /// <summary>A request line longer than <c>max-line-bytes</c>; the line is dropped and the connection stays open.</summary>
     public const string FrameTooLargeCode = "frame_too_large";
+
+    /// <summary>A request line that is not strict JSON, not one object, or nested deeper than <c>max-json-depth</c>.</summary>
     public const string MalformedJsonCode = "malformed_json";
+
+    /// <summary>A JSON object that is not a valid request envelope (a required field missing or of the wrong type, a field given twice, a bad <c>payload_json</c>).</summary>
     public const string InvalidEnvelopeCode = "invalid_envelope";
+
+    /// <summary>A request whose <c>schema_version</c> is not <see cref="IpcSchema.Version"/>.</summary>
     public const string InvalidSchemaVersionCode = "invalid_schema_version";
+
+    /// <summary>A <c>message_type</c> the channel does not handle.</summary>
     public const string UnsupportedMessageTypeCode = "unsupported_message_type";
+
+    /// <summary>A <c>payload_json</c> that does not fit the handler's request type; the text names the field.</summary>
     public const string InvalidPayloadCode = "invalid_payload";
+
+    /// <summary>The handler threw or its task faulted; the exception is logged on the host, never sent.</summary>
     public const string HandlerFailedCode = "handler_failed";
+
+    /// <summary>The handler did not answer within <c>request-timeout</c>.</summary>
     public const string TimeoutCode = "timeout";
+
+    /// <summary>The peer's uid may not use this socket; sent once, then the connection is closed.</summary>
     public const string ForbiddenCode = "forbidden";
+
+    /// <summary>The socket is at its connection limit; sent once, then the connection is closed.</summary>
     public const string OverloadedCode = "overloaded";
+
+    /// <summary>The request arrived after shutdown began; requests received before it are still answered.</summary>
     public const string ShuttingDownCode = "shutting_down";
 
     /// <summary>Every code, in the order the checks run.</summary>
