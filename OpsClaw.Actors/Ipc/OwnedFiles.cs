@@ -47,10 +47,12 @@ internal sealed record OwnedFiles(string LockPath, FileIdentity LockIdentity, IR
 }
 
 /// <summary>The CoordinatedShutdown reason when the host's files stopped being its own; the host exits 1.</summary>
-public sealed class IpcFilesLostReason(string message) : Akka.Actor.CoordinatedShutdown.Reason
+public sealed class IpcFilesLostReason : Akka.Actor.CoordinatedShutdown.Reason
 {
+    internal IpcFilesLostReason(string message) => Message = message;
+
     /// <summary>Which file was lost and how, e.g. that the socket directory was removed while the host ran.</summary>
-    public string Message { get; } = message;
+    public string Message { get; }
 
     /// <summary>1: the host stopped because it could no longer serve, not because it was asked to.</summary>
     public override int ExitCode => 1;
