@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OpsClaw.Actors.Tests.Support;
 
 namespace OpsClaw.Actors.Tests;
 
@@ -22,7 +23,7 @@ public sealed partial class DocsSpecs
     [Fact]
     public void Extending_guide_should_show_the_sample_channel_files_exactly()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var guide = File.ReadAllText(Path.Combine(root, "docs", "extending.md"));
 
         var shown = ShownFile().Matches(guide).ToDictionary(match => match.Groups["path"].Value, match => match.Groups["code"].Value);
@@ -44,7 +45,7 @@ public sealed partial class DocsSpecs
     [Fact]
     public void Every_section_citation_should_name_a_section_of_the_protocol()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var protocol = Path.Combine(root, "docs", "protocol.md");
         var sections = ProtocolSection().Matches(File.ReadAllText(protocol)).Select(match => int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(1, sections.Count), sections);
@@ -62,7 +63,7 @@ public sealed partial class DocsSpecs
     [Fact]
     public void Every_api_reference_citation_should_name_one_of_its_headings()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var headings = Headings(Path.Combine(root, "docs", "api-reference.md")).ToList();
 
         var citations = TextFiles(root)
@@ -80,7 +81,7 @@ public sealed partial class DocsSpecs
     [Fact]
     public void Links_in_the_markdown_files_should_lead_to_files_and_headings_that_exist()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var broken = new List<string>();
         var checkedLinks = 0;
         foreach (var file in TextFiles(root).Where(file => file.EndsWith(".md", StringComparison.Ordinal)))
@@ -115,7 +116,7 @@ public sealed partial class DocsSpecs
     [Fact]
     public void No_file_should_point_outside_the_repository_for_the_contract()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
 
         Assert.Empty(TextFiles(root).Where(file => OutsideReference().IsMatch(File.ReadAllText(file))).Select(file => Path.GetRelativePath(root, file)));
     }
@@ -158,18 +159,6 @@ public sealed partial class DocsSpecs
     private static string Slug(string heading) =>
         string.Concat(heading.ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_')).Replace(' ', '-');
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpsClaw.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OpsClaw.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"<!-- file: (?<path>[^ ]+) -->\n```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex ShownFile();

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Microsoft.Extensions.Hosting;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 
 namespace OpsClaw.Host;
 

@@ -6,8 +6,9 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpsClaw.Actors;
 using OpsClaw.Actors.Hosting;
-using OpsClaw.Actors.Sockets;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Samples;
 using AkkaLogLevel = Akka.Event.LogLevel;
 

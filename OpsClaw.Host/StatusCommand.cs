@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Newtonsoft.Json;
+using OpsClaw.Actors;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Client;
 using OpsClaw.Actors.Contracts;
-using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Sockets;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Tests.Support;
 using OpsClaw.Samples;
@@ -76,6 +77,24 @@ public sealed class HostedWiringSpecs : TestKit
         Assert.Equal("metrics", registered.Path.Name);
     }
 
+    [Fact]
+    public async Task Hosted_ipc_should_take_an_options_object_built_beforehand()
+    {
+        using var hosted = HostedIpc.Start((akka, dir) =>
+        {
+            var options = new OpsClawIpcOptions { SocketDirectory = dir.SocketDir, MaxLineBytes = 200 };
+            options.AddChannel<EchoChannel>("echo");
+            akka.WithOpsClawIpc(options);
+        });
+
+        var binding = await OpsClawIpc.Get(hosted.System).Ready;
+
+        Assert.Equal(["runtime", "control", "echo"], binding.SocketPaths.Select(socket => socket.Key));
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("echo"));
+        await connection.WriteAsync(RawConnection.Request("echo.say", new string('x', 300)));
+        Assert.Equal("ipc line exceeds 200 bytes", (string?)JObject.Parse((await connection.ReadLineAsync())!)["error"]);
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -101,16 +120,18 @@ public sealed class HostedWiringSpecs : TestKit
 
         public ActorSystem System { get; }
 
-        public static HostedIpc Start()
+        public static HostedIpc Start() => Start((akka, dir) => akka.WithOpsClawIpc(ipc =>
+        {
+            ipc.SocketDirectory = dir.SocketDir;
+            ipc.MaxLineBytes = 300;
+            ipc.AddChannel<EchoChannel>("metrics", channel => channel.SocketMode = "0600");
+        }));
+
+        public static HostedIpc Start(Action<AkkaConfigurationBuilder, TempSocketDir> configure)
         {
             var dir = new TempSocketDir();
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Services.AddAkka("hosted-spec", akka => akka.WithOpsClawIpc(ipc =>
-            {
-                ipc.SocketDirectory = dir.SocketDir;
-                ipc.MaxLineBytes = 300;
-                ipc.AddChannel<EchoChannel>("metrics", channel => channel.SocketMode = "0600");
-            }));
+            builder.Services.AddAkka("hosted-spec", akka => configure(akka, dir));
             var host = builder.Build();
             host.StartAsync().GetAwaiter().GetResult();
             var hosted = new HostedIpc(host, dir);

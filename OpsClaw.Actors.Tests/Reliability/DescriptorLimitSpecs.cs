@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Tests.Support;
 using Xunit.Abstractions;
 

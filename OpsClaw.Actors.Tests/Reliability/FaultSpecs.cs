@@ -2,7 +2,7 @@ using Akka.Actor;
 using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Contracts;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Tests.Sockets;
 using OpsClaw.Actors.Tests.Support;

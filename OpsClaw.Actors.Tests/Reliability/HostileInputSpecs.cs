@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Sockets;
 using OpsClaw.Actors.Tests.Sockets;

@@ -13,7 +13,7 @@ public sealed class SecuritySpecs : SocketSpecBase
     [Fact]
     public async Task A_payload_naming_a_dotnet_type_should_never_become_that_type()
     {
-        var binding = await StartAsync("", [new Hosting.ChannelDefinition("probe", Props.Create(() => new TypeProbeChannel()), typeof(TypeProbeChannel))]);
+        var binding = await StartAsync("", [new Ipc.ChannelDefinition("probe", Props.Create(() => new TypeProbeChannel()), typeof(TypeProbeChannel))]);
         const string payload = """
             {"$type":"System.IO.FileInfo, System.IO.FileSystem","Value":{"$type":"System.IO.DirectoryInfo, System.IO.FileSystem","originalPath":"/"},"fileName":"/etc/passwd"}
             """;

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using OpsClaw.Actors.Client;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Sockets;
 using OpsClaw.Actors.Tests.Sockets;
 using OpsClaw.Actors.Tests.Support;

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Newtonsoft.Json.Linq;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Sockets;
 using OpsClaw.Actors.Tests.Support;
 using OpsClaw.Samples;

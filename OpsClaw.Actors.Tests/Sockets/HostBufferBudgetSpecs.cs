@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Tests.Support;
 
 namespace OpsClaw.Actors.Tests.Sockets;

@@ -127,8 +127,8 @@ public sealed class IntrospectionSpecs : SocketSpecBase
     public async Task Control_channels_should_list_a_channel_that_is_not_a_channel_actor_with_no_message_types()
     {
         var binding = await StartAsync("", [
-            Hosting.ChannelDefinition.Control(),
-            new Hosting.ChannelDefinition("plain", Akka.Actor.Props.Create(() => new PlainChannel()), typeof(PlainChannel))]);
+            Ipc.ChannelDefinition.Control(),
+            new Ipc.ChannelDefinition("plain", Akka.Actor.Props.Create(() => new PlainChannel()), typeof(PlainChannel))]);
 
         var channels = PayloadOf(await RequestAsync(binding.PathOf("control"), "control.channels"));
 

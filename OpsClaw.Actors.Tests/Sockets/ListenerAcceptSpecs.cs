@@ -5,7 +5,7 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Newtonsoft.Json.Linq;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Sockets;

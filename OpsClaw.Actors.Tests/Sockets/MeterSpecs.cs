@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Akka.Actor;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Tests.Support;
 using OpsClaw.Samples;

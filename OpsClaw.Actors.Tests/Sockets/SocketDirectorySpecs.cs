@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Configuration;
 using OpsClaw.Actors.Client;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Actors.Tests.Sockets;

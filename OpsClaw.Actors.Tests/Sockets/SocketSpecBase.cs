@@ -2,7 +2,7 @@ using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Channels;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Tests.Support;
 
 namespace OpsClaw.Actors.Tests.Sockets;

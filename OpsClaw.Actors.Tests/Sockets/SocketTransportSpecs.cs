@@ -4,8 +4,9 @@ using System.Text;
 using Akka.Actor;
 using Akka.Event;
 using Newtonsoft.Json.Linq;
+using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Client;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Sockets;
 using OpsClaw.Actors.Tests.Support;
 

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using OpsClaw.Actors.Channels;
-using OpsClaw.Actors.Hosting;
+using OpsClaw.Actors.Ipc;
 
 namespace OpsClaw.Actors.Tests.Support;
 

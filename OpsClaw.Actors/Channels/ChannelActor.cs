@@ -23,6 +23,8 @@ public abstract class ChannelActor : ReceiveActor
     {
     }
 
+    /// <summary>A channel with an explicit name, for one whose actor is named otherwise (the built-in channels use it).</summary>
+    /// <param name="channelName">The name shown in error texts, <c>control.channels</c> and the failure log.</param>
     protected ChannelActor(string channelName)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelName);
@@ -38,6 +40,7 @@ public abstract class ChannelActor : ReceiveActor
     /// <summary>The message types this channel answers, in registration order.</summary>
     public IReadOnlyCollection<string> HandledMessageTypes => _handlers.MessageTypes;
 
+    /// <summary>This actor's logger, for handlers that want to log.</summary>
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
     private HandlerFailureLog Failures { get; } = HandlerFailureLog.Get(Context.System);

@@ -16,6 +16,7 @@ public abstract class ChannelHandlerActor : ReceiveActor
     private readonly HandlerTable _handlers;
     private (ChannelProtocol.Request Request, IActorRef ReplyTo)? _current;
 
+    /// <summary>A handler that takes its channel's name from its parent, the channel that created it.</summary>
     protected ChannelHandlerActor()
     {
         _handlers = new HandlerTable(ChannelName);
@@ -40,6 +41,7 @@ public abstract class ChannelHandlerActor : ReceiveActor
     /// <summary>Where a crash's exception carries the message type of the request that caused it.</summary>
     internal const string MessageTypeKey = "OpsClaw.MessageType";
 
+    /// <summary>This actor's logger, for handlers that want to log.</summary>
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
     private string ChannelName { get; } = Context.Parent.Path.Name;
@@ -70,6 +72,12 @@ public abstract class ChannelHandlerActor : ReceiveActor
         });
     }
 
+    /// <summary>
+    /// Answers the request that crashed this actor with <c>handler_failed</c> before the restart. An
+    /// override must call this base method, or that request goes unanswered until it times out.
+    /// </summary>
+    /// <param name="reason">The exception that crashed the actor.</param>
+    /// <param name="message">The message being handled when it crashed.</param>
     protected override void PreRestart(Exception reason, object message)
     {
         if (_current is var (request, replyTo))

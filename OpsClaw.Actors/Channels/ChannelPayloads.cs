@@ -4,7 +4,7 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Channels;
 
 /// <summary>The reply payloads of the built-in message types (docs/protocol.md §5), serialized once.</summary>
-public static class ChannelPayloads
+internal static class ChannelPayloads
 {
     public static string Pong { get; } = IpcJson.SerializePayload(new StatusPayload("ok"));
 

@@ -10,6 +10,8 @@ public static class ChannelProtocol
     /// Handle one request. <paramref name="Id"/> is the sender's own correlation number (a
     /// connection uses its sequence number) and comes back unchanged on the <see cref="Reply"/>.
     /// </summary>
+    /// <param name="Id">The sender's correlation number, returned on the reply.</param>
+    /// <param name="Envelope">The request, already checked against the envelope rules.</param>
     public sealed record Request(long Id, IpcRequest Envelope);
 
     /// <summary>The one answer to a <see cref="Request"/>, success or error, sent to the request's sender.</summary>
@@ -17,11 +19,14 @@ public static class ChannelProtocol
     /// A client may hang up with requests in flight; the replies then reach a stopped connection.
     /// That is normal, so they are kept out of the dead-letter log.
     /// </remarks>
+    /// <param name="Id">The <see cref="Request.Id"/> of the request answered.</param>
+    /// <param name="Response">The reply or error to write back to the client.</param>
     public sealed record Reply(long Id, IpcResponse Response) : IDeadLetterSuppression;
 
     /// <summary>Asks a channel for its <see cref="Description"/>.</summary>
     public sealed class Describe
     {
+        /// <summary>The one instance; the message carries nothing.</summary>
         public static readonly Describe Instance = new();
 
         private Describe()
@@ -30,5 +35,7 @@ public static class ChannelProtocol
     }
 
     /// <summary>A channel's name and the message types it answers, in registration order.</summary>
+    /// <param name="Channel">The channel's name.</param>
+    /// <param name="MessageTypes">The request types it handles, as listed by <c>control.channels</c>.</param>
     public sealed record Description(string Channel, IReadOnlyList<string> MessageTypes);
 }

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using OpsClaw.Actors.Contracts;
-using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;
@@ -13,10 +12,13 @@ namespace OpsClaw.Actors.Channels;
 /// </summary>
 public sealed class ControlChannelActor : ChannelActor
 {
+    /// <summary>The control channel's name: it is served on <c>control.sock</c>.</summary>
     public const string Name = "control";
 
     private static readonly TimeSpan IntrospectionTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A control channel that stops the host through <paramref name="shutdown"/>; usually made with <see cref="Props"/>.</summary>
+    /// <param name="shutdown">What <c>control.stop</c> does once its ack is on the way.</param>
     public ControlChannelActor(IShutdownRequester shutdown)
         : base(Name)
     {
@@ -36,12 +38,14 @@ public sealed class ControlChannelActor : ChannelActor
             root.Ask<StatusReport>(IpcIntrospection.GetStatus.Instance, IntrospectionTimeout));
     }
 
-    /// <param name="shutdown">How to stop the host; by default <see cref="CoordinatedShutdownRequester"/>.</param>
+    /// <summary>The props of a control channel, for a <c>ChannelDefinition</c> or a spec.</summary>
+    /// <param name="shutdown">How to stop the host; by default Akka's CoordinatedShutdown, with <see cref="ControlStopReason"/>.</param>
+    /// <returns>Props that create a <see cref="ControlChannelActor"/>.</returns>
     public static Props Props(IShutdownRequester? shutdown = null) =>
         Akka.Actor.Props.Create(() => new ControlChannelActor(shutdown ?? CoordinatedShutdownRequester.Instance));
 }
 
-public static class ControlChannel
+internal static class ControlChannel
 {
     /// <summary>Sent by the control channel to itself once the stop ack has been handed to the requester.</summary>
     public sealed class StopAcknowledged

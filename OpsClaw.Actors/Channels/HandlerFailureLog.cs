@@ -11,7 +11,7 @@ namespace OpsClaw.Actors.Channels;
 /// since the last report (<see cref="RepeatTally"/>). A client sending twenty thousand crashing
 /// requests would otherwise write tens of megabytes of stack traces.
 /// </summary>
-public sealed class HandlerFailureLog : IExtension
+internal sealed class HandlerFailureLog : IExtension
 {
     /// <summary>Most often a repeated failure is reported; ten seconds unless a spec shortens it.</summary>
     public TimeSpan Interval { get; internal set; } = TimeSpan.FromSeconds(10);

@@ -31,6 +31,7 @@ public sealed class IpcClient : IAsyncDisposable
         _readLoop = ReadLoopAsync(maxLineBytes);
     }
 
+    /// <summary>The socket this client connected to.</summary>
     public string SocketPath { get; }
 
     /// <summary>False once the host has closed the connection (or it failed).</summary>
@@ -45,8 +46,14 @@ public sealed class IpcClient : IAsyncDisposable
         }
     }
 
+    /// <summary>How long <see cref="SendAsync"/> waits for a reply when no timeout is given: 30 seconds.</summary>
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Connects to an OpsClaw socket such as <c>runtime.sock</c>.</summary>
+    /// <param name="socketPath">The socket's path, e.g. from <c>IpcBinding.PathOf</c> or the host's ready line.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <param name="maxLineBytes">Longest reply line accepted; a longer one fails the connection.</param>
+    /// <returns>The connected client; dispose it to close the connection.</returns>
     /// <exception cref="SocketException">nothing listens at <paramref name="socketPath"/>.</exception>
     public static async Task<IpcClient> ConnectAsync(
         string socketPath,
@@ -67,6 +74,12 @@ public sealed class IpcClient : IAsyncDisposable
     }
 
     /// <summary>Sends a request and waits for its reply (error envelopes included).</summary>
+    /// <param name="messageType">The request's <c>message_type</c>, e.g. <c>runtime.ping</c>.</param>
+    /// <param name="payloadJson">The request's <c>payload_json</c>: JSON text, <c>{}</c> by default.</param>
+    /// <param name="runId">The request's <c>run_id</c>, echoed on the reply; null sends none.</param>
+    /// <param name="timeout">How long to wait for the reply; <see cref="DefaultTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Stops waiting; a cancelled write leaves the connection unusable.</param>
+    /// <returns>The reply; an error reply has <see cref="IpcResponse.Ok"/> false and an <see cref="IpcResponse.ErrorCode"/>.</returns>
     /// <exception cref="TimeoutException">no reply within <paramref name="timeout"/>.</exception>
     /// <exception cref="IOException">the connection closed before the reply came.</exception>
     public Task<IpcResponse> SendAsync(
@@ -78,7 +91,7 @@ public sealed class IpcClient : IAsyncDisposable
         SendLineAsync(IpcCodec.EncodeRequest(new IpcRequest(messageType, runId, payloadJson)), timeout, cancellationToken);
 
     /// <summary>Sends raw bytes that make exactly one request line (for tests and tools that need to send what the encoder would not).</summary>
-    public async Task<IpcResponse> SendLineAsync(
+    internal async Task<IpcResponse> SendLineAsync(
         ReadOnlyMemory<byte> line,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
@@ -146,6 +159,8 @@ public sealed class IpcClient : IAsyncDisposable
     /// <summary>Half-closes the connection: the host answers what it has and then closes.</summary>
     public void CompleteWrites() => _socket.Shutdown(SocketShutdown.Send);
 
+    /// <summary>Closes the connection at once; requests still waiting fail with <see cref="IOException"/>.</summary>
+    /// <returns>A task that completes once the read loop has ended.</returns>
     public async ValueTask DisposeAsync()
     {
         _closing.Cancel();

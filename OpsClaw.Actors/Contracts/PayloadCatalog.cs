@@ -6,6 +6,11 @@ namespace OpsClaw.Actors.Contracts;
 /// One built-in message type: its request and reply types, and the CLR types of their payloads.
 /// A null request payload type means the handler takes any JSON value.
 /// </summary>
+/// <param name="Channel">The channel that answers it: <c>runtime</c> or <c>control</c>.</param>
+/// <param name="RequestType">The request's <c>message_type</c>.</param>
+/// <param name="ReplyType">The reply's <c>message_type</c>.</param>
+/// <param name="RequestPayload">The request payload's type; null when any JSON value is taken.</param>
+/// <param name="ReplyPayload">The reply payload's type.</param>
 public sealed record MessageContract(string Channel, string RequestType, string ReplyType, Type? RequestPayload, Type ReplyPayload);
 
 /// <summary>
@@ -14,6 +19,7 @@ public sealed record MessageContract(string Channel, string RequestType, string 
 /// </summary>
 public static class PayloadCatalog
 {
+    /// <summary>The message types of the built-in runtime and control channels, in the order of docs/api-reference.md.</summary>
     public static IReadOnlyList<MessageContract> BuiltIn { get; } =
     [
         new("runtime", MessageTypes.RuntimePing, MessageTypes.RuntimePong, typeof(EmptyPayload), typeof(StatusPayload)),

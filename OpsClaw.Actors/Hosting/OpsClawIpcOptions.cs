@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
+using OpsClaw.Actors.Ipc;
 
 namespace OpsClaw.Actors.Hosting;
 
@@ -11,13 +12,18 @@ public sealed class ChannelOptions
     /// <summary>Octal file mode such as "0600".</summary>
     public string? SocketMode { get; set; }
 
+    /// <summary>Admit every peer uid that the socket's file mode lets connect (<c>allow-any-uid</c>).</summary>
     public bool? AllowAnyUid { get; set; }
 
+    /// <summary>
+    /// Peer uids admitted besides the host's own and root when <see cref="AllowAnyUid"/> is off
+    /// (<c>allowed-uids</c>); others get one <c>forbidden</c> line and are disconnected.
+    /// </summary>
     public IReadOnlyList<uint>? AllowedUids { get; set; }
 }
 
 /// <summary>
-/// Code-side settings for <see cref="AkkaHostingExtensions.WithOpsClawIpc"/>, after Akka.Hosting's
+/// Code-side settings for <c>WithOpsClawIpc</c> (<see cref="OpsClawIpcHostingExtensions"/>), after Akka.Hosting's
 /// plugin options: every property is nullable, and only the ones set become HOCON that is
 /// prepended over the config, so a value set here beats both a config file and the defaults.
 /// </summary>
@@ -25,27 +31,40 @@ public sealed class OpsClawIpcOptions
 {
     private readonly Dictionary<string, ChannelOptions> _channelOptions = new(StringComparer.Ordinal);
 
+    /// <summary>Directory of the sockets and the lock file (<c>socket-dir</c>); a relative path is taken from the working directory.</summary>
     public string? SocketDirectory { get; set; }
 
+    /// <summary>Longest request line accepted, in bytes (<c>max-line-bytes</c>); a longer one is answered <c>frame_too_large</c>.</summary>
     public int? MaxLineBytes { get; set; }
 
+    /// <summary>Open connections allowed per socket (<c>max-connections</c>); the next one is answered <c>overloaded</c> and closed.</summary>
     public int? MaxConnections { get; set; }
 
+    /// <summary>How long a handler may take before the client gets <c>timeout</c> (<c>request-timeout</c>).</summary>
     public TimeSpan? RequestTimeout { get; set; }
 
-    /// <summary><see cref="TimeSpan.Zero"/> turns the idle timeout off.</summary>
+    /// <summary>
+    /// Close a connection after this long with no traffic and nothing in flight (<c>idle-timeout</c>);
+    /// <see cref="TimeSpan.Zero"/> turns the idle timeout off.
+    /// </summary>
     public TimeSpan? IdleTimeout { get; set; }
 
+    /// <summary>Deepest JSON nesting accepted in the envelope and in <c>payload_json</c> (<c>max-json-depth</c>).</summary>
     public int? MaxJsonDepth { get; set; }
 
+    /// <summary>On shutdown, how long requests already received may take to be answered (<c>shutdown-drain-timeout</c>).</summary>
     public TimeSpan? ShutdownDrainTimeout { get; set; }
 
+    /// <summary>Unanswered requests per connection before the host stops reading from it (<c>max-in-flight</c>).</summary>
     public int? MaxInFlight { get; set; }
 
+    /// <summary>The <c>listen()</c> backlog of each socket (<c>listen-backlog</c>).</summary>
     public int? ListenBacklog { get; set; }
 
+    /// <summary>Bytes one connection may hold for its client before the host stops reading from it (<c>max-connection-buffered-bytes</c>).</summary>
     public int? MaxConnectionBufferedBytes { get; set; }
 
+    /// <summary>Bytes all connections together may hold before the host stops reading from those that hold any (<c>max-buffered-bytes</c>).</summary>
     public long? MaxBufferedBytes { get; set; }
 
     /// <summary>The channels to serve; the built-in runtime and control channels unless replaced.</summary>

@@ -11,6 +11,7 @@ namespace OpsClaw.Actors.Metrics;
 /// </summary>
 public static class IpcMeter
 {
+    /// <summary>The meter's name, <c>OpsClaw.Ipc</c>, for <c>AddMeter</c> or a <c>MeterListener</c>.</summary>
     public const string Name = "OpsClaw.Ipc";
 
     private static readonly Meter Meter = new(Name, Version);

@@ -14,6 +14,7 @@ internal sealed class RepeatTally
     private long _repeats;
 
     /// <summary>Notes one occurrence; true when a log line is due.</summary>
+    /// <param name="interval">Least time between two reports of repeats.</param>
     /// <param name="repeats">0 for the first occurrence (log it in full), else the occurrences since the last report, this one included.</param>
     public bool Note(TimeSpan interval, out long repeats)
     {

@@ -1,7 +1,7 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>What one request line decoded to: a request, or the error response that answers it.</summary>
-public readonly record struct DecodeResult
+internal readonly record struct DecodeResult
 {
     private DecodeResult(IpcRequest? request, IpcResponse? error)
     {

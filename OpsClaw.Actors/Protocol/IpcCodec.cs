@@ -4,7 +4,7 @@ namespace OpsClaw.Actors.Protocol;
 /// The NDJSON codec: request line bytes → request or typed error; envelope → UTF-8 bytes ending in
 /// <c>\n</c>. Pure and actor-free, safe to share between threads.
 /// </summary>
-public sealed class IpcCodec
+internal sealed class IpcCodec
 {
     private readonly RequestDecoder _requests;
 

@@ -1,21 +1,43 @@
 namespace OpsClaw.Actors.Protocol;
 
 /// <summary>
-/// The stable error codes of docs/protocol.md §4 and the exact texts that go with them. Clients
-/// match on the code; the texts are fixed too so scripts and tests can rely on them.
+/// The stable error codes of docs/protocol.md §4, as they appear in
+/// <see cref="IpcResponse.ErrorCode"/>. Clients match on the code; the host also builds the exact
+/// text of each (<see cref="IpcResponse.Error"/>), which is fixed so scripts and tests can rely on it.
 /// </summary>
 public static class IpcErrors
 {
+    /// <summary>A request line longer than <c>max-line-bytes</c>; the line is dropped and the connection stays open.</summary>
     public const string FrameTooLargeCode = "frame_too_large";
+
+    /// <summary>A request line that is not strict JSON, not one object, or nested deeper than <c>max-json-depth</c>.</summary>
     public const string MalformedJsonCode = "malformed_json";
+
+    /// <summary>A JSON object that is not a valid request envelope (a required field missing or of the wrong type, a field given twice, a bad <c>payload_json</c>).</summary>
     public const string InvalidEnvelopeCode = "invalid_envelope";
+
+    /// <summary>A request whose <c>schema_version</c> is not <see cref="IpcSchema.Version"/>.</summary>
     public const string InvalidSchemaVersionCode = "invalid_schema_version";
+
+    /// <summary>A <c>message_type</c> the channel does not handle.</summary>
     public const string UnsupportedMessageTypeCode = "unsupported_message_type";
+
+    /// <summary>A <c>payload_json</c> that does not fit the handler's request type; the text names the field.</summary>
     public const string InvalidPayloadCode = "invalid_payload";
+
+    /// <summary>The handler threw or its task faulted; the exception is logged on the host, never sent.</summary>
     public const string HandlerFailedCode = "handler_failed";
+
+    /// <summary>The handler did not answer within <c>request-timeout</c>.</summary>
     public const string TimeoutCode = "timeout";
+
+    /// <summary>The peer's uid may not use this socket; sent once, then the connection is closed.</summary>
     public const string ForbiddenCode = "forbidden";
+
+    /// <summary>The socket is at its connection limit; sent once, then the connection is closed.</summary>
     public const string OverloadedCode = "overloaded";
+
+    /// <summary>The request arrived after shutdown began; requests received before it are still answered.</summary>
     public const string ShuttingDownCode = "shutting_down";
 
     /// <summary>
@@ -30,45 +52,45 @@ public static class IpcErrors
         ForbiddenCode, OverloadedCode, ShuttingDownCode,
     ];
 
-    public static IpcResponse FrameTooLarge(int maxLineBytes) =>
+    internal static IpcResponse FrameTooLarge(int maxLineBytes) =>
         IpcResponse.Failure(FrameTooLargeCode, $"ipc line exceeds {maxLineBytes} bytes", null);
 
-    public static IpcResponse MalformedJson(string detail) =>
+    internal static IpcResponse MalformedJson(string detail) =>
         IpcResponse.Failure(MalformedJsonCode, $"invalid ipc json line: {detail}", null);
 
-    public static IpcResponse InvalidEnvelope(string detail, string? runId) =>
+    internal static IpcResponse InvalidEnvelope(string detail, string? runId) =>
         IpcResponse.Failure(InvalidEnvelopeCode, $"invalid ipc envelope: {detail}", runId);
 
-    public static IpcResponse InvalidSchemaVersion(string got, string? runId) =>
+    internal static IpcResponse InvalidSchemaVersion(string got, string? runId) =>
         IpcResponse.Failure(
             InvalidSchemaVersionCode,
             $"invalid schema_version '{got}', expected '{IpcSchema.Version}'",
             runId);
 
-    public static IpcResponse UnsupportedMessageType(string channel, string messageType, string? runId) =>
+    internal static IpcResponse UnsupportedMessageType(string channel, string messageType, string? runId) =>
         IpcResponse.Failure(
             UnsupportedMessageTypeCode,
             $"unsupported {channel} message_type '{messageType}'",
             runId);
 
-    public static IpcResponse InvalidPayload(string messageType, string detail, string? runId) =>
+    internal static IpcResponse InvalidPayload(string messageType, string detail, string? runId) =>
         IpcResponse.Failure(InvalidPayloadCode, $"invalid payload for '{messageType}': {detail}", runId);
 
-    public static IpcResponse HandlerFailed(string messageType, string? runId) =>
+    internal static IpcResponse HandlerFailed(string messageType, string? runId) =>
         IpcResponse.Failure(HandlerFailedCode, $"handler for '{messageType}' failed", runId);
 
-    public static IpcResponse Timeout(TimeSpan timeout, string? runId) =>
+    internal static IpcResponse Timeout(TimeSpan timeout, string? runId) =>
         IpcResponse.Failure(TimeoutCode, $"request timed out after {(long)timeout.TotalMilliseconds} ms", runId);
 
-    public static IpcResponse Forbidden(uint uid, string channel) =>
+    internal static IpcResponse Forbidden(uint uid, string channel) =>
         IpcResponse.Failure(ForbiddenCode, $"peer uid {uid} is not allowed on {channel}", null);
 
-    public static IpcResponse Overloaded(string channel, int maxConnections) =>
+    internal static IpcResponse Overloaded(string channel, int maxConnections) =>
         IpcResponse.Failure(
             OverloadedCode,
             $"{channel} socket is at its connection limit ({maxConnections})",
             null);
 
-    public static IpcResponse ShuttingDown(string? runId) =>
+    internal static IpcResponse ShuttingDown(string? runId) =>
         IpcResponse.Failure(ShuttingDownCode, "server is shutting down", runId);
 }

@@ -7,7 +7,7 @@ namespace OpsClaw.Actors.Protocol;
 /// by this process. Type names are never read or written, so a payload can never choose the
 /// .NET type it becomes; depth is capped; strings that look like dates stay strings.
 /// </summary>
-public static class IpcJson
+internal static class IpcJson
 {
     public const int DefaultMaxDepth = 64;
 

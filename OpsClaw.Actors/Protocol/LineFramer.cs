@@ -8,7 +8,7 @@ namespace OpsClaw.Actors.Protocol;
 /// <see cref="PartialLine"/>), and never past <c>maxLineBytes</c>. The buffer is held only while a
 /// partial line is, so an idle connection holds no line memory at all.
 /// </summary>
-public sealed class LineFramer : IDisposable
+internal sealed class LineFramer : IDisposable
 {
     private const byte NewLine = (byte)'\n';
     private const byte CarriageReturn = (byte)'\r';
@@ -37,6 +37,7 @@ public sealed class LineFramer : IDisposable
     /// <see cref="LineRead.Line"/> ends just after its <c>\n</c>). Call again until it returns
     /// <see cref="LineRead.NeedMore"/>: the chunk is then used up, any unfinished line kept.
     /// </summary>
+    /// <param name="chunk">Bytes read and not yet framed; on return, what follows the frame found.</param>
     /// <param name="line">
     /// For <see cref="LineRead.Line"/>: a complete, non-blank line without its <c>\n</c> (and without
     /// one trailing <c>\r</c>), valid until the next call on this framer.
@@ -140,7 +141,7 @@ public sealed class LineFramer : IDisposable
 }
 
 /// <summary>What <see cref="LineFramer.TryReadLine"/> found.</summary>
-public enum LineRead
+internal enum LineRead
 {
     /// <summary>The chunk is used up; an unfinished line, if any, is kept for the next chunk.</summary>
     NeedMore,

@@ -15,6 +15,8 @@ internal sealed class AcceptFailureLog(ILoggingAdapter log, string socketPath)
     private readonly RepeatTally _tally = new();
     private long _refused;
 
+    /// <param name="detail">What failed, as the exception says it.</param>
+    /// <param name="outOfDescriptors">accept() failed with EMFILE.</param>
     /// <param name="refusedOne">A pending connection was accepted through the spare descriptor and refused.</param>
     public void Failed(string detail, bool outOfDescriptors, bool refusedOne) =>
         Note(outOfDescriptors, refusedOne, detail);

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using OpsClaw.Actors.Channels;
-using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 

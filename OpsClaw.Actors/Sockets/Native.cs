@@ -269,7 +269,7 @@ internal enum FileType
 }
 
 /// <summary>A device and inode: which file a path named when it was looked at.</summary>
-public readonly record struct FileIdentity(ulong Device, ulong Inode)
+internal readonly record struct FileIdentity(ulong Device, ulong Inode)
 {
     public override string ToString() => $"{Device}:{Inode}";
 }

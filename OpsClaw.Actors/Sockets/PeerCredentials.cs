@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace OpsClaw.Actors.Sockets;
 
 /// <summary>The peer process of a Unix socket connection, as the kernel reports it (SO_PEERCRED).</summary>
-public readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
+internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
 {
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;

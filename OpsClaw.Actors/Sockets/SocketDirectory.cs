@@ -8,7 +8,7 @@ namespace OpsClaw.Actors.Sockets;
 /// theirs). Every later file operation is relative to that descriptor, so swapping the path for
 /// another directory after the check changes nothing this host touches.
 /// </summary>
-public sealed class SocketDirectory : IDisposable
+internal sealed class SocketDirectory : IDisposable
 {
     private const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 

@@ -10,7 +10,7 @@ namespace OpsClaw.Actors.Sockets;
 /// checked directory, never through a symlink, and written only if it is a regular file of ours
 /// with one link, so it can never be used to truncate someone else's file.
 /// </summary>
-public sealed class SocketDirectoryLock : IDisposable
+internal sealed class SocketDirectoryLock : IDisposable
 {
     public const string FileName = "opsclaw.lock";
 

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
@@ -424,7 +423,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 }
 
 /// <summary>Messages of <see cref="SocketListenerActor"/>.</summary>
-public static class SocketListener
+internal static class SocketListener
 {
     /// <summary>Told to the parent once the socket accepts connections; <paramref name="Identity"/> is the socket file's.</summary>
     public sealed record Bound(string Channel, string SocketPath, FileIdentity Identity);

@@ -3,7 +3,7 @@ using System.Text;
 namespace OpsClaw.Actors.Sockets;
 
 /// <summary>Checks on the socket directory and socket paths made before anything is bound.</summary>
-public static class SocketPaths
+internal static class SocketPaths
 {
     /// <summary>sun_path holds 108 bytes including the terminating NUL.</summary>
     public const int MaxPathBytes = 107;

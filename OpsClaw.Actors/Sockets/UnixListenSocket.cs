@@ -17,6 +17,10 @@ namespace OpsClaw.Actors.Sockets;
 /// </remarks>
 internal static class UnixListenSocket
 {
+    /// <param name="directory">The socket directory, held open.</param>
+    /// <param name="fileName">The socket's name in it, e.g. <c>runtime.sock</c>.</param>
+    /// <param name="mode">The mode the socket file must have before listen().</param>
+    /// <param name="backlog">The listen() backlog.</param>
     /// <param name="afterBind">Runs between bind() and the check of what the path names (specs swap files in there).</param>
     public static (Socket Socket, FileIdentity Identity) Bind(
         SocketDirectory directory, string fileName, UnixFileMode mode, int backlog, Action? afterBind = null)

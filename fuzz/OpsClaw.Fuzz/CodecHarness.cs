@@ -3,7 +3,7 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Fuzz;
 
 /// <summary>One fuzz input, run the two ways a line reaches the codec.</summary>
-public static class CodecHarness
+internal static class CodecHarness
 {
     // Small limits so that short AFL inputs can reach the depth and line-length edges.
     public const int MaxJsonDepth = 8;

@@ -6,7 +6,7 @@ namespace OpsClaw.Fuzz;
 /// What must hold for any line the decoder is given: it answers rather than throws, an error
 /// answer survives the trip to the client, and an accepted request survives re-encoding.
 /// </summary>
-public static class DecodeChecks
+internal static class DecodeChecks
 {
     public static void Check(IpcCodec codec, ReadOnlySpan<byte> line)
     {

@@ -6,7 +6,7 @@ namespace OpsClaw.Fuzz;
 /// Runs the input through <see cref="LineFramer"/> in several chunkings. How a socket happens to
 /// split the stream must not change what comes out, and no line may pass the limit.
 /// </summary>
-public static class FramingChecks
+internal static class FramingChecks
 {
     /// <summary>The lines the framer cut, with too-large events as <c>null</c>, in stream order.</summary>
     public static IReadOnlyList<byte[]> Frame(ReadOnlySpan<byte> input, int maxLineBytes)

@@ -4,6 +4,6 @@ namespace OpsClaw.Fuzz;
 /// A broken codec promise. Its own type so a crash's stack trace tells a failed check from an
 /// exception the codec threw by itself.
 /// </summary>
-public sealed class InvariantViolation(string message) : Exception(message)
+internal sealed class InvariantViolation(string message) : Exception(message)
 {
 }

@@ -7,7 +7,7 @@ namespace OpsClaw.Fuzz;
 /// process and reports any exception that escapes as a crash; started by hand, it runs once on
 /// standard input, which is how scripts/fuzz-codec.sh replays a crashing input to get its stack.
 /// </summary>
-public static class Program
+internal static class Program
 {
     public static void Main()
     {

@@ -6,7 +6,7 @@ namespace OpsClaw.Fuzz;
 /// The shape docs/protocol.md §1 gives every line on the wire: one line of UTF-8 ending in '\n', with
 /// no other control byte, so no client's framer can cut it wrong.
 /// </summary>
-public static class WireLine
+internal static class WireLine
 {
     /// <summary>Throws unless <paramref name="encoded"/> is one well-formed line; returns it without its '\n'.</summary>
     public static ReadOnlySpan<byte> CheckShape(byte[] encoded, string what)

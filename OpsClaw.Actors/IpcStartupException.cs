@@ -1,4 +1,4 @@
-namespace OpsClaw.Actors.Sockets;
+namespace OpsClaw.Actors;
 
 /// <summary>
 /// The host refused to start for a reason the user can fix (a locked or unsafe directory, a path it

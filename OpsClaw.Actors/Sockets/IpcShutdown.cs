@@ -1,10 +1,10 @@
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Sockets;
 
 /// <summary>
 /// The two steps of a graceful stop, passed down the IPC tree: CoordinatedShutdown asks
 /// <c>/user/ipc</c>, which asks each listener, which tells each connection to drain.
 /// </summary>
-public static class IpcShutdown
+internal static class IpcShutdown
 {
     /// <summary>Stop accepting and remove the socket files; answered with <see cref="Unbound"/>.</summary>
     public sealed class Unbind

@@ -1,10 +1,10 @@
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Channels;
 
 /// <summary>
 /// Questions the IPC root (<c>/user/ipc</c>) answers about what it serves; the control channel
 /// asks them for <c>control.channels</c> and <c>control.status</c>.
 /// </summary>
-public static class IpcIntrospection
+internal static class IpcIntrospection
 {
     /// <summary>Answered with a <see cref="Contracts.ChannelsReport"/>.</summary>
     public sealed class GetChannels

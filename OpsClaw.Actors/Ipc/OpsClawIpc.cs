@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using OpsClaw.Actors.Sockets;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// The IPC subsystem of one ActorSystem: <see cref="Start"/> creates <c>/user/ipc</c> and hooks the
@@ -12,22 +12,36 @@ namespace OpsClaw.Actors.Hosting;
 /// </summary>
 public sealed class OpsClawIpc : IExtension
 {
-    public const string RootName = "ipc";
+    internal const string RootName = "ipc";
 
     private readonly ExtendedActorSystem _system;
     private readonly TaskCompletionSource<IpcBinding> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IActorRef? _root;
 
-    public OpsClawIpc(ExtendedActorSystem system) => _system = system;
+    internal OpsClawIpc(ExtendedActorSystem system) => _system = system;
 
+    /// <summary>
+    /// Completes with where the sockets are once every one accepts connections; fails with an
+    /// <see cref="IpcStartupException"/> for a refusal the user can fix (a bad or repeated channel
+    /// name, a locked or unsafe socket directory, a socket path too long, too few file descriptors
+    /// for <c>max-connections</c>), or with another exception. Never completes before <see cref="Start"/>.
+    /// </summary>
     public Task<IpcBinding> Ready => _ready.Task;
 
     /// <summary>What every connection together holds against max-buffered-bytes; null until started.</summary>
     internal BufferBudget? Budget { get; private set; }
 
+    /// <summary>The IPC subsystem of <paramref name="system"/>, created on first use (not started).</summary>
+    /// <param name="system">The actor system.</param>
+    /// <returns>The one instance for that system.</returns>
     public static OpsClawIpc Get(ActorSystem system) => system.WithExtension<OpsClawIpc, OpsClawIpcProvider>();
 
-    /// <summary>Starts serving the given channels (the built-in ones when null).</summary>
+    /// <summary>Starts serving the given channels (the built-in ones when null), without Akka.Hosting.</summary>
+    /// <param name="settings">The settings, e.g. <c>IpcSettings.Create(system.Settings.Config)</c>.</param>
+    /// <param name="channels">The channels to serve; the built-in runtime and control channels when null.</param>
+    /// <param name="registry">Where each channel actor is registered under its <see cref="ChannelDefinition.RegistryKey"/>; none when null.</param>
+    /// <returns><see cref="Ready"/>.</returns>
+    /// <exception cref="InvalidOperationException">it was already started in this actor system.</exception>
     public Task<IpcBinding> Start(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels = null, IActorRegistry? registry = null)
     {
         if (_root is not null)

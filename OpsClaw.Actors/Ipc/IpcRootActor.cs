@@ -8,7 +8,7 @@ using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Sockets;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// <c>/user/ipc</c>: owns the socket-directory lock, starts each channel actor and its listener,

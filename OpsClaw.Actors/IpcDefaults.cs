@@ -1,9 +1,9 @@
 using Akka.Configuration;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors;
 
 /// <summary>The embedded <c>hocon/opsclaw.conf</c>: every setting with its default.</summary>
-public static class IpcDefaults
+internal static class IpcDefaults
 {
     private const string ResourceName = "OpsClaw.Actors.opsclaw.conf";
 

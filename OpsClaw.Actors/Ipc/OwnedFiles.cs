@@ -1,6 +1,6 @@
 using OpsClaw.Actors.Sockets;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// The lock file and sockets this host created, by path and by device+inode. Looked up by path, as
@@ -47,12 +47,18 @@ internal sealed record OwnedFiles(string LockPath, FileIdentity LockIdentity, IR
 }
 
 /// <summary>The CoordinatedShutdown reason when the host's files stopped being its own; the host exits 1.</summary>
-public sealed class IpcFilesLostReason(string message) : Akka.Actor.CoordinatedShutdown.Reason
+public sealed class IpcFilesLostReason : Akka.Actor.CoordinatedShutdown.Reason
 {
-    public string Message { get; } = message;
+    internal IpcFilesLostReason(string message) => Message = message;
 
+    /// <summary>Which file was lost and how, e.g. that the socket directory was removed while the host ran.</summary>
+    public string Message { get; }
+
+    /// <summary>1: the host stopped because it could no longer serve, not because it was asked to.</summary>
     public override int ExitCode => 1;
 
+    /// <summary>Returns <see cref="Message"/>.</summary>
+    /// <returns><see cref="Message"/>.</returns>
     public override string ToString() => Message;
 }
 

@@ -1,13 +1,13 @@
 using System.Buffers;
 
-namespace OpsClaw.Actors.Hosting;
+namespace OpsClaw.Actors.Ipc;
 
 /// <summary>
 /// What a channel may be called. The name becomes a file name (<c>&lt;name&gt;.sock</c>), an actor
 /// name and a HOCON key, so it is kept to letters, digits, '-', '_' and '.', starting with a letter
 /// or digit.
 /// </summary>
-public static class ChannelNames
+internal static class ChannelNames
 {
     public const int MaxLength = 64;
 
