@@ -67,6 +67,22 @@ public sealed class ExitCodeSpecs : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
     }
 
+    [Fact]
+    public async Task Serve_should_exit_2_when_the_drain_phase_would_cut_the_drain_timeout_short()
+    {
+        var config = Path.Combine(_dir.Path, "drain.conf");
+        await File.WriteAllTextAsync(config, "opsclaw.ipc.shutdown-drain-timeout = 29s\n");
+
+        var result = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("akka.coordinated-shutdown.phases.service-requests-done.timeout = 30s", line, StringComparison.Ordinal);
+        Assert.Contains("opsclaw.ipc.shutdown-drain-timeout = 29s", line, StringComparison.Ordinal);
+        Assert.Contains("at least 31s", line, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+    }
+
     /// <summary>A socket that accepts connections (the kernel queues them) and never reads or answers.</summary>
     private static Socket SilentListener(string path)
     {

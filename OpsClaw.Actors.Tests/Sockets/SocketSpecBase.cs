@@ -11,9 +11,16 @@ namespace OpsClaw.Actors.Tests.Sockets;
 public abstract class SocketSpecBase : TestKit
 {
     protected SocketSpecBase()
-        : base("akka.coordinated-shutdown.exit-clr = off")
+        : base(ActorSystemConfig)
     {
     }
+
+    /// <summary>
+    /// The spec's own actor system, as an embedder would configure it: the drain phase long enough for
+    /// shutdown-drain-timeout (Start refuses a phase that would cut it short).
+    /// </summary>
+    protected const string ActorSystemConfig =
+        "akka.coordinated-shutdown.exit-clr = off\nakka.coordinated-shutdown.phases.service-requests-done.timeout = 30s";
 
     protected TempSocketDir Dir { get; } = new();
 

@@ -22,6 +22,7 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan DescribeTimeout = TimeSpan.FromSeconds(3);
 
     private readonly IpcSettings _settings;
+    private readonly ShutdownTiming _timing;
     private readonly IReadOnlyList<ChannelDefinition> _channels;
     private readonly IActorRegistry? _registry;
     private readonly TaskCompletionSource<IpcBinding> _ready;
@@ -39,12 +40,14 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
 
     public IpcRootActor(
         IpcSettings settings,
+        ShutdownTiming timing,
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
         TaskCompletionSource<IpcBinding> ready,
         BufferBudget budget)
     {
         _settings = settings;
+        _timing = timing;
         _channels = channels;
         _registry = registry;
         _ready = ready;
@@ -56,11 +59,12 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
 
     public static Props Props(
         IpcSettings settings,
+        ShutdownTiming timing,
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
         TaskCompletionSource<IpcBinding> ready,
         BufferBudget budget) =>
-        Akka.Actor.Props.Create(() => new IpcRootActor(settings, channels, registry, ready, budget));
+        Akka.Actor.Props.Create(() => new IpcRootActor(settings, timing, channels, registry, ready, budget));
 
     protected override void PreStart()
     {
@@ -173,11 +177,11 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         Receive<IpcShutdown.Unbind>(_ =>
         {
             Timers.Cancel(FilesCheckTimerKey);
-            AskAll(IpcShutdown.Unbind.Instance, TimeSpan.FromSeconds(5), IpcShutdown.Unbound.Instance);
+            AskAll(IpcShutdown.Unbind.Instance, ShutdownTiming.UnbindWithin, IpcShutdown.Unbound.Instance);
         });
         Receive<IpcShutdown.Drain>(_ => AskAll(
             IpcShutdown.Drain.Instance,
-            _settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(2),
+            _timing.ListenersDrainedWithin,
             IpcShutdown.Drained.Instance));
         AnswerIntrospection();
     }

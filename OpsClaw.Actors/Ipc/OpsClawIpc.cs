@@ -57,6 +57,13 @@ public sealed class OpsClawIpc : IExtension
             return Ready;
         }
 
+        var timing = new ShutdownTiming(settings.ShutdownDrainTimeout);
+        if (timing.ProblemWith(_system.Settings.Config) is { } tooShort)
+        {
+            _ready.TrySetException(new IpcStartupException(tooShort));
+            return Ready;
+        }
+
         // Akka starts its scheduler on first use by queueing the timer loop to the thread pool and blocking
         // the caller until it runs. If that first use is a burst of new connections arming their request
         // timers, every pool thread blocks behind the others' mailboxes and the host stalls for minutes (seen
@@ -65,8 +72,8 @@ public sealed class OpsClawIpc : IExtension
 
         // One budget for every connection of every channel: max-buffered-bytes is host-wide.
         Budget = new BufferBudget(settings.MaxBufferedBytes, new MemoryReclaimer());
-        _root = _system.ActorOf(IpcRootActor.Props(settings, definitions, registry, _ready, Budget), RootName);
-        RegisterShutdownTasks(_root, settings);
+        _root = _system.ActorOf(IpcRootActor.Props(settings, timing, definitions, registry, _ready, Budget), RootName);
+        RegisterShutdownTasks(_root, timing);
         return Ready;
     }
 
@@ -89,17 +96,15 @@ public sealed class OpsClawIpc : IExtension
         return names.Count == 0 ? "no channels to serve" : null;
     }
 
-    private void RegisterShutdownTasks(IActorRef root, IpcSettings settings)
+    private void RegisterShutdownTasks(IActorRef root, ShutdownTiming timing)
     {
         var shutdown = CoordinatedShutdown.Get(_system);
-        var unbindTimeout = TimeSpan.FromSeconds(5);
-        var drainTimeout = settings.ShutdownDrainTimeout + TimeSpan.FromSeconds(3);
 
         // First stop accepting and remove the socket files, then let connections answer what they hold.
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "opsclaw-ipc-unbind", () =>
-            AskDone(root, IpcShutdown.Unbind.Instance, unbindTimeout));
+            AskDone(root, IpcShutdown.Unbind.Instance, ShutdownTiming.UnbindWithin));
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "opsclaw-ipc-drain", () =>
-            AskDone(root, IpcShutdown.Drain.Instance, drainTimeout));
+            AskDone(root, IpcShutdown.Drain.Instance, timing.RootDrainedWithin));
     }
 
     private async Task<Done> AskDone(IActorRef root, object message, TimeSpan timeout)
