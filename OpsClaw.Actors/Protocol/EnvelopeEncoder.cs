@@ -34,26 +34,26 @@ internal static class EnvelopeEncoder
     /// <summary>Writes the response line, <c>\n</c> included, straight into <paramref name="target"/>.</summary>
     public static void Encode(IpcResponse response, IBufferWriter<byte> target) => WriteLine(target, writer =>
     {
-        Field(writer, "schema_version", IpcSchema.Version);
-        Field(writer, "message_type", response.MessageType);
-        Field(writer, "run_id", response.RunId);
-        Field(writer, "payload_json", response.PayloadJson);
-        writer.WritePropertyName("ok");
+        Field(writer, EnvelopeFields.SchemaVersion, IpcSchema.Version);
+        Field(writer, EnvelopeFields.MessageType, response.MessageType);
+        Field(writer, EnvelopeFields.RunId, response.RunId);
+        Field(writer, EnvelopeFields.PayloadJson, response.PayloadJson);
+        writer.WritePropertyName(EnvelopeFields.Ok);
         writer.WriteValue(response.Ok);
-        Field(writer, "error", response.Error);
-        Field(writer, "error_code", response.ErrorCode);
+        Field(writer, EnvelopeFields.Error, response.Error);
+        Field(writer, EnvelopeFields.ErrorCode, response.ErrorCode);
     });
 
     public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) => ToArray(target => WriteLine(target, writer =>
     {
-        Field(writer, "schema_version", schemaVersion);
-        Field(writer, "message_type", request.MessageType);
+        Field(writer, EnvelopeFields.SchemaVersion, schemaVersion);
+        Field(writer, EnvelopeFields.MessageType, request.MessageType);
         if (request.RunId is not null)
         {
-            Field(writer, "run_id", request.RunId);
+            Field(writer, EnvelopeFields.RunId, request.RunId);
         }
 
-        Field(writer, "payload_json", request.PayloadJson);
+        Field(writer, EnvelopeFields.PayloadJson, request.PayloadJson);
     }));
 
     /// <summary>An upper bound on the response line's length, from its string lengths alone: nothing is encoded.</summary>

@@ -64,13 +64,13 @@ public static class IpcErrors
     internal static IpcResponse InvalidSchemaVersion(string got, string? runId) =>
         IpcResponse.Failure(
             InvalidSchemaVersionCode,
-            $"invalid schema_version '{got}', expected '{IpcSchema.Version}'",
+            $"invalid {EnvelopeFields.SchemaVersion} '{got}', expected '{IpcSchema.Version}'",
             runId);
 
     internal static IpcResponse UnsupportedMessageType(string channel, string messageType, string? runId) =>
         IpcResponse.Failure(
             UnsupportedMessageTypeCode,
-            $"unsupported {channel} message_type '{messageType}'",
+            $"unsupported {channel} {EnvelopeFields.MessageType} '{messageType}'",
             runId);
 
     internal static IpcResponse InvalidPayload(string messageType, string detail, string? runId) =>

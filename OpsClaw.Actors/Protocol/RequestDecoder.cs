@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -15,10 +16,28 @@ namespace OpsClaw.Actors.Protocol;
 /// </remarks>
 internal sealed class RequestDecoder
 {
-    private const string SchemaVersionField = "schema_version";
-    private const string MessageTypeField = "message_type";
-    private const string RunIdField = "run_id";
-    private const string PayloadJsonField = "payload_json";
+    /// <summary>Where a name matched no known field: the member is skipped.</summary>
+    private const int OtherField = -1;
+
+    // The rows of Fields, by index: ToResult reads these slots by name.
+    private const int SchemaVersionField = 0;
+    private const int MessageTypeField = 1;
+    private const int RunIdField = 2;
+    private const int PayloadJsonField = 3;
+    private const int FieldCount = 4;
+
+    /// <summary>
+    /// The request's known fields, one row each: how a name is recognised, what value it takes and
+    /// what each problem says. The order of the rows is the order their problems are reported in
+    /// (docs/protocol.md §4), and the row's index is the field's slot in <see cref="FieldValues"/>.
+    /// </summary>
+    private static readonly FieldRule[] Fields = new FieldRule[FieldCount]
+    {
+        new(EnvelopeFields.SchemaVersion, EnvelopeFields.SchemaVersionUtf8, FieldKind.Text),
+        new(EnvelopeFields.MessageType, EnvelopeFields.MessageTypeUtf8, FieldKind.Text),
+        new(EnvelopeFields.RunId, EnvelopeFields.RunIdUtf8, FieldKind.OptionalTextOrNull),
+        new(EnvelopeFields.PayloadJson, EnvelopeFields.PayloadJsonUtf8, FieldKind.JsonText),
+    };
 
     private readonly JsonReaderOptions _readerOptions;
 
@@ -40,7 +59,7 @@ internal sealed class RequestDecoder
             return DecodeResult.Rejected(IpcErrors.MalformedJson("line is not valid UTF-8"));
         }
 
-        var fields = new EnvelopeFields();
+        var fields = new FieldValues();
         try
         {
             var reader = new Utf8JsonReader(line, _readerOptions);
@@ -53,7 +72,11 @@ internal sealed class RequestDecoder
             {
                 var field = Identify(ref reader);
                 reader.Read();
-                fields.Take(field, ref reader, this);
+                if (field != OtherField)
+                {
+                    fields.Take(field, ref reader, this);
+                }
+
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
                     reader.Skip();
@@ -73,38 +96,27 @@ internal sealed class RequestDecoder
         return fields.ToResult();
     }
 
-    private static Field Identify(ref Utf8JsonReader reader)
+    /// <summary>The row of <see cref="Fields"/> whose name the current property name is, or <see cref="OtherField"/>.</summary>
+    private static int Identify(ref Utf8JsonReader reader)
     {
         try
         {
-            return IdentifyName(ref reader);
+            for (var field = 0; field < Fields.Length; field++)
+            {
+                if (reader.ValueTextEquals(Fields[field].Utf8Name))
+                {
+                    return field;
+                }
+            }
+
+            return OtherField;
         }
         catch (InvalidOperationException)
         {
             // A name escaping a lone surrogate (\uD800) is valid JSON syntax but cannot be unescaped to
             // compare; it can never equal one of the ASCII field names, so it is just an unknown field.
-            return Field.Other;
+            return OtherField;
         }
-    }
-
-    private static Field IdentifyName(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueTextEquals("schema_version"u8))
-        {
-            return Field.SchemaVersion;
-        }
-
-        if (reader.ValueTextEquals("message_type"u8))
-        {
-            return Field.MessageType;
-        }
-
-        if (reader.ValueTextEquals("run_id"u8))
-        {
-            return Field.RunId;
-        }
-
-        return reader.ValueTextEquals("payload_json"u8) ? Field.PayloadJson : Field.Other;
     }
 
     /// <summary>The reader's own message without the line/position suffix, which is always line 0 here.</summary>
@@ -124,7 +136,7 @@ internal sealed class RequestDecoder
             var reader = new Utf8JsonReader(payload, _readerOptions);
             if (!reader.Read())
             {
-                return "field 'payload_json' is not valid JSON: it is empty";
+                return $"field '{EnvelopeFields.PayloadJson}' is not valid JSON: it is empty";
             }
 
             reader.Skip();
@@ -136,178 +148,161 @@ internal sealed class RequestDecoder
         }
         catch (JsonException ex)
         {
-            return $"field 'payload_json' is not valid JSON: {Describe(ex)}";
+            return $"field '{EnvelopeFields.PayloadJson}' is not valid JSON: {Describe(ex)}";
         }
     }
 
-    private enum Field
+    private string? CheckPayloadJson(ref Utf8JsonReader reader)
     {
-        Other,
-        SchemaVersion,
-        MessageType,
-        RunId,
-        PayloadJson,
+        if (!reader.ValueIsEscaped)
+        {
+            return CheckPayloadJson(reader.ValueSpan);
+        }
+
+        var rented = ByteBuffers.Rent(reader.ValueSpan.Length);
+        try
+        {
+            var length = reader.CopyString(rented);
+            return CheckPayloadJson(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ByteBuffers.Return(rented);
+        }
+    }
+
+    /// <summary>What value a field takes.</summary>
+    private enum FieldKind
+    {
+        /// <summary>A required string.</summary>
+        Text,
+
+        /// <summary>A string or null, which may be left out (<c>run_id</c>).</summary>
+        OptionalTextOrNull,
+
+        /// <summary>A required string holding one JSON value within the depth limit (<c>payload_json</c>).</summary>
+        JsonText,
+    }
+
+    /// <summary>One row of <see cref="Fields"/>: a known field's name, its kind and its problem texts, made once.</summary>
+    private sealed class FieldRule
+    {
+        public FieldRule(string name, ReadOnlySpan<byte> utf8Name, FieldKind kind)
+        {
+            // A span cannot be kept in a field; the bytes are copied once, when the table is built.
+            Utf8Name = utf8Name.ToArray();
+            Kind = kind;
+            Required = kind != FieldKind.OptionalTextOrNull;
+            Missing = $"missing required field '{name}'";
+            Duplicate = $"field '{name}' appears more than once";
+            WrongType = kind == FieldKind.OptionalTextOrNull ? $"field '{name}' must be a string or null" : $"field '{name}' must be a string";
+            NotText = $"field '{name}' is not valid Unicode text";
+        }
+
+        public byte[] Utf8Name { get; }
+
+        public FieldKind Kind { get; }
+
+        /// <summary>Whether leaving the field out is a problem.</summary>
+        public bool Required { get; }
+
+        public string Missing { get; }
+
+        public string Duplicate { get; }
+
+        public string WrongType { get; }
+
+        public string NotText { get; }
+
+        /// <summary>Reads the field's value at the reader, or says what is wrong with it.</summary>
+        public string? Read(ref Utf8JsonReader reader, RequestDecoder decoder, out string? problem)
+        {
+            problem = null;
+            if (reader.TokenType == JsonTokenType.Null && Kind == FieldKind.OptionalTextOrNull)
+            {
+                return null;
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                problem = WrongType;
+                return null;
+            }
+
+            string? value;
+            try
+            {
+                value = reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // A \uD800-style escape with no partner: valid JSON syntax, but not text we can carry.
+                problem = NotText;
+                return null;
+            }
+
+            if (Kind == FieldKind.JsonText)
+            {
+                problem = decoder.CheckPayloadJson(ref reader);
+            }
+
+            return value;
+        }
+    }
+
+    /// <summary>One string per row of <see cref="Fields"/>, held inline so collecting a request allocates nothing.</summary>
+    [InlineArray(FieldCount)]
+    private struct FieldSlots
+    {
+        private string? _first;
     }
 
     /// <summary>
-    /// Collects the four known fields during the single pass. Problems are recorded, not returned
+    /// Collects the known fields during the single pass. Problems are recorded, not returned
     /// at once, because a syntax error later in the line still has to win (malformed_json comes first).
     /// </summary>
-    private struct EnvelopeFields
+    private struct FieldValues
     {
-        private string? _schemaVersion;
-        private string? _messageType;
-        private string? _runId;
-        private string? _payloadJson;
-        private string? _schemaVersionProblem;
-        private string? _messageTypeProblem;
-        private string? _runIdProblem;
-        private string? _payloadJsonProblem;
+        private FieldSlots _values;
+        private FieldSlots _problems;
         private int _seenMask;
 
-        public void Take(Field field, ref Utf8JsonReader reader, RequestDecoder decoder)
+        public void Take(int field, ref Utf8JsonReader reader, RequestDecoder decoder)
         {
-            if (field == Field.Other)
-            {
-                return;
-            }
-
-            var bit = 1 << (int)field;
+            var rule = Fields[field];
+            var bit = 1 << field;
             if ((_seenMask & bit) != 0)
             {
-                SetProblem(field, $"field '{Name(field)}' appears more than once");
-                ClearValue(field);
+                _problems[field] = rule.Duplicate;
+                _values[field] = null;
                 return;
             }
 
             _seenMask |= bit;
-            switch (field)
-            {
-                case Field.SchemaVersion:
-                    _schemaVersion = ReadString(ref reader, field, out _schemaVersionProblem);
-                    break;
-                case Field.MessageType:
-                    _messageType = ReadString(ref reader, field, out _messageTypeProblem);
-                    break;
-                case Field.RunId:
-                    if (reader.TokenType == JsonTokenType.Null)
-                    {
-                        _runId = null;
-                    }
-                    else if (reader.TokenType == JsonTokenType.String)
-                    {
-                        _runId = ReadString(ref reader, field, out _runIdProblem);
-                    }
-                    else
-                    {
-                        _runIdProblem = "field 'run_id' must be a string or null";
-                    }
-
-                    break;
-                case Field.PayloadJson:
-                    _payloadJson = ReadString(ref reader, field, out _payloadJsonProblem);
-                    if (_payloadJson is not null)
-                    {
-                        _payloadJsonProblem = CheckPayload(ref reader, decoder);
-                    }
-
-                    break;
-            }
+            _values[field] = rule.Read(ref reader, decoder, out _problems[field]);
         }
 
         public readonly DecodeResult ToResult()
         {
-            var runId = _runIdProblem is null ? _runId : null;
-            var problem =
-                Missing(Field.SchemaVersion, _schemaVersion, _schemaVersionProblem)
-                ?? Missing(Field.MessageType, _messageType, _messageTypeProblem)
-                ?? _runIdProblem
-                ?? Missing(Field.PayloadJson, _payloadJson, _payloadJsonProblem);
+            var runId = _problems[RunIdField] is null ? _values[RunIdField] : null;
+            string? problem = null;
+            for (var field = 0; field < Fields.Length && problem is null; field++)
+            {
+                problem = _problems[field] ?? (Fields[field].Required && _values[field] is null ? Fields[field].Missing : null);
+            }
+
             if (problem is not null)
             {
                 return DecodeResult.Rejected(IpcErrors.InvalidEnvelope(problem, runId));
             }
 
-            if (!string.Equals(_schemaVersion, IpcSchema.Version, StringComparison.Ordinal))
+            var schemaVersion = _values[SchemaVersionField]!;
+            if (!string.Equals(schemaVersion, IpcSchema.Version, StringComparison.Ordinal))
             {
-                return DecodeResult.Rejected(IpcErrors.InvalidSchemaVersion(_schemaVersion!, runId));
+                return DecodeResult.Rejected(IpcErrors.InvalidSchemaVersion(schemaVersion, runId));
             }
 
-            return DecodeResult.Accepted(new IpcRequest(_messageType!, runId, _payloadJson!));
+            return DecodeResult.Accepted(new IpcRequest(_values[MessageTypeField]!, runId, _values[PayloadJsonField]!));
         }
-
-        private readonly string? Missing(Field field, string? value, string? problem) =>
-            problem ?? (value is null ? $"missing required field '{Name(field)}'" : null);
-
-        private static string? ReadString(ref Utf8JsonReader reader, Field field, out string? problem)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                problem = $"field '{Name(field)}' must be a string";
-                return null;
-            }
-
-            try
-            {
-                problem = null;
-                return reader.GetString();
-            }
-            catch (InvalidOperationException)
-            {
-                // A \uD800-style escape with no partner: valid JSON syntax, but not text we can carry.
-                problem = $"field '{Name(field)}' is not valid Unicode text";
-                return null;
-            }
-        }
-
-        private static string? CheckPayload(ref Utf8JsonReader reader, RequestDecoder decoder)
-        {
-            if (!reader.ValueIsEscaped)
-            {
-                return decoder.CheckPayloadJson(reader.ValueSpan);
-            }
-
-            var rented = ByteBuffers.Rent(reader.ValueSpan.Length);
-            try
-            {
-                var length = reader.CopyString(rented);
-                return decoder.CheckPayloadJson(rented.AsSpan(0, length));
-            }
-            finally
-            {
-                ByteBuffers.Return(rented);
-            }
-        }
-
-        private void SetProblem(Field field, string problem)
-        {
-            switch (field)
-            {
-                case Field.SchemaVersion: _schemaVersionProblem = problem; break;
-                case Field.MessageType: _messageTypeProblem = problem; break;
-                case Field.RunId: _runIdProblem = problem; break;
-                case Field.PayloadJson: _payloadJsonProblem = problem; break;
-            }
-        }
-
-        private void ClearValue(Field field)
-        {
-            switch (field)
-            {
-                case Field.SchemaVersion: _schemaVersion = null; break;
-                case Field.MessageType: _messageType = null; break;
-                case Field.RunId: _runId = null; break;
-                case Field.PayloadJson: _payloadJson = null; break;
-            }
-        }
-
-        private static string Name(Field field) => field switch
-        {
-            Field.SchemaVersion => SchemaVersionField,
-            Field.MessageType => MessageTypeField,
-            Field.RunId => RunIdField,
-            Field.PayloadJson => PayloadJsonField,
-            _ => "?",
-        };
     }
 }

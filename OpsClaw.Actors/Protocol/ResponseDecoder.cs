@@ -29,12 +29,12 @@ internal static class ResponseDecoder
             };
             var envelope = JObject.Load(reader, LoadSettings);
             return new IpcResponse(
-                RequiredString(envelope, "message_type"),
-                OptionalString(envelope, "run_id"),
-                RequiredString(envelope, "payload_json"),
-                envelope.Value<bool?>("ok") ?? throw new FormatException("response has no boolean 'ok'"),
-                OptionalString(envelope, "error"),
-                OptionalString(envelope, "error_code"));
+                RequiredString(envelope, EnvelopeFields.MessageType),
+                OptionalString(envelope, EnvelopeFields.RunId),
+                RequiredString(envelope, EnvelopeFields.PayloadJson),
+                envelope.Value<bool?>(EnvelopeFields.Ok) ?? throw new FormatException($"response has no boolean '{EnvelopeFields.Ok}'"),
+                OptionalString(envelope, EnvelopeFields.Error),
+                OptionalString(envelope, EnvelopeFields.ErrorCode));
         }
         catch (JsonException ex)
         {

@@ -55,7 +55,7 @@ public static class IpcContractSchema
         root.Definitions[CatalogName] = catalog;
         root.Properties["request"] = new JsonSchemaProperty { Reference = request };
         root.Properties["response"] = new JsonSchemaProperty { Reference = response };
-        root.Properties["error_code"] = new JsonSchemaProperty { Reference = errorCode };
+        root.Properties[EnvelopeFields.ErrorCode] = new JsonSchemaProperty { Reference = errorCode };
         root.Properties["messages"] = new JsonSchemaProperty { Reference = catalog };
         SortDefinitions(root);
         return root;
