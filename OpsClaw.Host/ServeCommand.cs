@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using OpsClaw.Actors;
 using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Ipc;
-using OpsClaw.Samples;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace OpsClaw.Host;
@@ -145,23 +144,12 @@ internal static class ServeCommand
                 akka.AddHocon(fileConfig, HoconAddMode.Prepend);
             }
 
-            akka.WithOpsClawIpc(ipc =>
-            {
-                ipc.SocketDirectory = options.SocketDirectory;
-                if (EchoChannelEnabled(fileConfig))
-                {
-                    ipc.AddChannel<EchoChannel>("echo");
-                }
-            });
+            akka.WithOpsClawIpc(ipc => ipc.SocketDirectory = options.SocketDirectory);
         });
         builder.Services.AddSingleton<IpcReadinessService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IpcReadinessService>());
         return builder.Build();
     }
-
-    /// <summary><c>opsclaw.host.echo-channel = on</c> serves the sample channel of docs/extending.md on echo.sock.</summary>
-    private static bool EchoChannelEnabled(Config fileConfig) =>
-        fileConfig.SafeWithFallback(IpcDefaults.Config).GetBoolean("opsclaw.host.echo-channel");
 
     private static void StopOnSignal(PosixSignalContext signal, IHostApplicationLifetime lifetime)
     {

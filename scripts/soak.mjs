@@ -1,7 +1,7 @@
-// Mixed load against a running opsclaw host for a number of minutes, sampling the host's RSS, open
-// file descriptors and control.status as it goes. Fails (exit 1) when a reply is wrong or lost,
-// when RSS keeps growing, or when descriptors are not back to their idle count afterwards.
-// Run through scripts/soak.sh, which builds, starts and stops the host.
+// Mixed load against a running OpsClaw host that serves the echo channel (the sample host) for a
+// number of minutes, sampling the host's RSS, open file descriptors and control.status as it goes.
+// Fails (exit 1) when a reply is wrong or lost, when RSS keeps growing, or when descriptors are not
+// back to their idle count afterwards. Run through scripts/soak.sh, which builds, starts and stops the host.
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { IpcClient, IpcError } from "../packages/sdk/dist/src/index.js";

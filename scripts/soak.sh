@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Soak test: N minutes (default 2) of mixed load on a real host, reporting RSS, open fds and
 # control.status over time; fails on a wrong or lost reply, on RSS growth, or on leaked fds.
+# The host is the sample host (samples/OpsClaw.Samples: OpsClaw embedded as an application embeds
+# it, with the echo channel of docs/extending.md beside runtime and control), for its echo clients.
 #   bash scripts/soak.sh [minutes]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-2}
 
-dotnet build OpsClaw.Host/OpsClaw.Host.csproj -c Release -nologo -v quiet > /dev/null
+dotnet build samples/OpsClaw.Samples/OpsClaw.Samples.csproj -c Release -nologo -v quiet > /dev/null
 (cd packages/sdk && { [ -d node_modules ] || npm ci --no-audit --no-fund > /dev/null; } && npx tsc -p tsconfig.json)
 
 work=$(mktemp -d /tmp/oc-soak-XXXX)
-echo 'opsclaw.host.echo-channel = on' > "$work/soak.conf"
-OpsClaw.Host/bin/Release/net10.0/opsclaw ipc serve-sockets --dir "$work/s" --config "$work/soak.conf" > "$work/stdout" 2> "$work/stderr" &
+samples/OpsClaw.Samples/bin/Release/net10.0/OpsClaw.Samples "$work/s" > "$work/stdout" 2> "$work/stderr" &
 pid=$!
 cleanup() {
   kill -TERM "$pid" 2> /dev/null || true

@@ -232,48 +232,6 @@ public sealed class HostProcessSpecs : IDisposable
         Assert.StartsWith($"opsclaw: cannot connect to {_dir.Socket("control")}: ", status.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Host_should_serve_the_echo_sample_channel_when_its_config_enables_it()
-    {
-        using var host = await StartEchoHostAsync();
-
-        var say = await SendAsync("echo", "echo.say", "--payload", "{\"Text\":\"hello\"}");
-        Assert.Equal(0, say.ExitCode);
-        Assert.Contains("\"payload_json\":\"{\\\"Text\\\":\\\"hello\\\",\\\"Length\\\":5}\"", say.Stdout, StringComparison.Ordinal);
-        Assert.Equal((UnixFileMode)Convert.ToInt32("666", 8), File.GetUnixFileMode(_dir.Socket("echo")));
-    }
-
-    /// <summary>uid 65534 is admitted on echo.sock (its own allowed-uids) and refused on runtime.sock.</summary>
-    [RootFact]
-    public async Task Echo_channel_should_admit_the_uids_it_lists_which_runtime_refuses()
-    {
-        using var host = await StartEchoHostAsync();
-        File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("711", 8));
-        File.SetUnixFileMode(_dir.SocketDir, (UnixFileMode)Convert.ToInt32("711", 8));
-        var asNobody = new[] { "/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "env", "HOME=/tmp", HostProcess.ExecutablePath, "ipc", "send", "--type" };
-
-        var echo = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "echo.tally", "--socket", _dir.Socket("echo")]);
-        var runtime = await HostProcess.RunAsync(_dir.Path, [.. asNobody, "runtime.ping", "--socket", _dir.Socket("runtime")]);
-
-        Assert.True(echo.ExitCode == 0, $"exit {echo.ExitCode}: {echo.Stdout} {echo.Stderr}");
-        Assert.Equal("echo.tally.ok", (string?)Newtonsoft.Json.Linq.JObject.Parse(echo.Stdout)["message_type"]);
-        Assert.True(runtime.ExitCode == 1, $"exit {runtime.ExitCode}: {runtime.Stdout} {runtime.Stderr}");
-        Assert.Equal("forbidden", (string?)Newtonsoft.Json.Linq.JObject.Parse(runtime.Stdout)["error_code"]);
-    }
-
-    private async Task<HostProcess> StartEchoHostAsync()
-    {
-        var config = Path.Combine(_dir.Path, "echo.conf");
-        await File.WriteAllTextAsync(config, """
-            opsclaw.host.echo-channel = on
-            opsclaw.ipc.channels.echo { socket-mode = "0666", allow-any-uid = off, allowed-uids = [65534] }
-            opsclaw.ipc.channels.runtime { socket-mode = "0666", allow-any-uid = off }
-            """);
-        var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
-        Assert.EndsWith($" echo={_dir.Socket("echo")}", await host.WaitForReadyAsync(), StringComparison.Ordinal);
-        return host;
-    }
-
     private static int CountOf(string text, string part)
     {
         var count = 0;

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace OpsClaw.Actors.Tests.Support;
 
-/// <summary>The built <c>opsclaw</c> executable run as a child process; killed by pid on dispose if still running.</summary>
+/// <summary>
+/// The built <c>opsclaw</c> executable (or the sample host) run as a child process; killed by pid on
+/// dispose if still running.
+/// </summary>
 public sealed class HostProcess : IDisposable
 {
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
@@ -22,7 +25,7 @@ public sealed class HostProcess : IDisposable
         {
             if (e.Data is null)
             {
-                _ready.TrySetException(new InvalidOperationException("opsclaw closed stdout before its ready line; stderr: " + Stderr));
+                _ready.TrySetException(new InvalidOperationException("the host closed stdout before its ready line; stderr: " + Stderr));
                 return;
             }
 
@@ -92,9 +95,18 @@ public sealed class HostProcess : IDisposable
     }
 
     /// <summary>The opsclaw executable of the same build configuration as these tests.</summary>
-    public static string ExecutablePath { get; } = FindExecutable();
+    public static string ExecutablePath { get; } = FindExecutable("OpsClaw.Host", "opsclaw");
 
-    /// <summary>Starts opsclaw with <paramref name="args"/>; a first argument that is an absolute path is run instead of opsclaw.</summary>
+    /// <summary>
+    /// The sample host of docs/extending.md (<c>OpsClaw.Samples &lt;socket-dir&gt; [&lt;settings.conf&gt;]</c>):
+    /// an application embedding OpsClaw that serves the echo channel beside runtime and control.
+    /// </summary>
+    public static string SampleExecutablePath { get; } = FindExecutable(Path.Combine("samples", "OpsClaw.Samples"), "OpsClaw.Samples");
+
+    /// <summary>
+    /// Starts opsclaw with <paramref name="args"/>; a first argument that is an absolute path (e.g.
+    /// <see cref="SampleExecutablePath"/>) is run instead of opsclaw.
+    /// </summary>
     public static HostProcess Start(string workingDirectory, params string[] args) =>
         Start(workingDirectory, new Dictionary<string, string>(), args);
 
@@ -191,7 +203,7 @@ public sealed class HostProcess : IDisposable
         _outputGrew.Dispose();
     }
 
-    private static string FindExecutable()
+    private static string FindExecutable(string project, string name)
     {
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -205,8 +217,8 @@ public sealed class HostProcess : IDisposable
             throw new InvalidOperationException("cannot find OpsClaw.sln above " + AppContext.BaseDirectory);
         }
 
-        var path = Path.Combine(directory.FullName, "OpsClaw.Host", "bin", configuration, "net10.0", "opsclaw");
-        return File.Exists(path) ? path : throw new InvalidOperationException($"opsclaw is not built at {path}");
+        var path = Path.Combine(directory.FullName, project, "bin", configuration, "net10.0", name);
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{name} is not built at {path}");
     }
 
     [DllImport("libc", SetLastError = true)]

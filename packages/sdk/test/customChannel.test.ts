@@ -27,14 +27,14 @@ function ipcError(code: string, error?: RegExp): (thrown: unknown) => boolean {
   };
 }
 
-// The sample echo channel (docs/extending.md), which the host serves on echo.sock when its config says so.
-describe("the real host with the sample echo channel", { timeout: SUITE_TIMEOUT_MS }, () => {
+// The sample echo channel (docs/extending.md), which the sample host serves on echo.sock beside runtime and control.
+describe("the sample host (OpsClaw embedded with the echo channel)", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
   let echoSocket: string;
 
   before(async () => {
     // The handlers that answer at once must do so within it, even on a loaded machine; echo.sleep below cannot.
-    host = await startHost({ config: ["opsclaw.host.echo-channel = on", "opsclaw.ipc.request-timeout = 2s"] });
+    host = await startHost({ sample: true, config: ["opsclaw.ipc.request-timeout = 2s"] });
     echoSocket = path.join(path.dirname(host.runtime), "echo.sock");
   });
   after(async () => {
@@ -90,14 +90,14 @@ describe("the real host with the sample echo channel", { timeout: SUITE_TIMEOUT_
   });
 });
 
-describe("the real host stopping while requests are in flight on a custom channel", { timeout: SUITE_TIMEOUT_MS }, () => {
+describe("the sample host stopping while requests are in flight on its custom channel", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
   let relay: Relay | undefined;
 
   before(async () => {
     host = await startHost({
+      sample: true,
       config: [
-        "opsclaw.host.echo-channel = on",
         // Room for the 2 MiB request below.
         "opsclaw.ipc.max-line-bytes = 4194304",
         // Only a bound on a stalled run (it must stay under the 30 s of the service-requests-done phase); nothing waits for it.

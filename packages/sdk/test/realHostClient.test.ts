@@ -7,8 +7,9 @@ import { within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
 import { trackUnhandledRejections } from "./support/unhandled.js";
 
-// The IpcClient behaviour ipcClient.test.ts checks against a scripted server, here against the real
-// host wherever it can produce it: a request timeout, the host vanishing, close() and destroy().
+// The IpcClient behaviour ipcClient.test.ts checks against a scripted server, here against a real
+// host (the sample host, for its echo channel) wherever it can produce it: a request timeout, the
+// host vanishing, close() and destroy().
 
 const SUITE_TIMEOUT_MS = 120_000;
 
@@ -33,13 +34,13 @@ function isKind(kind: string, message?: RegExp): (error: unknown) => boolean {
 // request-timeout (30 s by default), so it is certainly pending whenever a test looks.
 const NEVER_MS = 60_000;
 
-describe("IpcClient against the real host with the sample echo channel", { timeout: SUITE_TIMEOUT_MS }, () => {
+describe("IpcClient against the sample host, which serves the echo channel", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
   let echoSocket: string;
 
   before(async () => {
     // A short drain, only so that stopping this host does not wait out the destroyed connection's sleep.
-    host = await startHost({ config: ["opsclaw.host.echo-channel = on", "opsclaw.ipc.shutdown-drain-timeout = 1s"] });
+    host = await startHost({ sample: true, config: ["opsclaw.ipc.shutdown-drain-timeout = 1s"] });
     echoSocket = path.join(path.dirname(host.runtime), "echo.sock");
   });
   after(async () => {
@@ -116,11 +117,11 @@ describe("IpcClient against the real host with the sample echo channel", { timeo
   });
 });
 
-describe("IpcClient when the real host is killed with requests in flight", { timeout: SUITE_TIMEOUT_MS }, () => {
+describe("IpcClient when the sample host is killed with requests in flight", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
 
   before(async () => {
-    host = await startHost({ config: ["opsclaw.host.echo-channel = on"] });
+    host = await startHost({ sample: true });
   });
   after(async () => {
     await host?.stop();

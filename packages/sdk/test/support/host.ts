@@ -11,17 +11,27 @@ export const hostBinary =
   process.env["OPSCLAW_BIN"] ??
   fileURLToPath(new URL("../../../../../OpsClaw.Host/bin/Release/net10.0/opsclaw", import.meta.url));
 
+/**
+ * The Release build of the sample host of docs/extending.md (an application embedding OpsClaw that
+ * serves the echo channel beside runtime and control); OPSCLAW_SAMPLE_BIN overrides it.
+ */
+export const sampleBinary =
+  process.env["OPSCLAW_SAMPLE_BIN"] ??
+  fileURLToPath(new URL("../../../../../samples/OpsClaw.Samples/bin/Release/net10.0/OpsClaw.Samples", import.meta.url));
+
 const READY_TIMEOUT_MS = 30_000;
 const EXIT_TIMEOUT_MS = 15_000;
 
 export interface HostOptions {
-  /** HOCON lines for `--config`, e.g. `opsclaw.ipc.max-line-bytes = 1024`. */
+  /** HOCON lines for `--config` (the sample host's settings file), e.g. `opsclaw.ipc.max-line-bytes = 1024`. */
   config?: string[];
+  /** Starts the sample host (`OpsClaw.Samples <socket-dir> [<settings.conf>]`), which also serves echo.sock, instead of opsclaw. */
+  sample?: boolean;
   /** Runs after the temp dir exists and before the host starts, e.g. to loosen its mode. */
   prepare?: (dir: string) => Promise<void>;
 }
 
-/** One `opsclaw ipc serve-sockets` process in a fresh temp dir. */
+/** One `opsclaw ipc serve-sockets` (or sample host) process in a fresh temp dir. */
 export class RunningHost {
   private readonly exitCode: Promise<number | null>;
 
@@ -72,21 +82,23 @@ export class RunningHost {
 }
 
 export async function startHost(options: HostOptions = {}): Promise<RunningHost> {
-  if (!existsSync(hostBinary)) {
-    throw new Error(
-      `the opsclaw host is not built at ${hostBinary}: run 'dotnet build OpsClaw.sln -c Release' at the repository root (or set OPSCLAW_BIN)`,
-    );
+  const binary = options.sample === true ? sampleBinary : hostBinary;
+  if (!existsSync(binary)) {
+    const name = options.sample === true ? "the sample host" : "the opsclaw host";
+    const variable = options.sample === true ? "OPSCLAW_SAMPLE_BIN" : "OPSCLAW_BIN";
+    throw new Error(`${name} is not built at ${binary}: run 'dotnet build OpsClaw.sln -c Release' at the repository root (or set ${variable})`);
   }
   // Short, because a Unix socket path may not exceed 107 bytes.
   const dir = await mkdtemp(path.join(os.tmpdir(), "ocsdk-"));
   await options.prepare?.(dir);
-  const args = ["ipc", "serve-sockets", "--dir", path.join(dir, "s")];
+  const socketDir = path.join(dir, "s");
+  const args = options.sample === true ? [socketDir] : ["ipc", "serve-sockets", "--dir", socketDir];
   if (options.config !== undefined) {
     const configPath = path.join(dir, "host.conf");
     await writeFile(configPath, `${options.config.join("\n")}\n`);
-    args.push("--config", configPath);
+    args.push(...(options.sample === true ? [configPath] : ["--config", configPath]));
   }
-  const child = spawn(hostBinary, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(binary, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (text: string) => {
