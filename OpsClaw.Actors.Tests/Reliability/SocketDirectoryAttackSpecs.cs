@@ -54,7 +54,7 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
 
         // A sticky directory (as /tmp) is fine: others cannot rename or remove what they do not own.
         File.SetUnixFileMode(shared, (UnixFileMode)Convert.ToInt32("1777", 8));
-        var sticky = ActorSystem.Create("sticky", "akka.coordinated-shutdown.exit-clr = off\nakka.loglevel = OFF");
+        var sticky = ActorSystem.Create("sticky", ActorSystemConfig + "\nakka.loglevel = OFF");
         try
         {
             var binding = await OpsClawIpc.Get(sticky).Start(Settings(settings), [ChannelDefinition.Runtime()]).WaitAsync(TimeSpan.FromSeconds(15));
@@ -175,7 +175,7 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
         var (served, refused, swapped) = (0, 0, 0);
         for (var round = 0; round < Rounds; round++)
         {
-            var system = ActorSystem.Create("race" + round, "akka.coordinated-shutdown.exit-clr = off\nakka.loglevel = OFF");
+            var system = ActorSystem.Create("race" + round, ActorSystemConfig + "\nakka.loglevel = OFF");
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             var racer = Task.Run(() => SwapInSymlinkOnceASocketAppears(Dir.Socket("runtime"), stop.Token));
             try
@@ -206,7 +206,7 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
     [Fact]
     public async Task A_host_whose_files_were_removed_should_stop_and_leave_the_next_hosts_files_alone()
     {
-        var first = ActorSystem.Create("first", "akka.coordinated-shutdown.exit-clr = off\nakka.loglevel = OFF");
+        var first = ActorSystem.Create("first", ActorSystemConfig + "\nakka.loglevel = OFF");
         try
         {
             await OpsClawIpc.Get(first).Start(Settings("opsclaw.ipc.files-check-interval = 200ms")).WaitAsync(TimeSpan.FromSeconds(15));
@@ -237,7 +237,7 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
     [Fact]
     public async Task A_host_whose_lock_file_was_unlinked_should_shut_down_naming_it()
     {
-        var first = ActorSystem.Create("unlinked", "akka.coordinated-shutdown.exit-clr = off\nakka.loglevel = OFF");
+        var first = ActorSystem.Create("unlinked", ActorSystemConfig + "\nakka.loglevel = OFF");
         try
         {
             await OpsClawIpc.Get(first).Start(Settings("opsclaw.ipc.files-check-interval = 200ms")).WaitAsync(TimeSpan.FromSeconds(15));

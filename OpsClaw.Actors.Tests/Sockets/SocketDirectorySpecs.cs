@@ -69,7 +69,7 @@ public sealed class SocketDirectorySpecs : SocketSpecBase
     public async Task Second_host_on_the_same_directory_should_be_refused_naming_the_holder_and_leave_the_first_serving()
     {
         var binding = await StartAsync();
-        var second = ActorSystem.Create("second", "akka.coordinated-shutdown.exit-clr = off");
+        var second = ActorSystem.Create("second", ActorSystemConfig);
         try
         {
             var settings = IpcSettings.Create(ConfigurationFactory.ParseString($"opsclaw.ipc.socket-dir = \"{Dir.SocketDir}\""));
