@@ -55,32 +55,33 @@ public sealed class ExitCodeSpecs : IDisposable
     [Fact]
     public async Task Serve_should_exit_2_naming_the_key_of_a_bad_socket_mode()
     {
-        var config = Path.Combine(_dir.Path, "mode.conf");
-        await File.WriteAllTextAsync(config, "opsclaw.ipc.channels.runtime.socket-mode = \"0999\"\n");
+        var line = await ServeRefusedAsync("opsclaw.ipc.channels.runtime.socket-mode = \"0999\"");
 
-        var result = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
-
-        Assert.Equal(2, result.ExitCode);
-        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("opsclaw.ipc.channels.runtime.socket-mode", line, StringComparison.Ordinal);
         Assert.Contains("'0999'", line, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
     }
 
     [Fact]
     public async Task Serve_should_exit_2_when_the_drain_phase_would_cut_the_drain_timeout_short()
     {
-        var config = Path.Combine(_dir.Path, "drain.conf");
-        await File.WriteAllTextAsync(config, "opsclaw.ipc.shutdown-drain-timeout = 29s\n");
+        var line = await ServeRefusedAsync("opsclaw.ipc.shutdown-drain-timeout = 29s");
+
+        Assert.Contains("akka.coordinated-shutdown.phases.service-requests-done.timeout = 30s", line, StringComparison.Ordinal);
+        Assert.Contains("opsclaw.ipc.shutdown-drain-timeout = 29s", line, StringComparison.Ordinal);
+        Assert.Contains("at least 31s", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs serve-sockets with <paramref name="hocon"/> as its config file; it must exit 2 with one line and bind nothing. Returns that line.</summary>
+    private async Task<string> ServeRefusedAsync(string hocon)
+    {
+        var config = Path.Combine(_dir.Path, "refused.conf");
+        await File.WriteAllTextAsync(config, hocon + "\n");
 
         var result = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
 
         Assert.Equal(2, result.ExitCode);
-        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("akka.coordinated-shutdown.phases.service-requests-done.timeout = 30s", line, StringComparison.Ordinal);
-        Assert.Contains("opsclaw.ipc.shutdown-drain-timeout = 29s", line, StringComparison.Ordinal);
-        Assert.Contains("at least 31s", line, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
+        return Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>A socket that accepts connections (the kernel queues them) and never reads or answers.</summary>

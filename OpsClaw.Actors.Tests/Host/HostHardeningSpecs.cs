@@ -18,17 +18,7 @@ public sealed class HostHardeningSpecs : IDisposable
     {
         var config = Path.Combine(_dir.Path, "host.conf");
         await File.WriteAllTextAsync(config, hocon + "\n");
-        var host = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
-        try
-        {
-            await host.WaitForReadyAsync();
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        return await HostProcess.StartReadyAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config);
     }
 
     private string LockPath => Path.Combine(_dir.SocketDir, "opsclaw.lock");

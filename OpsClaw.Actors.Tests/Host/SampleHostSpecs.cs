@@ -29,17 +29,7 @@ public sealed class SampleHostSpecs : IDisposable
             args = [.. args, settings];
         }
 
-        var host = HostProcess.Start(_dir.Path, args);
-        try
-        {
-            await host.WaitForReadyAsync();
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        return await HostProcess.StartReadyAsync(_dir.Path, args);
     }
 
     /// <summary>Runs <c>opsclaw ipc send</c> against one of this spec's sockets.</summary>

@@ -140,6 +140,22 @@ public sealed class HostProcess : IDisposable
         return new HostProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start opsclaw"));
     }
 
+    /// <summary>Starts as <see cref="Start(string, string[])"/> does and returns once the host printed its ready line; a host that never does is stopped.</summary>
+    public static async Task<HostProcess> StartReadyAsync(string workingDirectory, params string[] args)
+    {
+        var host = Start(workingDirectory, args);
+        try
+        {
+            await host.WaitForReadyAsync();
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Runs opsclaw to completion (e.g. <c>ipc send</c>) and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
     {
