@@ -140,7 +140,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         {
             if (read.Bytes == 0)
             {
-                EndOfInput(refuse: false);
+                EndOfInput(read, refuse: false);
                 return;
             }
 
@@ -161,7 +161,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         {
             if (read.Bytes == 0)
             {
-                EndOfInput(refuse: false);
+                EndOfInput(read, refuse: false);
                 return;
             }
 
@@ -184,7 +184,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             // A read already outstanding when the drain began brings bytes that arrived after it.
             if (read.Bytes == 0)
             {
-                EndOfInput(refuse: true);
+                EndOfInput(read, refuse: true);
                 return;
             }
 
@@ -277,9 +277,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void EndOfInput(bool refuse)
+    private void EndOfInput(Connection.ReadCompleted read, bool refuse)
     {
         _inFlight &= ~InFlight.Read;
+        ByteBuffers.Return(read.Buffer);
         // A final line without '\n' still counts.
         if (_framer.TryReadFinalLine(out var line))
         {
