@@ -259,7 +259,7 @@ public sealed class HostProcessSpecs : IDisposable
     /// service (as in a container under systemd), so Microsoft.Extensions.Hosting.Systemd sends READY
     /// and STOPPING itself and OpsClaw's own notifier stays silent: the path a real unit takes.
     /// </summary>
-    [RootFact]
+    [PidNamespaceFact]
     public async Task Host_run_as_a_systemd_service_should_be_reported_ready_once_only_after_its_sockets_accept_connections()
     {
         using var notify = BindNotifySocket(out var notifyPath);
