@@ -583,4 +583,41 @@ public sealed class SocketTransportSpecs : SocketSpecBase
         await Sys.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Empty(Directory.GetFileSystemEntries(Dir.SocketDir));
     }
+
+    /// <summary>
+    /// A drain answers every line the kernel held for the connection when shutdown began, the last one
+    /// ending on the very byte the listener counted included: max-in-flight 1 and one line per read keep
+    /// two lines unread in the kernel until each earlier one is answered.
+    /// </summary>
+    [Fact]
+    public async Task Shutdown_should_answer_every_line_received_before_it_began_to_the_last_byte()
+    {
+        var line = RawConnection.Request("test.gated", "g1");
+        var binding = await StartAsync($"opsclaw.ipc.max-in-flight = 1\nopsclaw.ipc.receive-buffer-bytes = {Encoding.UTF8.GetByteCount(line)}");
+        Sys.EventStream.Subscribe(TestActor, typeof(TestChannelActor.Gated));
+        using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
+        await connection.WriteAsync(line + RawConnection.Request("test.gated", "g2") + RawConnection.Request("test.gated", "g3"));
+        var first = ExpectMsg<TestChannelActor.Gated>();
+        Assert.Equal("g1", first.RunId);
+
+        var shutdown = CoordinatedShutdown.Get(Sys).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        await AwaitConditionAsync(() => Task.FromResult(!File.Exists(binding.PathOf("test"))), TimeSpan.FromSeconds(10));
+
+        first.Reply.SetResult("{}");
+        var second = ExpectMsg<TestChannelActor.Gated>(TimeSpan.FromSeconds(10));
+        Assert.Equal("g2", second.RunId);
+        second.Reply.SetResult("{}");
+        var third = ExpectMsg<TestChannelActor.Gated>(TimeSpan.FromSeconds(10));
+        Assert.Equal("g3", third.RunId);
+        third.Reply.SetResult("{}");
+
+        foreach (var runId in new[] { "g1", "g2", "g3" })
+        {
+            var reply = JObject.Parse((await connection.ReadLineAsync())!);
+            Assert.Equal(("test.gated.ok", runId), ((string?)reply["message_type"], (string?)reply["run_id"]));
+        }
+
+        Assert.Null(await connection.ReadLineAsync());
+        await shutdown.WaitAsync(TimeSpan.FromSeconds(30));
+    }
 }
