@@ -6,26 +6,9 @@ import { IpcClient } from "../src/ipcClient.js";
 import { socketFileGone, within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
 import { Relay } from "./support/relay.js";
-import { trackUnhandledRejections } from "./support/unhandled.js";
+import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isIpcError } from "./support/suite.js";
 
-const SUITE_TIMEOUT_MS = 120_000;
-
-const unhandled = trackUnhandledRejections();
-after(() => {
-  unhandled.stop();
-  assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
-});
-
-function ipcError(code: string, error?: RegExp): (thrown: unknown) => boolean {
-  return (thrown) => {
-    assert.ok(thrown instanceof IpcError, `expected an IpcError ${code}, got ${String(thrown)}`);
-    assert.equal(thrown.code, code);
-    if (error !== undefined) {
-      assert.match(thrown.envelope.error ?? "", error);
-    }
-    return true;
-  };
-}
+failOnUnhandledRejections();
 
 // The sample echo channel (docs/extending.md), which the sample host serves on echo.sock beside runtime and control.
 describe("the sample host (OpsClaw embedded with the echo channel)", { timeout: SUITE_TIMEOUT_MS }, () => {
@@ -54,9 +37,9 @@ describe("the sample host (OpsClaw embedded with the echo channel)", { timeout: 
       const tally = echo.request<{ Count: number }>("echo.tally");
 
       assert.deepEqual((await said).payload, { Text: "h\u00e9llo", Length: 5 });
-      await assert.rejects(invalid, ipcError("invalid_payload", /^invalid payload for 'echo\.say': field 'Text' is required$/));
-      await assert.rejects(crashed, ipcError("handler_failed", /^handler for 'echo\.crash' failed$/));
-      await assert.rejects(slow, ipcError("timeout", /^request timed out after 2000 ms$/));
+      await assert.rejects(invalid, isIpcError("invalid_payload", /^invalid payload for 'echo\.say': field 'Text' is required$/));
+      await assert.rejects(crashed, isIpcError("handler_failed", /^handler for 'echo\.crash' failed$/));
+      await assert.rejects(slow, isIpcError("timeout", /^request timed out after 2000 ms$/));
       assert.deepEqual((await tally).payload, { Count: 1 });
     } finally {
       await echo.close();
@@ -76,7 +59,7 @@ describe("the sample host (OpsClaw embedded with the echo channel)", { timeout: 
 
       const before = (await control.status()).payload.channels.find((channel) => channel.name === "echo");
       await echo.request("echo.say", { Text: "x" });
-      await assert.rejects(echo.request("echo.say", []), ipcError("invalid_payload"));
+      await assert.rejects(echo.request("echo.say", []), isIpcError("invalid_payload"));
       const status = await control.status();
       const now = status.payload.channels.find((channel) => channel.name === "echo");
       assert.equal(status.payload.pid, host.pid);

@@ -14,24 +14,9 @@ import { sendIpcRequest } from "../src/sendIpcRequest.js";
 import { socketFileGone, within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
 import { exchangeRaw } from "./support/raw.js";
-import { trackUnhandledRejections } from "./support/unhandled.js";
+import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isIpcError } from "./support/suite.js";
 
-// Bounds every suite, so a host that never answers fails the run instead of hanging it.
-const SUITE_TIMEOUT_MS = 120_000;
-
-const unhandled = trackUnhandledRejections();
-after(() => {
-  unhandled.stop();
-  assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
-});
-
-function isIpcError(code: string): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof IpcError, `expected an IpcError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code);
-    return true;
-  };
-}
+failOnUnhandledRejections();
 
 describe("the real host, default settings", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;

@@ -11,34 +11,18 @@ import { sendIpcRequest } from "../src/sendIpcRequest.js";
 import { buildIpcEnvelope } from "../src/envelope.js";
 import { within } from "./support/events.js";
 import { FakeHost, responseLine, runIdOf } from "./support/fakeHost.js";
-import { trackUnhandledRejections } from "./support/unhandled.js";
-
-// Bounds every suite, so a host that never answers fails the run instead of hanging it.
-const SUITE_TIMEOUT_MS = 120_000;
-
-function isKind(kind: string, message?: RegExp): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof IpcConnectionError, `expected an IpcConnectionError ${kind}, got ${String(error)}`);
-    assert.equal(error.kind, kind);
-    if (message !== undefined) {
-      assert.match(error.message, message);
-    }
-    return true;
-  };
-}
+import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isConnectionError } from "./support/suite.js";
 
 /** A {@link FakeHost} started before the suite's tests and stopped after them; the suite also fails if any rejection was left unhandled. */
 function scriptedServer(): { host: FakeHost } {
-  const unhandled = trackUnhandledRejections();
   const fixture = {} as { host: FakeHost };
   before(async () => {
     fixture.host = await FakeHost.start();
   });
   after(async () => {
     await fixture.host.stop();
-    unhandled.stop();
-    assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
   });
+  failOnUnhandledRejections();
   return fixture;
 }
 
@@ -188,9 +172,9 @@ describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_T
         '{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"runtime.pong","run_id":"g3","payload_json":"{not json","ok":true,"error":null,"error_code":null}\n' +
         responseLine({ messageType: "runtime.pong", runId: "g4", payload: { status: "ok" } }),
     );
-    await assert.rejects(garbled, isKind("protocol", /^bad reply on .*: response line is not JSON/));
-    await assert.rejects(notEnvelope, isKind("protocol", /^bad reply on .*: response has no string 'message_type'$/));
-    await assert.rejects(badPayload, isKind("protocol", /^runtime\.pong reply has a payload_json that is not JSON$/));
+    await assert.rejects(garbled, isConnectionError("protocol", /^bad reply on .*: response line is not JSON/));
+    await assert.rejects(notEnvelope, isConnectionError("protocol", /^bad reply on .*: response has no string 'message_type'$/));
+    await assert.rejects(badPayload, isConnectionError("protocol", /^runtime\.pong reply has a payload_json that is not JSON$/));
     assert.equal((await fine).envelope.run_id, "g4");
     assert.equal(client.pendingCount, 0);
     await client.close();
@@ -202,7 +186,7 @@ describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_T
     const peerClosed = new Promise((resolve) => peer.socket.once("close", resolve));
     await peer.write(responseLine({ messageType: "runtime.pong", runId: "stray", payload: { status: "ok" } }));
     const reason = await within(client.closed, 10_000, "closed after a stray reply");
-    assert.ok(isKind("protocol", /^unexpected runtime\.pong reply on .* with no request pending$/)(reason));
+    assert.ok(isConnectionError("protocol", /^unexpected runtime\.pong reply on .* with no request pending$/)(reason));
     await within(peerClosed, 10_000, "the client dropping the connection");
     await assert.rejects(client.ping(), (error: unknown) => error === reason);
   });
@@ -212,7 +196,7 @@ describe("IpcClient against a peer that breaks the protocol", { timeout: SUITE_T
     const peer = await scripted.host.nextPeer();
     await peer.nextLine();
     await peer.write("[1,2,3]\n");
-    await assert.rejects(response, isKind("protocol", /response line is not a JSON object$/));
+    await assert.rejects(response, isConnectionError("protocol", /response line is not a JSON object$/));
   });
 });
 
@@ -230,11 +214,11 @@ describe("IpcClient.destroy against a scripted server", { timeout: SUITE_TIMEOUT
 
     const outcomes = await within(Promise.allSettled(pending), 10_000, "requests pending at destroy()");
     const reason = await client.closed;
-    assert.ok(isKind("closed", /was destroyed$/)(reason));
+    assert.ok(isConnectionError("closed", /was destroyed$/)(reason));
     for (const outcome of outcomes) {
       assert.equal(outcome.status, "rejected");
       const error = (outcome as PromiseRejectedResult).reason as Error;
-      assert.ok(isKind("closed", /with 2 request\(s\) unanswered$/)(error));
+      assert.ok(isConnectionError("closed", /with 2 request\(s\) unanswered$/)(error));
       assert.equal(error.cause, reason);
     }
     await within(peerEnded, 10_000, "the peer seeing the connection end");
@@ -268,11 +252,11 @@ describe("IpcClient.connect and connectTimeoutMs", { timeout: SUITE_TIMEOUT_MS }
     try {
       await assert.rejects(
         within(IpcClient.connect(socketPath, { connectTimeoutMs: 60_000 }), 10_000, "a connect to a full backlog"),
-        isKind("socket", /^cannot connect to .*full\.sock: .*EAGAIN/),
+        isConnectionError("socket", /^cannot connect to .*full\.sock: .*EAGAIN/),
       );
       // Connected but never accepted: connectTimeoutMs does not cover that, the request's timeout does
       // (this request cannot be answered at all, so its timeout's length decides nothing).
-      await assert.rejects(queued[0]!.request("runtime.ping", undefined, { timeoutMs: 100 }), isKind("timeout"));
+      await assert.rejects(queued[0]!.request("runtime.ping", undefined, { timeoutMs: 100 }), isConnectionError("timeout"));
     } finally {
       queued.forEach((client) => client.destroy());
     }
@@ -283,7 +267,7 @@ describe("IpcClient.connect and connectTimeoutMs", { timeout: SUITE_TIMEOUT_MS }
     const createConnection = t.mock.method(net, "createConnection", () => stalled);
     await assert.rejects(
       within(IpcClient.connect(path.join(dir, "never.sock"), { connectTimeoutMs: 50 }), 10_000, "a connect that never completes"),
-      isKind("timeout", /^could not connect to .*never\.sock within 50 ms$/),
+      isConnectionError("timeout", /^could not connect to .*never\.sock within 50 ms$/),
     );
     assert.equal(createConnection.mock.callCount(), 1);
     assert.equal(stalled.destroyed, true, "the half-made socket is not leaked");

@@ -6,9 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startHost, type RunningHost } from "./support/host.js";
-
-// Bounds every suite, so a host that never answers fails the run instead of hanging it.
-const SUITE_TIMEOUT_MS = 120_000;
+import { SUITE_TIMEOUT_MS } from "./support/suite.js";
 
 const quickstart = fileURLToPath(new URL("../../examples/quickstart.mjs", import.meta.url));
 const readme = fileURLToPath(new URL("../../README.md", import.meta.url));

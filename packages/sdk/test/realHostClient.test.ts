@@ -5,30 +5,13 @@ import { IpcConnectionError } from "../src/errors.js";
 import { IpcClient } from "../src/ipcClient.js";
 import { within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
-import { trackUnhandledRejections } from "./support/unhandled.js";
+import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isConnectionError } from "./support/suite.js";
 
 // The IpcClient behaviour ipcClient.test.ts checks against a scripted server, here against a real
 // host (the sample host, for its echo channel) wherever it can produce it: a request timeout, the
 // host vanishing, close() and destroy().
 
-const SUITE_TIMEOUT_MS = 120_000;
-
-const unhandled = trackUnhandledRejections();
-after(() => {
-  unhandled.stop();
-  assert.deepEqual(unhandled.reasons, [], "no rejection may be left unhandled");
-});
-
-function isKind(kind: string, message?: RegExp): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(error instanceof IpcConnectionError, `expected an IpcConnectionError ${kind}, got ${String(error)}`);
-    assert.equal(error.kind, kind);
-    if (message !== undefined) {
-      assert.match(error.message, message);
-    }
-    return true;
-  };
-}
+failOnUnhandledRejections();
 
 // Longer than any of these tests runs: the host cannot answer such a request before its own
 // request-timeout (30 s by default), so it is certainly pending whenever a test looks.
@@ -54,7 +37,7 @@ describe("IpcClient against the sample host, which serves the echo channel", { t
       // the reply to "after" is written only after the late one, so awaiting it waits for that too.
       const slow = echo.request("echo.sleep", { Ms: 1_000 }, { timeoutMs: 50 });
       const later = echo.request<{ Text: string; Length: number }>("echo.say", { Text: "after" }, { runId: "a1" });
-      await assert.rejects(slow, isKind("timeout", /^no reply to echo\.sleep on .*echo\.sock within 50 ms$/));
+      await assert.rejects(slow, isConnectionError("timeout", /^no reply to echo\.sleep on .*echo\.sock within 50 ms$/));
       assert.equal(echo.pendingCount, 2, "the timed-out request keeps its place until its late reply comes");
 
       const reply = await later;
@@ -87,7 +70,7 @@ describe("IpcClient against the sample host, which serves the echo channel", { t
     for (const client of [runtime, echo]) {
       assert.equal(await client.closed, undefined, "a close the client asked for has no reason");
       assert.equal(client.pendingCount, 0);
-      await assert.rejects(client.request("runtime.ping"), isKind("closed"));
+      await assert.rejects(client.request("runtime.ping"), isConnectionError("closed"));
     }
   });
 
@@ -104,7 +87,7 @@ describe("IpcClient against the sample host, which serves the echo channel", { t
     for (const outcome of outcomes) {
       assert.equal(outcome.status, "rejected");
       const error = (outcome as PromiseRejectedResult).reason as unknown;
-      assert.ok(isKind("closed", /with 2 request\(s\) unanswered$/)(error));
+      assert.ok(isConnectionError("closed", /with 2 request\(s\) unanswered$/)(error));
       assert.equal((error as Error).cause, reason, "the destroy is the cause");
     }
     assert.equal(echo.pendingCount, 0);
@@ -160,12 +143,12 @@ describe("IpcClient when the sample host is killed with requests in flight", { t
     });
     for (const outcome of sleepOutcomes) {
       assert.equal(outcome.status, "rejected");
-      assert.ok(isKind("closed", /closed the connection with 3 request\(s\) unanswered/)((outcome as PromiseRejectedResult).reason));
+      assert.ok(isConnectionError("closed", /closed the connection with 3 request\(s\) unanswered/)((outcome as PromiseRejectedResult).reason));
     }
     if (answered >= 0) {
       assert.equal(cuts.size, 1, "one error for every request cut off");
       const [cut] = cuts;
-      assert.ok(isKind("closed", new RegExp(`closed the connection with ${count - answered} request\\(s\\) unanswered`))(cut));
+      assert.ok(isConnectionError("closed", new RegExp(`closed the connection with ${count - answered} request\\(s\\) unanswered`))(cut));
     }
 
     for (const client of [runtime, echo]) {
@@ -173,7 +156,7 @@ describe("IpcClient when the sample host is killed with requests in flight", { t
       const reason = await client.closed;
       assert.ok(reason instanceof IpcConnectionError && (reason.kind === "closed" || reason.kind === "socket"), `closed: ${String(reason)}`);
       assert.equal(client.pendingCount, 0);
-      await assert.rejects(client.request("runtime.ping"), (error: unknown) => error === reason || isKind("closed")(error));
+      await assert.rejects(client.request("runtime.ping"), (error: unknown) => error === reason || isConnectionError("closed")(error));
     }
   });
 });
