@@ -188,22 +188,21 @@ public sealed class HostProcess : IDisposable
         return _process.ExitCode;
     }
 
-    public void Signal(int signal)
-    {
-        if (kill(_process.Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
-        }
-    }
+    public void Signal(int signal) => Kill(_process.Id, signal);
 
     /// <summary>Signals the one child of the started program (e.g. the host that unshare forked), not the program itself.</summary>
     public void SignalOnlyChild(int signal)
     {
         var children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var child = Assert.Single(children);
-        if (kill(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture), signal) != 0)
+        Kill(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture), signal);
+    }
+
+    private static void Kill(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0)
         {
-            throw new InvalidOperationException($"kill({child}, {signal}) failed");
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed");
         }
     }
 

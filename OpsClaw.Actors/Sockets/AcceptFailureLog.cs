@@ -15,19 +15,16 @@ internal sealed class AcceptFailureLog(ILoggingAdapter log, string socketPath)
     private readonly RepeatTally _tally = new();
     private long _refused;
 
+    /// <summary>A connection was accepted but refused because the host holds all the descriptors it may.</summary>
+    public void RefusedForDescriptors() =>
+        Failed("the host holds every connection its file descriptor limit allows", outOfDescriptors: true, refusedOne: true);
+
     /// <param name="detail">What failed, as the exception says it.</param>
     /// <param name="outOfDescriptors">accept() failed with EMFILE.</param>
     /// <param name="refusedOne">A pending connection was accepted through the spare descriptor and refused.</param>
-    public void Failed(string detail, bool outOfDescriptors, bool refusedOne) =>
-        Note(outOfDescriptors, refusedOne, detail);
-
-    /// <summary>A connection was accepted but refused because the host holds all the descriptors it may.</summary>
-    public void RefusedForDescriptors() =>
-        Note(outOfDescriptors: true, refused: true, "the host holds every connection its file descriptor limit allows");
-
-    private void Note(bool outOfDescriptors, bool refused, string detail)
+    public void Failed(string detail, bool outOfDescriptors, bool refusedOne)
     {
-        _refused += refused ? 1 : 0;
+        _refused += refusedOne ? 1 : 0;
         if (!_tally.Note(Interval, out var repeats))
         {
             return;

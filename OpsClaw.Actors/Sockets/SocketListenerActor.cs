@@ -355,7 +355,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     /// </summary>
     private void AcceptFailed(Exception cause)
     {
-        if (_listenSocket is not { } listenSocket || _acceptStop.IsCancellationRequested)
+        if (_listenSocket is not { } listenSocket)
         {
             return; // Unbound on purpose.
         }
