@@ -5,17 +5,27 @@ using Microsoft.Extensions.Hosting.Systemd;
 namespace OpsClaw.Host;
 
 /// <summary>
-/// Sends <c>READY=1</c> / <c>STOPPING=1</c> to <c>$NOTIFY_SOCKET</c> when a supervisor set one but
-/// Microsoft.Extensions.Hosting.Systemd does not recognise it as systemd (it checks that the parent
-/// process is systemd). Under systemd itself that library notifies and this stays silent, so the
-/// supervisor never hears READY twice.
+/// Speaks the sd_notify protocol on <c>$NOTIFY_SOCKET</c>. <see cref="Notify"/> sends <c>READY=1</c> /
+/// <c>STOPPING=1</c> when a supervisor set the socket but Microsoft.Extensions.Hosting.Systemd does
+/// not recognise it as systemd (it checks that the parent process is systemd); under systemd itself
+/// that library notifies and <see cref="Notify"/> stays silent, so the supervisor never hears READY
+/// twice. <see cref="Send"/> is for what that library never sends (<c>WATCHDOG=1</c>).
 /// </summary>
 internal static class ReadinessNotifier
 {
     public static void Notify(string state)
     {
+        if (!SystemdHelpers.IsSystemdService())
+        {
+            Send(state);
+        }
+    }
+
+    /// <summary>Sends <paramref name="state"/> to <c>$NOTIFY_SOCKET</c>, if set, whoever the supervisor is.</summary>
+    public static void Send(string state)
+    {
         var path = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
-        if (string.IsNullOrEmpty(path) || SystemdHelpers.IsSystemdService())
+        if (string.IsNullOrEmpty(path))
         {
             return;
         }

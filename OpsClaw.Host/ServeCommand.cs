@@ -33,8 +33,10 @@ internal static class ServeCommand
     {
         Config fileConfig;
         OpsClawIpcOptions options;
+        TimeSpan? watchdogInterval;
         try
         {
+            watchdogInterval = SystemdWatchdog.PingInterval();
             fileConfig = configFile is null ? Config.Empty : LoadConfig(configFile);
             options = new OpsClawIpcOptions { SocketDirectory = dir };
 
@@ -84,9 +86,13 @@ internal static class ServeCommand
         ReadinessNotifier.Notify("READY=1");
 
         using var onStopping = lifetime.ApplicationStopping.Register(() => ReadinessNotifier.Notify("STOPPING=1"));
-        await host.WaitForShutdownAsync().ConfigureAwait(false);
-
         var system = host.Services.GetRequiredService<ActorSystem>();
+        var watchdog = watchdogInterval is { } interval
+            ? SystemdWatchdog.RunAsync(system, interval, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpsClaw.Host.Watchdog"), lifetime.ApplicationStopping)
+            : Task.CompletedTask;
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
+        await watchdog.ConfigureAwait(false);
+
         if (CoordinatedShutdown.Get(system).ShutdownReason is IpcFilesLostReason lost)
         {
             return ExitCodes.Fail(ExitCodes.Failure, "stopped: " + lost.Message);
@@ -144,7 +150,13 @@ internal static class ServeCommand
                 akka.AddHocon(fileConfig, HoconAddMode.Prepend);
             }
 
-            akka.WithOpsClawIpc(ipc => ipc.SocketDirectory = options.SocketDirectory);
+            akka.WithOpsClawIpc(ipc =>
+            {
+                ipc.SocketDirectory = options.SocketDirectory;
+
+                // Under socket activation (docs/deploy/README.md) the sockets come from systemd.
+                ipc.AdoptPassedSockets = true;
+            });
         });
         builder.Services.AddSingleton<IpcReadinessService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IpcReadinessService>());

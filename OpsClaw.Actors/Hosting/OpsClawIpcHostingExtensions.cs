@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using OpsClaw.Actors.Ipc;
+using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Actors.Hosting;
 
@@ -50,7 +51,7 @@ public static class OpsClawIpcHostingExtensions
         builder.AddStartup((system, registry) =>
         {
             var settings = IpcSettings.Create(system.Settings.Config);
-            _ = OpsClawIpc.Get(system).Start(settings, options.Channels, registry);
+            _ = OpsClawIpc.Get(system).StartWithPassedSockets(settings, options.Channels, registry, options.AdoptPassedSockets ? ListenFds.FromEnvironment : null);
         });
         return builder;
     }

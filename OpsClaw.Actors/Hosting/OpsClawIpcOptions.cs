@@ -67,6 +67,13 @@ public sealed class OpsClawIpcOptions
     /// <summary>Bytes all connections together may hold before the host stops reading from those that hold any (<c>max-buffered-bytes</c>).</summary>
     public long? MaxBufferedBytes { get; set; }
 
+    /// <summary>
+    /// Serve the listening sockets a supervisor passed to the process (systemd socket activation:
+    /// <c>LISTEN_FDS</c>, <c>LISTEN_PID</c>, <c>LISTEN_FDNAMES</c>) instead of binding new ones, when
+    /// there are any. Set by the <c>opsclaw</c> host; not part of the public API yet.
+    /// </summary>
+    internal bool AdoptPassedSockets { get; set; }
+
     /// <summary>The channels to serve; the built-in runtime and control channels unless replaced.</summary>
     public List<ChannelDefinition> Channels { get; } = [.. ChannelDefinition.BuiltIn()];
 

@@ -27,6 +27,7 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
     private readonly IActorRegistry? _registry;
     private readonly TaskCompletionSource<IpcBinding> _ready;
     private readonly BufferBudget _budget;
+    private readonly ListenFds? _listenFds;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _listeners = [];
     private readonly List<(string Name, IActorRef Actor, ChannelMetrics Metrics)> _served = [];
@@ -35,6 +36,8 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
     private SocketDirectory? _directory;
     private DescriptorBudget _descriptors = DescriptorBudget.Unlimited;
     private SocketDirectoryLock? _lock;
+    /// <summary>Under socket activation, the socket passed for each channel; empty when the host binds its own.</summary>
+    private IReadOnlyDictionary<string, PassedListener> _passed = new Dictionary<string, PassedListener>();
     /// <summary>Where each channel will listen; worked out once in PreStart, handed to Ready once all are bound.</summary>
     private IpcBinding? _binding;
 
@@ -44,8 +47,10 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
         TaskCompletionSource<IpcBinding> ready,
-        BufferBudget budget)
+        BufferBudget budget,
+        ListenFds? listenFds)
     {
+        _listenFds = listenFds;
         _settings = settings;
         _timing = timing;
         _channels = channels;
@@ -63,8 +68,9 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         IReadOnlyList<ChannelDefinition> channels,
         IActorRegistry? registry,
         TaskCompletionSource<IpcBinding> ready,
-        BufferBudget budget) =>
-        Akka.Actor.Props.Create(() => new IpcRootActor(settings, timing, channels, registry, ready, budget));
+        BufferBudget budget,
+        ListenFds? listenFds = null) =>
+        Akka.Actor.Props.Create(() => new IpcRootActor(settings, timing, channels, registry, ready, budget, listenFds));
 
     protected override void PreStart()
     {
@@ -92,6 +98,10 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             DescriptorReserve.EnsureHeld();
             _directory = SocketDirectory.Open(directory);
             _lock = SocketDirectoryLock.Acquire(_directory);
+            if (_listenFds is not null)
+            {
+                _passed = SocketActivation.Adopt(_listenFds, [.. _channels.Select(channel => channel.Name)], _directory);
+            }
         }
         catch (Exception ex)
         {
@@ -108,7 +118,8 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             var metrics = new ChannelMetrics(channel.Name);
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, _directory, _descriptors, channelActor, _settings, codec, metrics, _budget),
+                SocketListenerActor.Props(
+                    channel.Name, _directory, _descriptors, channelActor, _settings, codec, metrics, _budget, passed: _passed.GetValueOrDefault(channel.Name)),
                 channel.Name + "-listener"));
         }
     }
@@ -124,6 +135,11 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         {
             // Left behind, it is reclaimed by the next start (the lock itself died with the descriptor).
             _log.Warning("Could not remove {0}: {1}", _lock!.Path, ex.Message);
+        }
+
+        foreach (var passed in _passed.Values)
+        {
+            passed.Dispose();
         }
 
         _directory?.Dispose();

@@ -42,7 +42,17 @@ public sealed class OpsClawIpc : IExtension
     /// <param name="registry">Where each channel actor is registered under its <see cref="ChannelDefinition.RegistryKey"/>; none when null.</param>
     /// <returns><see cref="Ready"/>.</returns>
     /// <exception cref="InvalidOperationException">it was already started in this actor system.</exception>
-    public Task<IpcBinding> Start(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels = null, IActorRegistry? registry = null)
+    public Task<IpcBinding> Start(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels = null, IActorRegistry? registry = null) =>
+        StartWithPassedSockets(settings, channels, registry, passedSockets: null);
+
+    /// <summary>The IPC root, once started: the watchdog's proof of life is a round trip to it.</summary>
+    internal IActorRef? Root => _root;
+
+    /// <summary>
+    /// As the public overload; the sockets <paramref name="passedSockets"/> finds (the host reads
+    /// <see cref="ListenFds.FromEnvironment"/>), if any, are served instead of binding new ones.
+    /// </summary>
+    internal Task<IpcBinding> StartWithPassedSockets(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels, IActorRegistry? registry, Func<ListenFds?>? passedSockets)
     {
         if (_root is not null)
         {
@@ -54,6 +64,17 @@ public sealed class OpsClawIpc : IExtension
         {
             // Reported through Ready like every other refusal to start, so the host prints it and exits 2.
             _ready.TrySetException(new IpcStartupException(problem));
+            return Ready;
+        }
+
+        ListenFds? listenFds;
+        try
+        {
+            listenFds = passedSockets?.Invoke();
+        }
+        catch (IpcStartupException ex)
+        {
+            _ready.TrySetException(ex);
             return Ready;
         }
 
@@ -72,7 +93,7 @@ public sealed class OpsClawIpc : IExtension
 
         // One budget for every connection of every channel: max-buffered-bytes is host-wide.
         Budget = new BufferBudget(settings.MaxBufferedBytes, new MemoryReclaimer());
-        _root = _system.ActorOf(IpcRootActor.Props(settings, timing, definitions, registry, _ready, Budget), RootName);
+        _root = _system.ActorOf(IpcRootActor.Props(settings, timing, definitions, registry, _ready, Budget, listenFds), RootName);
         RegisterShutdownTasks(_root, timing);
         return Ready;
     }

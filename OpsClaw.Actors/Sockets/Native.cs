@@ -10,7 +10,7 @@ namespace OpsClaw.Actors.Sockets;
 /// re-resolved by path), file identity, advisory locks, a socket bound without a path-based chmod,
 /// the descriptor limit, and whether a socket's peer hung up.
 /// </summary>
-internal static class Native
+internal static partial class Native
 {
     internal const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;

@@ -10,7 +10,9 @@ namespace OpsClaw.Actors.Sockets;
 /// Listens on one channel's socket. It binds in <c>PreStart</c> (mode set before listen), accepts
 /// clients one at a time with each result coming back through its mailbox, turns away peers that are
 /// not allowed or that arrive at the connection limit, and spawns one <see cref="ConnectionActor"/>
-/// per admitted client. States: <see cref="Listening"/> → <see cref="Draining"/>.
+/// per admitted client. States: <see cref="Listening"/> → <see cref="Draining"/>. Under socket
+/// activation it serves the socket the supervisor passed instead of binding one, and leaves its
+/// file alone on the way out: the supervisor keeps listening on it for the next start.
 /// </summary>
 internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 {
@@ -42,6 +44,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly DescriptorBudget _descriptors;
     private readonly AcceptFailureLog _acceptFailures;
     private readonly byte[] _descriptorRefusal;
+    private readonly PassedListener? _passed;
 
     /// <summary>
     /// Connections holding a slot of max-connections (admitted, not yet released), with their
@@ -56,8 +59,9 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private TimeSpan _retryPause = FirstRetryPause;
 
     public SocketListenerActor(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept)
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept, PassedListener? passed)
     {
+        _passed = passed;
         _descriptors = descriptors;
         _metrics = metrics;
         _budget = budget;
@@ -81,8 +85,8 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept = null) =>
-        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics, budget, accept));
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept = null, PassedListener? passed = null) =>
+        Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics, budget, accept, passed));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -91,7 +95,9 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     {
         try
         {
-            (_listenSocket, _socketIdentity) = UnixListenSocket.Bind(_directory, _fileName, _channelSettings.SocketMode, _settings.ListenBacklog);
+            (_listenSocket, _socketIdentity) = _passed is null
+                ? UnixListenSocket.Bind(_directory, _fileName, _channelSettings.SocketMode, _settings.ListenBacklog)
+                : (_passed.Duplicate(), _passed.Identity);
         }
         catch (Exception ex)
         {
@@ -253,9 +259,11 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
         // Removed while the socket is still open: its inode cannot be freed and reused by another
         // host's socket before the comparison, and only if the name still is this listener's socket.
+        // A passed socket's file stays: the supervisor still listens on it, and connections made now
+        // wait in its backlog for the next start.
         try
         {
-            if (!_directory.RemoveIfOurs(_fileName, _socketIdentity) && _directory.StatusOf(_fileName) is not null)
+            if (_passed is null && !_directory.RemoveIfOurs(_fileName, _socketIdentity) && _directory.StatusOf(_fileName) is not null)
             {
                 _log.Warning("Left {0} in place: it is no longer this host's socket", _socketPath);
             }

@@ -1,0 +1,117 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Ipc;
+using OpsClaw.Actors.Tests.Support;
+
+namespace OpsClaw.Actors.Tests.Reliability;
+
+/// <summary>
+/// The watchdog's proof of life: a ping for each answer of the IPC root, none while the actors
+/// cannot run. The actor system here has one dispatcher thread, so one blocked actor wedges it
+/// whole, root included. The executable's pings to a notify socket are <c>Host/WatchdogProcessSpecs</c>.
+/// </summary>
+public sealed class IpcWatchdogSpecs : TestKit
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private readonly TempSocketDir _dir = new();
+    private readonly Channel<string> _events = Channel.CreateUnbounded<string>();
+    private readonly CancellationTokenSource _stop = new();
+
+    public IpcWatchdogSpecs()
+        : base(
+            "akka.coordinated-shutdown.exit-clr = off\n" +
+            "akka.coordinated-shutdown.phases.service-requests-done.timeout = 30s\n" +
+            "akka.actor.default-dispatcher { executor = fork-join-executor, fork-join-executor { parallelism-min = 1, parallelism-max = 1, parallelism-factor = 1.0 } }")
+    {
+    }
+
+    private Task RunWatchdog(IActorRef root) => IpcWatchdog.RunAsync(
+        root, Interval, () => _events.Writer.TryWrite("alive"), limit => _events.Writer.TryWrite($"missed {limit.TotalMilliseconds} ms"), _stop.Token);
+
+    private async Task<string> NextEventAsync() =>
+        await _events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public async Task Watchdog_should_report_alive_only_for_an_answer_and_a_miss_for_a_question_left_unanswered()
+    {
+        var root = CreateTestProbe();
+        var watchdog = RunWatchdog(root.Ref);
+
+        // The first question comes at once; unanswered, it is a miss after half the interval.
+        await root.ExpectMsgAsync<IpcIntrospection.GetStatus>();
+        Assert.Equal("missed 100 ms", await NextEventAsync());
+
+        await root.ExpectMsgAsync<IpcIntrospection.GetStatus>(TimeSpan.FromSeconds(5));
+        root.Reply(new StatusReport("0.0.0", 1, 0, []));
+        Assert.Equal("alive", await NextEventAsync());
+
+        await _stop.CancelAsync();
+        await watchdog.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(_events.Reader.TryRead(out var extra), extra);
+    }
+
+    [Fact]
+    public async Task Watchdog_should_go_silent_while_the_actor_system_is_wedged_and_speak_again_once_it_runs()
+    {
+        Directory.CreateDirectory(_dir.Path);
+        var settings = IpcSettings.Create(ConfigurationFactory.ParseString($"opsclaw.ipc.socket-dir = \"{_dir.SocketDir}\""));
+        await OpsClawIpc.Get(Sys).Start(settings).WaitAsync(TimeSpan.FromSeconds(15));
+        var watchdog = RunWatchdog(OpsClawIpc.Get(Sys).Root!);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("alive", await NextEventAsync());
+        }
+
+        using var release = new ManualResetEventSlim();
+        var blocking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Sys.ActorOf(Props.Create(() => new Blocker(blocking, release))).Tell("block");
+        await blocking.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // An answer the root gave just before the thread was taken may still be reported; after the
+        // first miss, nothing but misses until the actors run again.
+        while (await NextEventAsync() == "alive")
+        {
+        }
+
+        Assert.Equal(["missed 100 ms", "missed 100 ms", "missed 100 ms"], new[] { await NextEventAsync(), await NextEventAsync(), await NextEventAsync() });
+
+        release.Set();
+        while (await NextEventAsync() != "alive")
+        {
+        }
+
+        Assert.Equal("alive", await NextEventAsync());
+        await _stop.CancelAsync();
+        await watchdog.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stop.Cancel();
+            _stop.Dispose();
+        }
+
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _dir.Dispose();
+        }
+    }
+
+    /// <summary>Holds the only dispatcher thread until released (bounded, so a failed spec still ends).</summary>
+    private sealed class Blocker : ReceiveActor
+    {
+        public Blocker(TaskCompletionSource blocking, ManualResetEventSlim release) =>
+            Receive<string>(_ =>
+            {
+                blocking.TrySetResult();
+                release.Wait(TimeSpan.FromSeconds(20));
+            });
+    }
+}
