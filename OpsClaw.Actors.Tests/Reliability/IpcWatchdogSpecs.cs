@@ -71,19 +71,22 @@ public sealed class IpcWatchdogSpecs : TestKit
         Sys.ActorOf(Props.Create(() => new Blocker(blocking, release))).Tell("block");
         await blocking.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        // An answer the root gave just before the thread was taken may still be reported; after the
-        // first miss, nothing but misses until the actors run again.
-        while (await NextEventAsync() == "alive")
-        {
-        }
+        // An answer the root gave just before the thread was taken may still be reported, once; from
+        // then on nothing but misses until the actors run again.
+        var first = await NextEventAsync();
+        var wedged = new[] { first == "alive" ? await NextEventAsync() : first, await NextEventAsync(), await NextEventAsync() };
+        Assert.Equal(["missed 100 ms", "missed 100 ms", "missed 100 ms"], wedged);
 
-        Assert.Equal(["missed 100 ms", "missed 100 ms", "missed 100 ms"], new[] { await NextEventAsync(), await NextEventAsync(), await NextEventAsync() });
-
+        // Questions asked while wedged may still be missed (the thread first works off what queued up);
+        // within a few periods the answers are back, and stay.
         release.Set();
-        while (await NextEventAsync() != "alive")
+        var after = new List<string>();
+        for (var i = 0; i < 5 && !after.Contains("alive"); i++)
         {
+            after.Add(await NextEventAsync());
         }
 
+        Assert.True(after[^1] == "alive", string.Join(", ", after));
         Assert.Equal("alive", await NextEventAsync());
         await _stop.CancelAsync();
         await watchdog.WaitAsync(TimeSpan.FromSeconds(5));
