@@ -38,6 +38,17 @@ else
   echo "up to date"
 fi
 
+echo "== deploy recipe (scripts/test-deploy.sh: docs/deploy/install.sh into a temporary DESTDIR)"
+if bash scripts/test-deploy.sh > "$log_dir/deploy.log" 2>&1; then
+  grep -E "^(skipped|verify:|→)" "$log_dir/deploy.log" || true
+  tail -1 "$log_dir/deploy.log"
+  total_passed=$((total_passed + 1))
+else
+  cat "$log_dir/deploy.log"
+  total_failed=$((total_failed + 1))
+  status=1
+fi
+
 echo "== dotnet tests"
 dotnet test OpsClaw.sln -c Release --no-build -nologo 2>&1 | tee "$log_dir/dotnet-test.log"
 dotnet_status=${PIPESTATUS[0]}
