@@ -44,18 +44,21 @@ public sealed class WatchdogProcessSpecs : IDisposable
 
         Assert.Equal("READY=1", (await _notify.ReceiveAsync()).State);
         var pings = new List<TimeSpan>();
-        while (pings.Count < 7)
+        while (pings.Count < 13)
         {
             var (state, at) = await _notify.ReceiveAsync(TimeSpan.FromSeconds(5));
             Assert.Equal("WATCHDOG=1", state);
             pings.Add(at);
         }
 
-        // Over the whole run, not gap by gap: the times are when this process read the pings, and a
-        // busy test process reads two at once now and then (a 1,141 ms gap then a 0.07 ms one was seen).
-        var gaps = pings.Zip(pings.Skip(1), (earlier, later) => later - earlier).ToList();
-        var mean = (pings[^1] - pings[0]) / gaps.Count;
-        Assert.True(mean >= TimeSpan.FromMilliseconds(400) && mean <= TimeSpan.FromMilliseconds(750), $"mean gap {mean.TotalMilliseconds} ms: {string.Join(", ", gaps.Select(gap => gap.TotalMilliseconds))}");
+        // The first two are left out: the first question pays for the JIT, and a late first answer
+        // brings the next tick at once. The rest are measured as a whole, not gap by gap: the times
+        // are when this process read the pings, and a busy test process reads two at once now and
+        // then (a 1,271 ms gap and then a 0.06 ms one were seen on a loaded machine).
+        var measured = pings.Skip(2).ToList();
+        var gaps = measured.Zip(measured.Skip(1), (earlier, later) => later - earlier).ToList();
+        var mean = (measured[^1] - measured[0]) / gaps.Count;
+        Assert.True(mean >= TimeSpan.FromMilliseconds(350) && mean <= TimeSpan.FromMilliseconds(800), $"mean gap {mean.TotalMilliseconds} ms: {string.Join(", ", gaps.Select(gap => gap.TotalMilliseconds))}");
 
         host.Signal(SigTerm);
         string last;
