@@ -108,7 +108,7 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             var metrics = new ChannelMetrics(channel.Name);
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
-                SocketListenerActor.Props(channel.Name, _directory, _descriptors, channelActor, _settings, codec, metrics, _budget),
+                SocketListenerActor.Props(channel.Name, _directory, _descriptors, ChannelTarget.Of(channelActor, channel.Props), _settings, codec, metrics, _budget),
                 channel.Name + "-listener"));
         }
     }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
@@ -29,7 +30,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly string _fileName;
     private readonly string _socketPath;
     private readonly ChannelSettings _channelSettings;
-    private readonly IActorRef _channel;
+    private readonly ChannelTarget _channel;
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
     private readonly ChannelMetrics _metrics;
@@ -56,7 +57,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private TimeSpan _retryPause = FirstRetryPause;
 
     public SocketListenerActor(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept)
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept)
     {
         _descriptors = descriptors;
         _metrics = metrics;
@@ -81,7 +82,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept = null) =>
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept = null) =>
         Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics, budget, accept));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>
