@@ -8,7 +8,9 @@ namespace OpsClaw.Actors.Broker;
 /// registry and the group member choice never depend on what a client calls its subscriptions.
 /// </summary>
 /// <param name="Value">A number the broker hands out once; rendezvous hashing weighs members by it.</param>
-internal readonly record struct SubscriptionId(long Value)
+internal readonly record struct SubscriptionId(long Value) : IComparable<SubscriptionId>
 {
+    public int CompareTo(SubscriptionId other) => Value.CompareTo(other.Value);
+
     public override string ToString() => "#" + Value.ToString(CultureInfo.InvariantCulture);
 }

@@ -241,5 +241,5 @@ internal sealed class SubscriptionRegistry
                 .Select(group => new RegisteredGroup(group.Name, Sorted(group.Members.ToArray())))];
 
     private static SubscriptionId[] Sorted(IEnumerable<SubscriptionId>? ids) =>
-        ids is null ? [] : [.. ids.OrderBy(id => id.Value)];
+        ids is null ? [] : [.. ids.Order()];
 }
