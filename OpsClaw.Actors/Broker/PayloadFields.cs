@@ -56,7 +56,7 @@ internal sealed class PayloadFields
     /// <summary>Whether the field was given with a value other than null.</summary>
     public bool IsGiven(int field) => _fields[field].Count > 0 && _fields[field].Token != JsonTokenType.Null;
 
-    /// <summary>A string field: required, or optional (absent or null gives a null value).</summary>
+    /// <summary>A string field: required (null is not a string), or optional (absent or null gives a null value).</summary>
     public string? Text(int field, bool required, out string? value)
     {
         value = null;
@@ -66,7 +66,7 @@ internal sealed class PayloadFields
         }
 
         ref var found = ref _fields[field];
-        if (!IsGiven(field))
+        if (!IsGiven(field) && !required)
         {
             return null;
         }
@@ -98,7 +98,7 @@ internal sealed class PayloadFields
         return null;
     }
 
-    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>: required, or optional (absent or null gives null).</summary>
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>: required (null is not a number), or optional (absent or null gives null).</summary>
     public string? Whole(int field, bool required, long min, long max, out long? value)
     {
         value = null;
@@ -107,7 +107,7 @@ internal sealed class PayloadFields
             return problem;
         }
 
-        if (!IsGiven(field))
+        if (!IsGiven(field) && !required)
         {
             return null;
         }
