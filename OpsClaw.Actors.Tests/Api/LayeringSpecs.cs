@@ -24,6 +24,7 @@ public sealed partial class LayeringSpecs
         Root + ".Protocol",         // the wire: envelopes, codec, framing, error texts
         Root + ".Contracts",        // payload shapes
         Root + ".Metrics",
+        Root + ".Broker",           // the broker's pure core: topics, the subscription trie, member choice, its payloads
         Root + ".Channels",         // channel actors and their protocol
         Root + ".Sockets",          // listeners and connections
         Root + ".Ipc",              // the IPC subsystem: OpsClawIpc and /user/ipc

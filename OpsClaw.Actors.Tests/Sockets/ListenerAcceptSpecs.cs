@@ -5,6 +5,7 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Newtonsoft.Json.Linq;
+using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
@@ -135,7 +136,8 @@ public sealed class ListenerAcceptSpecs : TestKit
     {
         var settings = IpcSettings.Create(ConfigurationFactory.ParseString($"opsclaw.ipc.socket-dir = \"{_dir.SocketDir}\""));
         _directory = SocketDirectory.Open(_dir.SocketDir);
-        var channel = Sys.ActorOf(ChannelDefinition.Runtime().Props, "runtime");
+        var runtime = ChannelDefinition.Runtime();
+        var channel = ChannelTarget.Of(Sys.ActorOf(runtime.Props, "runtime"), runtime.Props);
         var listener = ChildActorOf(
             SocketListenerActor.Props(
                 "runtime", _directory, DescriptorBudget.Unlimited, channel, settings, new IpcCodec(settings.MaxJsonDepth),

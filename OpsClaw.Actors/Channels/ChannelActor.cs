@@ -31,6 +31,7 @@ public abstract class ChannelActor : ReceiveActor
         ChannelName = channelName;
         _handlers = new HandlerTable(channelName);
         Receive<ChannelProtocol.Request>(request => _handlers.Dispatch(request, Sender));
+        Receive<ChannelProtocol.RequestBatch>(batch => _handlers.Dispatch(batch, Sender));
         Receive<ChannelProtocol.Describe>(_ => Sender.Tell(new ChannelProtocol.Description(ChannelName, [.. HandledMessageTypes])));
     }
 
@@ -79,7 +80,7 @@ public abstract class ChannelActor : ReceiveActor
                 response = HandlerTable.Failure(Failures, Log, ChannelName, envelope, ex);
             }
 
-            replyTo.Tell(new ChannelProtocol.Reply(request.Id, response));
+            return new ChannelProtocol.Reply(request.Id, response);
         });
     }
 
@@ -118,6 +119,7 @@ public abstract class ChannelActor : ReceiveActor
                 success: payload => new ChannelProtocol.Reply(
                     request.Id, IpcResponse.Success(replyType, envelope.RunId, payload)),
                 failure: ex => new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(failures, log, channel, envelope, ex)));
+            return null;
         });
     }
 
@@ -132,7 +134,11 @@ public abstract class ChannelActor : ReceiveActor
     protected void Route(string requestType, IActorRef handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        _handlers.Add(requestType, (request, replyTo) => handler.Tell(request, replyTo));
+        _handlers.Add(requestType, (request, replyTo) =>
+        {
+            handler.Tell(request, replyTo);
+            return null;
+        });
     }
 
     /// <summary>Child handlers are restarted on failure (their state starts afresh) and the channel keeps serving.</summary>

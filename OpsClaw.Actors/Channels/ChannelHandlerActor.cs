@@ -64,11 +64,10 @@ public abstract class ChannelHandlerActor : ReceiveActor
             catch (InvalidPayloadException ex)
             {
                 // A bad payload is the client's mistake, not this actor's: answer it and keep the state.
-                replyTo.Tell(new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(HandlerFailureLog.Get(Context.System), Log, ChannelName, envelope, ex)));
-                return;
+                return new ChannelProtocol.Reply(request.Id, HandlerTable.Failure(HandlerFailureLog.Get(Context.System), Log, ChannelName, envelope, ex));
             }
 
-            replyTo.Tell(new ChannelProtocol.Reply(request.Id, IpcResponse.Success(replyType, envelope.RunId, payload)));
+            return new ChannelProtocol.Reply(request.Id, IpcResponse.Success(replyType, envelope.RunId, payload));
         });
     }
 

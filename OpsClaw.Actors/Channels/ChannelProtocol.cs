@@ -23,6 +23,19 @@ public static class ChannelProtocol
     /// <param name="Response">The reply or error to write back to the client.</param>
     public sealed record Reply(long Id, IpcResponse Response) : IDeadLetterSuppression;
 
+    /// <summary>
+    /// Every request of one read, for a <see cref="ChannelActor"/>: a connection whose channel is one
+    /// sends this instead of one <see cref="Request"/> each, so the channel's mailbox is entered once
+    /// per read. The replies given at once come back as one <see cref="ReplyBatch"/>; a request
+    /// answered later (an asynchronous or child handler) gets its own <see cref="Reply"/>.
+    /// </summary>
+    /// <param name="Requests">The read's requests, in arrival order.</param>
+    internal sealed record RequestBatch(Request[] Requests);
+
+    /// <summary>The replies a channel gave at once to a <see cref="RequestBatch"/>: the first <paramref name="Count"/> of <paramref name="Replies"/>.</summary>
+    /// <remarks>Like <see cref="Reply"/>, it may reach a connection that has closed, so it stays out of the dead-letter log.</remarks>
+    internal sealed record ReplyBatch(Reply[] Replies, int Count) : IDeadLetterSuppression;
+
     /// <summary>Asks a channel for its <see cref="Description"/>.</summary>
     public sealed class Describe
     {

@@ -11,11 +11,17 @@ namespace OpsClaw.Actors.Channels;
 /// </summary>
 internal sealed class HandlerTable(string owner)
 {
-    private readonly Dictionary<string, Action<ChannelProtocol.Request, IActorRef>> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Route> _routes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Handles one request: returns its reply when answered at once, or null when the reply will be
+    /// told to <c>replyTo</c> later (an asynchronous handler, a child handler actor).
+    /// </summary>
+    public delegate ChannelProtocol.Reply? Route(ChannelProtocol.Request request, IActorRef replyTo);
 
     public IReadOnlyCollection<string> MessageTypes => _routes.Keys;
 
-    public void Add(string requestType, Action<ChannelProtocol.Request, IActorRef> route)
+    public void Add(string requestType, Route route)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestType);
         ArgumentNullException.ThrowIfNull(route);
@@ -28,16 +34,47 @@ internal sealed class HandlerTable(string owner)
     /// <summary>Routes the request to its handler, or answers <c>unsupported_message_type</c>.</summary>
     public void Dispatch(ChannelProtocol.Request request, IActorRef replyTo)
     {
+        if (Answer(request, replyTo) is { } reply)
+        {
+            replyTo.Tell(reply);
+        }
+    }
+
+    /// <summary>
+    /// Routes a batch's requests in order and tells the replies given at once as one
+    /// <see cref="ChannelProtocol.ReplyBatch"/>, so the requester's mailbox is entered once per batch.
+    /// </summary>
+    public void Dispatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo)
+    {
+        var requests = batch.Requests;
+        ChannelProtocol.Reply[]? replies = null;
+        var count = 0;
+        foreach (var request in requests)
+        {
+            if (Answer(request, replyTo) is { } reply)
+            {
+                (replies ??= new ChannelProtocol.Reply[requests.Length])[count++] = reply;
+            }
+        }
+
+        if (replies is not null)
+        {
+            replyTo.Tell(new ChannelProtocol.ReplyBatch(replies, count));
+        }
+    }
+
+    /// <summary>The request's reply if its handler (or the lack of one) answers at once; null if it answers later.</summary>
+    private ChannelProtocol.Reply? Answer(ChannelProtocol.Request request, IActorRef replyTo)
+    {
         if (_routes.TryGetValue(request.Envelope.MessageType, out var route))
         {
-            route(request, replyTo);
-            return;
+            return route(request, replyTo);
         }
 
         var envelope = request.Envelope;
-        replyTo.Tell(new ChannelProtocol.Reply(
+        return new ChannelProtocol.Reply(
             request.Id,
-            IpcErrors.UnsupportedMessageType(owner, envelope.MessageType, envelope.RunId)));
+            IpcErrors.UnsupportedMessageType(owner, envelope.MessageType, envelope.RunId));
     }
 
     /// <summary>The error reply for a handler that failed with <paramref name="ex"/>.</summary>

@@ -119,7 +119,8 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             _served.Add((channel.Name, channelActor, metrics));
             _listeners.Add(Context.ActorOf(
                 SocketListenerActor.Props(
-                    channel.Name, _directory, _descriptors, channelActor, _settings, codec, metrics, _budget, passed: _passed.GetValueOrDefault(channel.Name)),
+                    channel.Name, _directory, _descriptors, ChannelTarget.Of(channelActor, channel.Props), _settings, codec, metrics, _budget,
+                    passed: _passed.GetValueOrDefault(channel.Name)),
                 channel.Name + "-listener"));
         }
     }

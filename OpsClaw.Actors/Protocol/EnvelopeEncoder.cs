@@ -32,7 +32,11 @@ internal static class EnvelopeEncoder
     public static byte[] Encode(IpcResponse response) => ToArray(target => Encode(response, target));
 
     /// <summary>Writes the response line, <c>\n</c> included, straight into <paramref name="target"/>.</summary>
-    public static void Encode(IpcResponse response, IBufferWriter<byte> target) => WriteLine(target, writer =>
+    /// <remarks>Every reply goes through here, so the fields are written by a static lambda: no closure per line.</remarks>
+    public static void Encode(IpcResponse response, IBufferWriter<byte> target) =>
+        WriteLine(target, response, static (writer, response) => WriteFields(writer, response));
+
+    private static void WriteFields(JsonTextWriter writer, IpcResponse response)
     {
         Field(writer, EnvelopeFields.SchemaVersion, IpcSchema.Version);
         Field(writer, EnvelopeFields.MessageType, response.MessageType);
@@ -42,9 +46,9 @@ internal static class EnvelopeEncoder
         writer.WriteValue(response.Ok);
         Field(writer, EnvelopeFields.Error, response.Error);
         Field(writer, EnvelopeFields.ErrorCode, response.ErrorCode);
-    });
+    }
 
-    public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) => ToArray(target => WriteLine(target, writer =>
+    public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) => ToArray(target => WriteLine(target, request, (writer, request) =>
     {
         Field(writer, EnvelopeFields.SchemaVersion, schemaVersion);
         Field(writer, EnvelopeFields.MessageType, request.MessageType);
@@ -79,15 +83,15 @@ internal static class EnvelopeEncoder
         writer.WriteValue(value);
     }
 
-    private static void WriteLine(IBufferWriter<byte> target, Action<JsonTextWriter> writeFields)
+    private static void WriteLine<TEnvelope>(IBufferWriter<byte> target, TEnvelope envelope, Action<JsonTextWriter, TEnvelope> writeFields)
     {
         // Straight to UTF-8: a StringWriter would build the line as a string first and copy it again.
         var text = t_writer ??= new Utf8LineWriter();
         text.Start(target);
-        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None, CloseOutput = false })
+        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None, CloseOutput = false, ArrayPool = PooledChars.Instance })
         {
             writer.WriteStartObject();
-            writeFields(writer);
+            writeFields(writer, envelope);
             writer.WriteEndObject();
         }
 

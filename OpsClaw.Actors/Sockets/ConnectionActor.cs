@@ -32,6 +32,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>No shutdown has begun: every line of a read is answered, however far into it it ends.</summary>
     private const int NoDrain = int.MaxValue;
 
+    /// <summary>The gathering list grown past this by one read is let go once the batch is sent.</summary>
+    private const int RetainedBatchCapacity = 64;
+
     /// <summary>
     /// While the host budget keeps this connection waiting, it looks this often whether its client has
     /// left, which no read is outstanding to notice.
@@ -39,7 +42,10 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan BudgetRecheckInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Socket _socket;
-    private readonly IActorRef _channel;
+    private readonly ChannelTarget _channel;
+
+    /// <summary>The requests of the read being taken, sent to a channel that takes batches as one message once the read is done.</summary>
+    private readonly List<ChannelProtocol.Request> _batch = [];
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
     private readonly ChannelMetrics _metrics;
@@ -59,7 +65,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private long _accounted;
     private InFlight _inFlight;
 
-    public ConnectionActor(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
+    public ConnectionActor(Socket socket, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     {
         _socket = socket;
         _channel = channel;
@@ -98,7 +104,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
 
-    public static Props Props(Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget) =>
+    public static Props Props(Socket socket, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget) =>
         Akka.Actor.Props.CreateBy(new ConnectionActorProducer(socket, channel, settings, codec, metrics, budget));
 
     protected override void PreStart()
@@ -217,7 +223,28 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             Progress(phase);
         });
         Receive<Connection.IoFailed>(OnIoFailed);
-        Receive<ChannelProtocol.Reply>(OnReply);
+        Receive<ChannelProtocol.Reply>(reply =>
+        {
+            if (TakeReply(reply.Id, reply.Response))
+            {
+                FlushAfterThisRun();
+            }
+        });
+        Receive<ChannelProtocol.ReplyBatch>(batch =>
+        {
+            var taken = false;
+            for (var index = 0; index < batch.Count; index++)
+            {
+                var reply = batch.Replies[index];
+                taken |= TakeReply(reply.Id, reply.Response);
+            }
+
+            if (taken)
+            {
+                // A batch is already the run of one read's replies: write it now, as one send.
+                Progress(phase);
+            }
+        });
         Receive<Connection.FlushReplies>(_ =>
         {
             _inFlight &= ~InFlight.Flush;
@@ -285,6 +312,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         if (_framer.TryReadFinalLine(out var line))
         {
             OnLine(line, refuse);
+            SendBatch();
         }
 
         Become(InputEnded);
@@ -314,6 +342,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
                     _slots.AddReady(Answer(IpcErrors.FrameTooLarge(_settings.MaxLineBytes)), 0);
                 }
             }
+
+            SendBatch();
         }
         finally
         {
@@ -339,25 +369,59 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
         var deadline = Environment.TickCount64 + (long)_settings.RequestTimeout.TotalMilliseconds;
         var sequence = _slots.Open(request.RunId, deadline, Stopwatch.GetTimestamp(), line.Length);
-        _channel.Tell(new ChannelProtocol.Request(sequence, request), Self);
+        var forwarded = new ChannelProtocol.Request(sequence, request);
+        if (_channel.TakesBatches)
+        {
+            _batch.Add(forwarded);
+        }
+        else
+        {
+            _channel.Actor.Tell(forwarded, Self);
+        }
+
         EnsureTimeoutTimer(deadline);
     }
 
-    private void OnReply(ChannelProtocol.Reply reply)
+    /// <summary>Sends the requests gathered from one read as one message: one mailbox entry per read, not per request.</summary>
+    private void SendBatch()
     {
-        // A reply to a request that already timed out is dropped here: its slot is filled or gone.
-        // It is encoded only when the output has room for it (in Flush), so an unread client's replies are never held twice.
-        if (_slots.TryFill(reply.Id, reply.Response, out var started))
+        if (_batch.Count > 0)
         {
-            _metrics.Handled(started);
-            _metrics.Answered(reply.Response.ErrorCode);
-            if (!Has(InFlight.Flush))
+            _channel.Actor.Tell(new ChannelProtocol.RequestBatch([.. _batch]), Self);
+            _batch.Clear();
+            if (_batch.Capacity > RetainedBatchCapacity)
             {
-                // Replies to pipelined requests arrive as a run of messages; write them after the run,
-                // with one send, rather than one send per reply.
-                _inFlight |= InFlight.Flush;
-                Self.Tell(Connection.FlushReplies.Instance);
+                // A read full of small requests grows the list to hundreds; an idle connection should not keep that.
+                _batch.Capacity = 0;
             }
+        }
+    }
+
+    /// <summary>Fills the reply's slot; false for a reply to a request that already timed out (its slot is filled or gone).</summary>
+    /// <remarks>
+    /// The reply is encoded only when the output has room for it (in <see cref="Flush"/>), so an unread
+    /// client's replies are never held twice.
+    /// </remarks>
+    private bool TakeReply(long id, IpcResponse response)
+    {
+        if (!_slots.TryFill(id, response, out var started))
+        {
+            return false;
+        }
+
+        _metrics.Handled(started);
+        _metrics.Answered(response.ErrorCode);
+        return true;
+    }
+
+    private void FlushAfterThisRun()
+    {
+        if (!Has(InFlight.Flush))
+        {
+            // Replies to pipelined requests may arrive as a run of messages; write them after the run,
+            // with one send, rather than one send per reply.
+            _inFlight |= InFlight.Flush;
+            Self.Tell(Connection.FlushReplies.Instance);
         }
     }
 
@@ -482,29 +546,42 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         _inFlight |= InFlight.Read;
-        ReceiveWhenReadable(_socket, _settings.ReceiveBufferBytes).PipeTo(
-            Self,
-            success: read => read,
-            failure: ex => new Connection.IoFailed(ex));
+        _ = ReceiveWhenReadable(Self, _socket, _settings.ReceiveBufferBytes);
     }
 
     /// <summary>
     /// Waits for data with an empty buffer and rents one only once bytes have arrived, so an idle
     /// connection holds no receive buffer: ten thousand idle clients would otherwise pin 80 MiB.
+    /// The outcome is told to the connection from here rather than piped, which would add a second
+    /// task and continuation to every read. Nothing escapes, so the task needs no observer.
     /// </summary>
-    private static async Task<Connection.ReadCompleted> ReceiveWhenReadable(Socket socket, int bufferBytes)
+    /// <remarks>
+    /// Only the bytes that arrived travel to the actor, in an array of their size: the receive buffer
+    /// goes back to the pool on this thread at once. Under load hundreds of reads wait in mailboxes,
+    /// and each holding a whole receive buffer drained the pool, so most reads allocated a new one.
+    /// </remarks>
+    private static async Task ReceiveWhenReadable(IActorRef connection, Socket socket, int bufferBytes)
     {
-        await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-        var buffer = ByteBuffers.Rent(bufferBytes);
+        byte[]? buffer = null;
         try
         {
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+            buffer = ByteBuffers.Rent(bufferBytes);
             var bytes = await socket.ReceiveAsync(buffer.AsMemory(0, bufferBytes), SocketFlags.None).ConfigureAwait(false);
-            return new Connection.ReadCompleted(buffer, bytes);
+            var received = ByteBuffers.Rent(Math.Max(bytes, 1));
+            buffer.AsSpan(0, bytes).CopyTo(received);
+            connection.Tell(new Connection.ReadCompleted(received, bytes));
         }
-        catch
+        catch (Exception ex)
         {
-            ByteBuffers.Return(buffer);
-            throw;
+            connection.Tell(new Connection.IoFailed(ex));
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ByteBuffers.Return(buffer);
+            }
         }
     }
 
@@ -603,7 +680,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 /// on every one.
 /// </summary>
 internal sealed class ConnectionActorProducer(
-    Socket socket, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
+    Socket socket, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     : IIndirectActorProducer
 {
     public Type ActorType => typeof(ConnectionActor);

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
@@ -31,7 +32,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private readonly string _fileName;
     private readonly string _socketPath;
     private readonly ChannelSettings _channelSettings;
-    private readonly IActorRef _channel;
+    private readonly ChannelTarget _channel;
     private readonly IpcSettings _settings;
     private readonly IpcCodec _codec;
     private readonly ChannelMetrics _metrics;
@@ -59,7 +60,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private TimeSpan _retryPause = FirstRetryPause;
 
     public SocketListenerActor(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept, PassedListener? passed)
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept, PassedListener? passed)
     {
         _passed = passed;
         _descriptors = descriptors;
@@ -85,7 +86,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     internal static Props Props(
-        string channelName, SocketDirectory directory, DescriptorBudget descriptors, IActorRef channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept = null, PassedListener? passed = null) =>
+        string channelName, SocketDirectory directory, DescriptorBudget descriptors, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget, AcceptClient? accept = null, PassedListener? passed = null) =>
         Akka.Actor.Props.Create(() => new SocketListenerActor(channelName, directory, descriptors, channel, settings, codec, metrics, budget, accept, passed));
 
     /// <summary>A crashed connection is stopped, never restarted: its socket is gone with it.</summary>

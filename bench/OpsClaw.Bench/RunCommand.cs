@@ -11,6 +11,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var opsclaw = new Option<FileInfo>("--opsclaw") { Description = "The Release build of the opsclaw executable.", Required = true };
+        var before = new Option<FileInfo?>("--opsclaw-before") { Description = "An earlier build of opsclaw, run beside it in every repetition for a before/after ratio." };
         var repetitions = new Option<int>("--reps") { Description = "Repetitions of every figure; the table shows the median.", DefaultValueFactory = _ => 3 };
         var warmUpMs = new Option<int>("--warmup-ms") { Description = "Load before each measured window.", DefaultValueFactory = _ => 1000 };
         var windowMs = new Option<int>("--window-ms") { Description = "Measured window of each load scenario.", DefaultValueFactory = _ => 3000 };
@@ -23,10 +24,11 @@ internal static class RunCommand
 
         var command = new Command("run", "Run the benchmark suite and print the table.")
         {
-            opsclaw, repetitions, warmUpMs, windowMs, held, concurrency, servers, scenarios,
+            opsclaw, before, repetitions, warmUpMs, windowMs, held, concurrency, servers, scenarios,
         };
         command.SetAction((parse, cancel) => RunAsync(new SuiteOptions(
             parse.GetValue(opsclaw)!.FullName,
+            parse.GetValue(before)?.FullName,
             Math.Clamp(parse.GetValue(repetitions), 1, 9),
             TimeSpan.FromMilliseconds(Math.Clamp(parse.GetValue(warmUpMs), 0, 60_000)),
             TimeSpan.FromMilliseconds(Math.Clamp(parse.GetValue(windowMs), 100, 60_000)),
@@ -42,6 +44,12 @@ internal static class RunCommand
         if (!File.Exists(options.OpsClawExecutable) && options.Servers.Contains(ServerSpec.OpsClawName))
         {
             Console.Error.WriteLine($"opsclaw-bench: {options.OpsClawExecutable} does not exist; build it with 'dotnet build OpsClaw.sln -c Release'");
+            return 2;
+        }
+
+        if (options.BeforeExecutable is { } beforeExecutable && !File.Exists(beforeExecutable))
+        {
+            Console.Error.WriteLine($"opsclaw-bench: {beforeExecutable} does not exist");
             return 2;
         }
 

@@ -6,6 +6,7 @@ namespace OpsClaw.Bench;
 /// <summary>What one <c>run</c> does; every figure is taken against baselines started in the same run.</summary>
 internal sealed record SuiteOptions(
     string OpsClawExecutable,
+    string? BeforeExecutable,
     int Repetitions,
     TimeSpan WarmUp,
     TimeSpan Window,
@@ -27,7 +28,8 @@ internal static class Suite
 
     public static async Task<Results> RunAsync(SuiteOptions options, CancellationToken cancel)
     {
-        var specs = options.Servers.Select(name => Spec(name, options)).ToArray();
+        var names = options.BeforeExecutable is null ? options.Servers : [.. options.Servers, ServerSpec.BeforeName];
+        var specs = names.Select(name => Spec(name, options)).ToArray();
         var results = new Results();
         for (var repetition = 0; repetition < options.Repetitions; repetition++)
         {
@@ -43,6 +45,7 @@ internal static class Suite
         ServerSpec.OpsClawName => ServerSpec.OpsClaw(options.OpsClawExecutable),
         ServerSpec.RawJsonName => ServerSpec.Baseline(BaselineKind.RawJson),
         ServerSpec.RawFixedName => ServerSpec.Baseline(BaselineKind.RawFixed),
+        ServerSpec.BeforeName => ServerSpec.OpsClaw(options.BeforeExecutable!, ServerSpec.BeforeName),
         _ => throw new ArgumentException($"unknown server '{name}'"),
     };
 
@@ -157,5 +160,5 @@ internal static class Suite
     }
 
     private static void Progress(int repetition, string server, string scenario, string figures) =>
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: rep {repetition + 1} {server,-9} {scenario,-11} {figures}"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: rep {repetition + 1} {server,-14} {scenario,-11} {figures}"));
 }

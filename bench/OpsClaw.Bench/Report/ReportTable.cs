@@ -6,7 +6,7 @@ namespace OpsClaw.Bench;
 /// <summary>Renders a run as Markdown tables: every figure per server with the opsclaw ratios, then the targets.</summary>
 internal static class ReportTable
 {
-    private static readonly string[] Servers = [ServerSpec.OpsClawName, ServerSpec.RawJsonName, ServerSpec.RawFixedName];
+    private static readonly string[] BaseServers = [ServerSpec.OpsClawName, ServerSpec.RawJsonName, ServerSpec.RawFixedName];
 
     public static string Render(Results results, SuiteOptions options, TimeSpan runTime)
     {
@@ -16,16 +16,24 @@ internal static class ReportTable
             $"{options.HeldConnections:N0} connections held, measured in {runTime.TotalSeconds:0} s");
         text.AppendLine();
 
+        var withBefore = options.BeforeExecutable is not null;
+        string[] servers = withBefore ? [.. BaseServers, ServerSpec.BeforeName] : BaseServers;
+        string[] ratios = withBefore ? ["opsclaw / raw-json", "opsclaw / raw-fixed", "opsclaw / opsclaw-before"] : ["opsclaw / raw-json", "opsclaw / raw-fixed"];
         var rows = new List<string[]>
         {
-            new[] { "scenario", "figure" }.Concat(Servers).Concat(["opsclaw / raw-json", "opsclaw / raw-fixed"]).ToArray(),
+            new[] { "scenario", "figure" }.Concat(servers).Concat(ratios).ToArray(),
         };
-        foreach (var figure in Scenarios.AllFigures.Where(figure => Servers.Any(server => results.Of(server, figure.Key).Count > 0)))
+        foreach (var figure in Scenarios.AllFigures.Where(figure => servers.Any(server => results.Of(server, figure.Key).Count > 0)))
         {
             var cells = new List<string> { figure.Scenario, figure.Measure };
-            cells.AddRange(Servers.Select(server => Format(figure.Combine(results, server), figure.Format, results.Of(server, figure.Key).Count)));
+            cells.AddRange(servers.Select(server => Format(figure.Combine(results, server), figure.Format, results.Of(server, figure.Key).Count)));
             cells.Add(RatioCell(results, figure, ServerSpec.RawJsonName));
             cells.Add(RatioCell(results, figure, ServerSpec.RawFixedName));
+            if (withBefore)
+            {
+                cells.Add(RatioCell(results, figure, ServerSpec.BeforeName));
+            }
+
             rows.Add([.. cells]);
         }
 

@@ -12,9 +12,12 @@ internal sealed record ServerSpec(
     public const string RawJsonName = "raw-json";
     public const string RawFixedName = "raw-fixed";
 
+    /// <summary>An earlier build of the host, given with <c>--opsclaw-before</c>, for a before/after ratio taken in one run.</summary>
+    public const string BeforeName = "opsclaw-before";
+
     /// <summary>The real host: <c>opsclaw ipc serve-sockets --dir</c>, measured on its runtime socket.</summary>
-    public static ServerSpec OpsClaw(string executable) => new(
-        OpsClawName,
+    public static ServerSpec OpsClaw(string executable, string name = OpsClawName) => new(
+        name,
         executable,
         directory => ["ipc", "serve-sockets", "--dir", directory],
         "opsclaw ipc ready",

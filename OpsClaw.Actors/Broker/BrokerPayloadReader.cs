@@ -1,0 +1,209 @@
+using System.Text;
+using System.Text.Json;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Broker;
+
+/// <summary>
+/// Reads the payloads of the broker's requests into checked values, or the <c>invalid_payload</c>
+/// detail that answers them. Fields are checked in the order they are listed for each message type
+/// (the first problem wins), optional fields given as <c>null</c> count as absent, and unknown
+/// fields are ignored, as for envelopes.
+/// </summary>
+/// <remarks>
+/// Not Newtonsoft binding, as typed handlers use: the body must reach subscribers as the publisher
+/// wrote it, and Newtonsoft's reader turns numbers into .NET values and strings into unescaped text,
+/// so the original bytes would be lost. The strict UTF-8 reader gives the body's bytes and the other
+/// fields in one pass.
+/// </remarks>
+internal sealed class BrokerPayloadReader
+{
+    private const int Topic = 0;
+    private const int Body = 1;
+    private const int Key = 2;
+    private static readonly FieldSpec[] PublishFields = [new("topic"), new("body", Raw: true), new("key")];
+
+    private const int Pattern = 0;
+    private const int Group = 1;
+    private const int AckField = 2;
+    private const int MaxPending = 3;
+    private static readonly FieldSpec[] SubscribeFields = [new("topic"), new("group"), new("ack"), new("max_pending")];
+
+    private const int Subscription = 0;
+    private const int Delivery = 1;
+    private const int UpTo = 2;
+    private static readonly FieldSpec[] UnsubscribeFields = [new("subscription")];
+    private static readonly FieldSpec[] AckFields = [new("subscription"), new("delivery"), new("up_to")];
+    private static readonly FieldSpec[] NackFields = [new("subscription"), new("delivery")];
+
+    private readonly JsonReaderOptions _options;
+
+    /// <param name="maxJsonDepth">The host's <c>max-json-depth</c>: a body may nest as deep as the envelope decoder let it.</param>
+    public BrokerPayloadReader(int maxJsonDepth = IpcJson.DefaultMaxDepth)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxJsonDepth, 1);
+        _options = new JsonReaderOptions
+        {
+            MaxDepth = maxJsonDepth,
+            CommentHandling = JsonCommentHandling.Disallow,
+            AllowTrailingCommas = false,
+        };
+    }
+
+    /// <summary><c>runtime.publish</c>: <c>topic</c> (a topic, no wildcards), <c>body</c> (required, any JSON, null included), <c>key</c> (a string of at most 255 bytes).</summary>
+    public PayloadRead<PublishRequest> ReadPublish(string payloadJson)
+    {
+        if (PayloadFields.Read(payloadJson, PublishFields, _options, out var problem) is not { } fields)
+        {
+            return PayloadRead<PublishRequest>.Invalid(problem!);
+        }
+
+        // Every field is read first and the problems are taken in field order, so the first problem wins.
+        var topicProblem = fields.Text(Topic, required: true, out var topic);
+        var bodyProblem = fields.Json(Body, out var body);
+        var keyProblem = fields.Text(Key, required: false, out var key);
+        problem = topicProblem
+            ?? TopicSyntax.CheckTopic(topic!)
+            ?? bodyProblem
+            ?? keyProblem
+            ?? (key is null ? null : NameLimits.CheckKey(key));
+        return problem is null
+            ? PayloadRead<PublishRequest>.Valid(new PublishRequest(topic!, body!, key))
+            : PayloadRead<PublishRequest>.Invalid(problem);
+    }
+
+    /// <summary>
+    /// <c>runtime.subscribe</c>: <c>topic</c> (a pattern), <c>group</c> (1 to 255 bytes), <c>ack</c>
+    /// (<c>none</c>, the default, or <c>explicit</c>), <c>max_pending</c> (1 to 65536, default 1000).
+    /// </summary>
+    public PayloadRead<SubscribeRequest> ReadSubscribe(string payloadJson)
+    {
+        if (PayloadFields.Read(payloadJson, SubscribeFields, _options, out var problem) is not { } fields)
+        {
+            return PayloadRead<SubscribeRequest>.Invalid(problem!);
+        }
+
+        var patternProblem = fields.Text(Pattern, required: true, out var text);
+        var groupProblem = fields.Text(Group, required: false, out var group);
+        var ackProblem = fields.Text(AckField, required: false, out var ack);
+        var maxPendingProblem = fields.Whole(MaxPending, required: false, 1, SubscribeRequest.MaxPendingLimit, out var maxPending);
+        TopicPattern? pattern = null;
+        var mode = AckMode.None;
+        problem = patternProblem
+            ?? (TopicPattern.TryParse(text!, out pattern, out var invalid) ? null : invalid)
+            ?? groupProblem
+            ?? (group is null ? null : NameLimits.CheckGroup(group))
+            ?? ackProblem
+            ?? ReadAckMode(ack, out mode)
+            ?? maxPendingProblem;
+        return problem is null
+            ? PayloadRead<SubscribeRequest>.Valid(new SubscribeRequest(pattern!, group, mode, (int)(maxPending ?? SubscribeRequest.DefaultMaxPending)))
+            : PayloadRead<SubscribeRequest>.Invalid(problem);
+    }
+
+    /// <summary><c>runtime.unsubscribe</c>: <c>subscription</c> (a string; whether it names a live subscription is the broker's to say).</summary>
+    public PayloadRead<UnsubscribeRequest> ReadUnsubscribe(string payloadJson)
+    {
+        if (PayloadFields.Read(payloadJson, UnsubscribeFields, _options, out var problem) is not { } fields)
+        {
+            return PayloadRead<UnsubscribeRequest>.Invalid(problem!);
+        }
+
+        problem = fields.Text(Subscription, required: true, out var subscription);
+        return problem is null
+            ? PayloadRead<UnsubscribeRequest>.Valid(new UnsubscribeRequest(subscription!))
+            : PayloadRead<UnsubscribeRequest>.Invalid(problem);
+    }
+
+    /// <summary><c>runtime.ack</c>: <c>subscription</c>, and exactly one of <c>delivery</c> and <c>up_to</c> (a delivery number, from 1).</summary>
+    public PayloadRead<AckRequest> ReadAck(string payloadJson)
+    {
+        if (PayloadFields.Read(payloadJson, AckFields, _options, out var problem) is not { } fields)
+        {
+            return PayloadRead<AckRequest>.Invalid(problem!);
+        }
+
+        var subscriptionProblem = fields.Text(Subscription, required: true, out var subscription);
+        var deliveryProblem = fields.Whole(Delivery, required: false, 1, long.MaxValue, out var delivery);
+        var upToProblem = fields.Whole(UpTo, required: false, 1, long.MaxValue, out var upTo);
+        problem = subscriptionProblem
+            ?? deliveryProblem
+            ?? upToProblem
+            ?? (delivery, upTo) switch
+            {
+                (null, null) => "field 'delivery' or 'up_to' is required (one delivery, or every delivery up to a number)",
+                (not null, not null) => "fields 'delivery' and 'up_to' exclude each other; give one",
+                _ => null,
+            };
+        return problem is null
+            ? PayloadRead<AckRequest>.Valid(new AckRequest(subscription!, (delivery ?? upTo)!.Value, UpTo: upTo is not null))
+            : PayloadRead<AckRequest>.Invalid(problem);
+    }
+
+    /// <summary><c>runtime.nack</c>: <c>subscription</c> and <c>delivery</c> (a delivery number, from 1).</summary>
+    public PayloadRead<NackRequest> ReadNack(string payloadJson)
+    {
+        if (PayloadFields.Read(payloadJson, NackFields, _options, out var problem) is not { } fields)
+        {
+            return PayloadRead<NackRequest>.Invalid(problem!);
+        }
+
+        var subscriptionProblem = fields.Text(Subscription, required: true, out var subscription);
+        var deliveryProblem = fields.Whole(Delivery, required: true, 1, long.MaxValue, out var delivery);
+        problem = subscriptionProblem ?? deliveryProblem;
+        return problem is null
+            ? PayloadRead<NackRequest>.Valid(new NackRequest(subscription!, delivery!.Value))
+            : PayloadRead<NackRequest>.Invalid(problem);
+    }
+
+    /// <summary>
+    /// <c>runtime.forward</c>: its whole payload (any JSON) becomes the body of a message on topic
+    /// <c>runtime.forward</c>, keyed by the request's <c>run_id</c> (a run_id of any length: the
+    /// 255-byte bound is on the <c>key</c> field a client writes, not on what the host derives).
+    /// </summary>
+    public PayloadRead<PublishedMessage> ReadForward(string payloadJson, string? runId)
+    {
+        var length = Encoding.UTF8.GetByteCount(payloadJson);
+        var rented = ByteBuffers.Rent(length);
+        try
+        {
+            var bytes = rented.AsSpan(0, Encoding.UTF8.GetBytes(payloadJson, rented));
+
+            // The envelope decoder checked payload_json already; reading it through once more keeps this method safe on its own.
+            var reader = new Utf8JsonReader(bytes, _options);
+            reader.Read();
+            reader.Skip();
+            while (reader.Read())
+            {
+            }
+
+            return PayloadRead<PublishedMessage>.Valid(
+                new PublishedMessage(BrokerMessageTypes.ForwardTopic, JsonCompactor.Compact(bytes.Trim(" \t\r\n"u8)), runId, runId));
+        }
+        catch (JsonException ex)
+        {
+            return PayloadRead<PublishedMessage>.Invalid(PayloadFields.NotJson(ex));
+        }
+        finally
+        {
+            ByteBuffers.Return(rented);
+        }
+    }
+
+    private static string? ReadAckMode(string? ack, out AckMode mode)
+    {
+        switch (ack)
+        {
+            case null or "none":
+                mode = AckMode.None;
+                return null;
+            case "explicit":
+                mode = AckMode.Explicit;
+                return null;
+            default:
+                mode = AckMode.None;
+                var shown = ack.Length <= 64 ? $"'{ack}'" : "a longer string";
+                return $"field 'ack' must be 'none' or 'explicit', got {shown}";
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace OpsClaw.Actors.Broker;
+
+/// <summary>A checked <c>runtime.publish</c>: <c>{"topic":T,"body":…,"key":K?}</c>.</summary>
+/// <param name="Topic">A valid topic (no wildcards).</param>
+/// <param name="Body">The body as compact JSON text (<see cref="JsonCompactor"/>); <c>null</c> when the publisher sent JSON null.</param>
+/// <param name="Key">The key, at most 255 bytes, or null.</param>
+internal sealed record PublishRequest(string Topic, string Body, string? Key)
+{
+    /// <summary>The message the broker holds for this publish, carrying the request's <c>run_id</c> to every delivery.</summary>
+    public PublishedMessage ToMessage(string? runId) => new(Topic, Body, Key, runId);
+}
+
+/// <summary>A checked <c>runtime.subscribe</c>: <c>{"topic":P,"group":G?,"ack":"none"|"explicit","max_pending":M?}</c>.</summary>
+/// <param name="Pattern">The pattern subscribed to.</param>
+/// <param name="Group">The queue group's name, or null for a plain subscription.</param>
+/// <param name="Ack">Whether deliveries must be acknowledged.</param>
+/// <param name="MaxPending">Deliveries held for the subscription at once (unwritten for <see cref="AckMode.None"/>, unacknowledged for <see cref="AckMode.Explicit"/>).</param>
+internal sealed record SubscribeRequest(TopicPattern Pattern, string? Group, AckMode Ack, int MaxPending)
+{
+    public const int DefaultMaxPending = 1000;
+    public const int MaxPendingLimit = 65536;
+}
+
+/// <summary>How a subscription's deliveries are settled.</summary>
+internal enum AckMode
+{
+    /// <summary>At most once: a delivery is done when written; past <c>max_pending</c> unwritten ones, new ones are dropped and counted.</summary>
+    None,
+
+    /// <summary>At least once: a delivery is done when acked; nack, ack-wait expiry or the subscriber leaving delivers it again.</summary>
+    Explicit,
+}
+
+/// <summary>A checked <c>runtime.unsubscribe</c>: <c>{"subscription":S}</c>.</summary>
+/// <param name="Subscription">The subscription's id on the connection, as the client sent it.</param>
+internal sealed record UnsubscribeRequest(string Subscription);
+
+/// <summary>A checked <c>runtime.ack</c>: <c>{"subscription":S,"delivery":D}</c> or <c>{"subscription":S,"up_to":D}</c>.</summary>
+/// <param name="Subscription">The subscription's id on the connection.</param>
+/// <param name="Delivery">The delivery number acked, or with <paramref name="UpTo"/> the highest one.</param>
+/// <param name="UpTo">True for <c>up_to</c>: every unacknowledged delivery up to <paramref name="Delivery"/>.</param>
+internal sealed record AckRequest(string Subscription, long Delivery, bool UpTo);
+
+/// <summary>A checked <c>runtime.nack</c>: <c>{"subscription":S,"delivery":D}</c>.</summary>
+/// <param name="Subscription">The subscription's id on the connection.</param>
+/// <param name="Delivery">The delivery number to deliver again.</param>
+internal sealed record NackRequest(string Subscription, long Delivery);

@@ -1,0 +1,37 @@
+namespace OpsClaw.Actors.Broker;
+
+/// <summary>
+/// One published message as the broker holds it from publish to its last delivery: shared by every
+/// delivery of it, so its body is read and compacted once, and its key hashed once, however many
+/// subscriptions and groups it reaches.
+/// </summary>
+internal sealed class PublishedMessage
+{
+    public PublishedMessage(string topic, string body, string? key, string? runId)
+    {
+        Topic = topic;
+        Body = body;
+        Key = key;
+        RunId = runId;
+        KeyHash = key is null ? null : StableHash.OfText(key);
+    }
+
+    /// <summary>The topic it was published to (valid; wildcards are only in patterns).</summary>
+    public string Topic { get; }
+
+    /// <summary>
+    /// The published <c>body</c> as compact JSON text: the publisher's bytes with the whitespace
+    /// between tokens taken out and every token (string escapes, number digits) as written
+    /// (<see cref="JsonCompactor"/>). Deliveries embed it as it is.
+    /// </summary>
+    public string Body { get; }
+
+    /// <summary>The key that picks a group member, or null (then members take turns).</summary>
+    public string? Key { get; }
+
+    /// <summary>The publisher's <c>run_id</c>, which each delivery line carries; null when it had none.</summary>
+    public string? RunId { get; }
+
+    /// <summary><see cref="StableHash.OfText"/> of <see cref="Key"/>, or null without a key.</summary>
+    public ulong? KeyHash { get; }
+}
