@@ -32,6 +32,12 @@ internal sealed class IpcSettingsReader
     {
     }
 
+    /// <summary>The keys under <c>opsclaw.ipc</c>, in the order of <c>hocon/opsclaw.conf</c>.</summary>
+    public static IReadOnlyList<string> KnownKeys => IpcKeys;
+
+    /// <summary>The keys of a channel block (and of <c>default-channel</c>).</summary>
+    public static IReadOnlyList<string> KnownChannelKeys => ChannelKeys;
+
     /// <summary>The channels the embedded defaults have a block for (runtime, control): a block for one is never a typo.</summary>
     public static ImmutableArray<string> BuiltInChannelBlocks { get; } =
         [.. IpcDefaults.Config.GetValue(Ipc + ".channels").GetObject().Items.Keys];
