@@ -116,6 +116,7 @@ public sealed class StrictPayloadSpecs : ChannelSpecBase
         payload["Count"] = JToken.Parse("2.0");
         payload["Ratio"] = 1;
         payload["Colour"] = 0;
+        payload["Named"] = "green";
         payload["Unknown"] = "ignored";
 
         var response = await SendAsync(payload.ToString(Formatting.None));
@@ -125,6 +126,7 @@ public sealed class StrictPayloadSpecs : ChannelSpecBase
         Assert.Equal(2, (int)bound["Count"]!);
         Assert.Equal(1.0, (double)bound["Ratio"]!);
         Assert.Equal((int)Colour.Red, (int)bound["Colour"]!);
+        Assert.Equal("Green", (string?)bound["Named"]);
         Assert.Equal("d", (string?)bound["display_name"]);
         Assert.Equal(3, (int)bound["Retries"]!);
         Assert.Equal(JTokenType.Null, bound["Note"]!.Type);
@@ -149,6 +151,8 @@ public sealed class StrictPayloadSpecs : ChannelSpecBase
     [InlineData("echo.sleep", "{\"Ms\":1.5}", "field 'Ms' must be " + Int)]
     [InlineData("echo.sleep", "{\"Ms\":\"10\"}", "field 'Ms' must be " + Int)]
     [InlineData("echo.sleep", "{}", "field 'Ms' is required")]
+    [InlineData("echo.sleep", "{\"Ms\":3000000000}", "field 'Ms' must be " + Int)]
+    [InlineData("echo.sleep", "{\"Ms\":null}", "field 'Ms' must not be null")]
     [InlineData("echo.sleep", "{\"ms\":10}", "field 'ms' is unknown (field names are case-sensitive): did you mean 'Ms'?")]
     [InlineData("echo.say", "{\"Text\":123}", "field 'Text' must be a string")]
     [InlineData("echo.say", "{\"text\":\"hi\"}", "field 'text' is unknown (field names are case-sensitive): did you mean 'Text'?")]
@@ -159,6 +163,16 @@ public sealed class StrictPayloadSpecs : ChannelSpecBase
         var response = await ExpectReplyAsync(Ask(echo, messageType, "e", payload));
 
         AssertError(response, "invalid_payload", $"invalid payload for '{messageType}': {problem}", "e");
+    }
+
+    [Fact]
+    public async Task The_echo_sample_should_take_a_whole_number_written_with_a_fraction_of_zero()
+    {
+        var echo = Sys.ActorOf(Props.Create<EchoChannel>(), "echo");
+
+        var response = await ExpectReplyAsync(Ask(echo, "echo.sleep", "z", "{\"Ms\":0.0}"));
+
+        AssertSuccess(response, "echo.sleep.ok", "z", "{\"Slept\":0}");
     }
 
     [Fact]
@@ -214,6 +228,7 @@ public sealed class StrictPayloadSpecs : ChannelSpecBase
         Inner Inner,
         [property: JsonProperty("display_name")] string DisplayName,
         DateTimeOffset When,
+        [property: JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] Colour? Named = null,
         int Retries = 3);
 
     private sealed class StrictChannel : ChannelActor

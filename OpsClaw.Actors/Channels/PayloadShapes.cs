@@ -122,7 +122,10 @@ internal static class PayloadShapes
                 }
 
                 var nullability = Nullability(property, parameter?.Info);
-                var slot = Slot(property.PropertyType, nullability?.ReadState ?? NullabilityState.Unknown, nullability);
+                var state = nullability?.ReadState ?? NullabilityState.Unknown;
+                var slot = property.Converter is null
+                    ? Slot(property.PropertyType, state, nullability)
+                    : new PayloadSlot(AnyShape.Instance, AllowsNull: !property.PropertyType.IsValueType || Nullable.GetUnderlyingType(property.PropertyType) is not null);
                 var (required, allowsNull) = property.Required switch
                 {
                     Required.Always => (true, false),
