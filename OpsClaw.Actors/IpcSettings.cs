@@ -10,36 +10,6 @@ namespace OpsClaw.Actors;
 /// <param name="AllowedUids">Peer uids admitted besides the host's own and root when <paramref name="AllowAnyUid"/> is off (<c>allowed-uids</c>).</param>
 public sealed record ChannelSettings(UnixFileMode SocketMode, bool AllowAnyUid, ImmutableArray<uint> AllowedUids)
 {
-    internal static ChannelSettings Create(Config config, string name)
-    {
-        var modeText = config.GetString("socket-mode");
-        if (modeText is null || !TryParseOctalMode(modeText, out var mode))
-        {
-            throw new ConfigurationException(
-                $"opsclaw.ipc.channels.{name}.socket-mode must be an octal file mode such as \"0600\", not '{modeText}'");
-        }
-
-        var uids = config.GetIntList("allowed-uids") ?? [];
-        if (uids.Any(uid => uid < 0))
-        {
-            throw new ConfigurationException($"opsclaw.ipc.channels.{name}.allowed-uids must hold uids of 0 or more");
-        }
-
-        return new ChannelSettings(mode, config.GetBoolean("allow-any-uid"), [.. uids.Select(uid => (uint)uid)]);
-    }
-
-    private static bool TryParseOctalMode(string text, out UnixFileMode mode)
-    {
-        mode = default;
-        if (text.Length is 0 or > 4 || text.Any(c => c is < '0' or > '7'))
-        {
-            return false;
-        }
-
-        mode = (UnixFileMode)Convert.ToInt32(text, 8);
-        return true;
-    }
-
     /// <summary>Whether a peer may use this channel: everyone if allowed, else the host's own uid, root, and the listed uids.</summary>
     internal bool Admits(uint peerUid, uint hostUid) =>
         AllowAnyUid || peerUid == 0 || peerUid == hostUid || AllowedUids.Contains(peerUid);
@@ -88,84 +58,26 @@ public sealed record IpcSettings(
     /// <summary>max-connections of the embedded defaults; at this value the host may cap the total to fit its descriptor limit.</summary>
     internal const int DefaultMaxConnections = 10000;
 
-    /// <summary>Reads the settings from a full config (with <c>opsclaw.ipc</c> in it); missing keys fall back to the embedded defaults.</summary>
+    /// <summary>
+    /// Reads the settings from a full config (with <c>opsclaw.ipc</c> in it); missing keys fall back to
+    /// the embedded defaults. Every key under <c>opsclaw</c> is checked before anything is used.
+    /// </summary>
     /// <param name="config">The actor system's config, or any config holding <c>opsclaw.ipc</c> keys.</param>
     /// <returns>The settings, every value checked.</returns>
-    /// <exception cref="ConfigurationException">a value is out of range or of the wrong kind; the message names the key.</exception>
+    /// <exception cref="IpcSettingsException">
+    /// a value is of the wrong kind or out of range, or a key under <c>opsclaw</c> is unknown; its
+    /// <see cref="IpcSettingsException.Problems"/> lists every one, each naming its key.
+    /// </exception>
     public static IpcSettings Create(Config config)
     {
-        var ipc = config.SafeWithFallback(IpcDefaults.Config).GetConfig(ConfigPath);
-        var channels = ipc.GetConfig("channels");
-        var defaultChannelConfig = ipc.GetConfig("default-channel");
-        var defaultChannel = ChannelSettings.Create(defaultChannelConfig, "default-channel");
-        var perChannel = channels.Root.GetObject().Items.Keys.ToImmutableDictionary(
-            name => name,
-            name => ChannelSettings.Create(channels.GetConfig(name).WithFallback(defaultChannelConfig), name),
-            StringComparer.Ordinal);
-
-        return new IpcSettings(
-            SocketDirectory: NonEmpty(ipc, "socket-dir"),
-            MaxLineBytes: Positive(ipc, "max-line-bytes"),
-            MaxConnections: Positive(ipc, "max-connections"),
-            RequestTimeout: PositiveDuration(ipc, "request-timeout"),
-            IdleTimeout: OptionalDuration(ipc, "idle-timeout"),
-            MaxJsonDepth: Positive(ipc, "max-json-depth"),
-            ShutdownDrainTimeout: PositiveDuration(ipc, "shutdown-drain-timeout"),
-            MaxInFlight: Positive(ipc, "max-in-flight"),
-            ListenBacklog: Positive(ipc, "listen-backlog"),
-            ReceiveBufferBytes: Positive(ipc, "receive-buffer-bytes"),
-            FilesCheckInterval: PositiveDuration(ipc, "files-check-interval"),
-            MaxConnectionBufferedBytes: Positive(ipc, "max-connection-buffered-bytes"),
-            MaxBufferedBytes: PositiveLong(ipc, "max-buffered-bytes"),
-            Channels: perChannel,
-            DefaultChannel: defaultChannel);
+        var (settings, problems) = IpcSettingsReader.Read(config);
+        return settings ?? throw new IpcSettingsException(problems);
     }
 
     /// <summary>Settings for a channel: its own block, else <c>default-channel</c>.</summary>
     /// <param name="name">The channel's name.</param>
     /// <returns>The settings its socket is made with.</returns>
     public ChannelSettings ForChannel(string name) => Channels.TryGetValue(name, out var own) ? own : DefaultChannel;
-
-    private static string NonEmpty(Config config, string key)
-    {
-        var value = config.GetString(key);
-        return string.IsNullOrWhiteSpace(value)
-            ? throw new ConfigurationException($"{ConfigPath}.{key} must not be empty")
-            : value;
-    }
-
-    private static int Positive(Config config, string key)
-    {
-        var value = config.GetLong(key);
-        return value is < 1 or > int.MaxValue
-            ? throw new ConfigurationException($"{ConfigPath}.{key} must be a whole number from 1 to {int.MaxValue}, not {value}")
-            : (int)value;
-    }
-
-    /// <summary>For a host-wide size, which may pass 2 GiB.</summary>
-    private static long PositiveLong(Config config, string key)
-    {
-        var value = config.GetLong(key);
-        return value < 1
-            ? throw new ConfigurationException($"{ConfigPath}.{key} must be a whole number from 1 to {long.MaxValue}, not {value}")
-            : value;
-    }
-
-    private static TimeSpan PositiveDuration(Config config, string key) =>
-        OptionalDuration(config, key)
-        ?? throw new ConfigurationException($"{ConfigPath}.{key} must be a duration above zero such as 30s");
-
-    private static TimeSpan? OptionalDuration(Config config, string key)
-    {
-        var raw = config.GetString(key);
-        if (raw is null || string.Equals(raw, "off", StringComparison.OrdinalIgnoreCase) || raw == "false")
-        {
-            return null;
-        }
-
-        var value = config.GetTimeSpan(key, allowInfinite: false);
-        return value > TimeSpan.Zero ? value : null;
-    }
 
     /// <summary>The settings most often asked about, for a log line.</summary>
     /// <returns>The socket directory, line and connection limits and request timeout.</returns>

@@ -10,6 +10,7 @@ var root = new RootCommand("OpsClaw: a local message broker that serves NDJSON e
         StatusCommand.Create(),
     },
     SchemaCommand.Create(),
+    ConfigCommand.Create(),
 };
 
 var parsed = root.Parse(args);

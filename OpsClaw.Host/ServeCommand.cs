@@ -31,24 +31,25 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(string? dir, FileInfo? configFile, bool verbose)
     {
-        Config fileConfig;
-        OpsClawIpcOptions options;
         TimeSpan? watchdogInterval;
         try
         {
             watchdogInterval = SystemdWatchdog.PingInterval();
-            fileConfig = configFile is null ? Config.Empty : LoadConfig(configFile);
-            options = new OpsClawIpcOptions { SocketDirectory = dir };
-
-            // Validate now, so a bad value is a clear exit 2 rather than a failed actor later.
-            _ = IpcSettings.Create(options.ToConfig().SafeWithFallback(fileConfig));
         }
         catch (ConfigurationException ex)
         {
             return ExitCodes.Fail(ExitCodes.Usage, $"invalid configuration: {ex.Message}");
         }
 
-        using var host = BuildHost(fileConfig, options, verbose);
+        // Judged whole before anything starts, so a bad value is one clear line per problem and exit 2,
+        // rather than a failed actor or a stack trace later.
+        var (configuration, problems) = HostConfiguration.Load(configFile, dir);
+        if (configuration is null)
+        {
+            return HostConfiguration.Refuse(problems);
+        }
+
+        using var host = BuildHost(configuration.FileConfig, configuration.Options, verbose);
         try
         {
             await host.StartAsync().ConfigureAwait(false);
@@ -101,23 +102,6 @@ internal static class ServeCommand
         return hangUp
             ? ExitCodes.Fail(ExitCodes.HangUp, "stopped on SIGHUP (nothing is reloaded; exit 129 lets a supervisor start it again with its configuration read afresh)")
             : ExitCodes.Ok;
-    }
-
-    private static Config LoadConfig(FileInfo file)
-    {
-        if (!file.Exists)
-        {
-            throw new ConfigurationException($"config file {file.FullName} does not exist");
-        }
-
-        try
-        {
-            return ConfigurationFactory.ParseString(File.ReadAllText(file.FullName));
-        }
-        catch (Exception ex) when (ex is not ConfigurationException)
-        {
-            throw new ConfigurationException($"config file {file.FullName} could not be read: {ex.Message}");
-        }
     }
 
     private static IHost BuildHost(Config fileConfig, OpsClawIpcOptions options, bool verbose)

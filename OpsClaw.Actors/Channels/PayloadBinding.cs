@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Reflection;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Newtonsoft.Json.Serialization;
@@ -10,23 +8,29 @@ namespace OpsClaw.Actors.Channels;
 /// <summary>
 /// Turns <c>payload_json</c> into a handler's request type and a handler's reply into
 /// <c>payload_json</c>, with the project's safe Newtonsoft settings (no type names, capped depth).
-/// A payload that does not fit the type raises <see cref="InvalidPayloadException"/> naming the
-/// field, which the channel answers as <c>invalid_payload</c>.
+/// The payload must fit the type exactly (<see cref="PayloadShape"/>): no number read from a string
+/// or the reverse, no fraction in a whole number, field names in their exact case, every required
+/// field present. One that does not raises <see cref="InvalidPayloadException"/> naming the field,
+/// which the channel answers as <c>invalid_payload</c>.
 /// </summary>
 internal static class PayloadBinding
 {
     private static readonly JsonSerializer Serializer = JsonSerializer.Create(IpcJson.Settings);
-    private static readonly ConcurrentDictionary<Type, RequiredField[]> RequiredFields = new();
 
     public static T Read<T>(string payloadJson)
     {
         // A type without fields reads nothing from the payload, so only its shape matters: any JSON
         // object is accepted, whatever numbers it holds (Newtonsoft cannot hold 1e400 or 400 digits).
-        var token = HasFields(typeof(T)) ? ReadToken(payloadJson) : FieldlessPayload.Read(payloadJson);
+        var token = Plan<T>.HasFields ? ReadToken(payloadJson) : FieldlessPayload.Read(payloadJson);
 
-        if (Serializer.ContractResolver.ResolveContract(typeof(T)) is JsonObjectContract && token.Type != JTokenType.Object)
+        if (Plan<T>.ExpectsObject && token.Type != JTokenType.Object)
         {
             throw new InvalidPayloadException($"expected a JSON object, got {Describe(token.Type)}");
+        }
+
+        if (Plan<T>.Slot.Check(token) is { } fault)
+        {
+            throw new InvalidPayloadException(fault.Message);
         }
 
         T? value;
@@ -36,29 +40,16 @@ internal static class PayloadBinding
         }
         catch (JsonException ex)
         {
+            // What the shape leaves to Newtonsoft: the text of a date, a Guid or a Uri, and its own attributes.
             throw new InvalidPayloadException(PayloadProblem.Explain(typeof(T), ex, Serializer.ContractResolver));
         }
         catch (Exception ex) when (ex is OverflowException or FormatException or InvalidCastException or ArgumentException)
         {
-            // Conversions Newtonsoft leaves to the runtime, e.g. a 30-digit number for an int.
+            // Conversions Newtonsoft leaves to the runtime, e.g. 1e400 (infinity) for a decimal.
             throw new InvalidPayloadException("a value does not fit its field" + (ex is OverflowException ? " (number out of range)" : ""));
         }
 
-        if (value is null)
-        {
-            throw new InvalidPayloadException("expected a value, got null");
-        }
-
-        // Newtonsoft ignores nullable annotations; a non-nullable property left null is a missing field.
-        foreach (var field in RequiredFields.GetOrAdd(typeof(T), FindRequiredFields))
-        {
-            if (field.Property.GetValue(value) is null)
-            {
-                throw new InvalidPayloadException($"field '{field.JsonName}' is required");
-            }
-        }
-
-        return value;
+        return value ?? throw new InvalidPayloadException("expected a value, got null");
     }
 
     /// <summary>
@@ -107,29 +98,18 @@ internal static class PayloadBinding
         || contract.ExtensionDataSetter is not null
         || contract.Converter is not null;
 
+    /// <summary>What the binding needs to know of a request type, worked out on its first request and kept.</summary>
+    private static class Plan<T>
+    {
+        public static readonly bool HasFields = PayloadBinding.HasFields(typeof(T));
+
+        public static readonly bool ExpectsObject = Serializer.ContractResolver.ResolveContract(typeof(T)) is JsonObjectContract;
+
+        public static readonly PayloadSlot Slot = PayloadShapes.For(typeof(T), Serializer.ContractResolver);
+    }
+
     public static string Write<T>(T reply) =>
         reply is null ? "null" : IpcJson.SerializePayload(reply);
-
-    private static RequiredField[] FindRequiredFields(Type type)
-    {
-        if (Serializer.ContractResolver.ResolveContract(type) is not JsonObjectContract contract)
-        {
-            return [];
-        }
-
-        // NullabilityInfoContext is not thread-safe; one per type examined (the result is cached).
-        var nullability = new NullabilityInfoContext();
-        return
-        [
-            .. contract.Properties
-                .Where(property => !property.Ignored && property.Readable && property.PropertyName is not null && property.DeclaringType is not null)
-                .Select(property => (property, info: property.DeclaringType!.GetProperty(
-                    property.UnderlyingName!, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)))
-                .Where(pair => pair.info is { PropertyType.IsValueType: false }
-                    && nullability.Create(pair.info).ReadState == NullabilityState.NotNull)
-                .Select(pair => new RequiredField(pair.property.PropertyName!, pair.info!)),
-        ];
-    }
 
     /// <summary>Newtonsoft's message without its trailing "Path '…', line …, position …." locator.</summary>
     private static string Reason(JsonException ex)
@@ -148,8 +128,6 @@ internal static class PayloadBinding
         JTokenType.Null => "null",
         _ => type.ToString().ToLowerInvariant(),
     };
-
-    private sealed record RequiredField(string JsonName, PropertyInfo Property);
 }
 
 /// <summary>A payload that does not fit its handler's request type; the message names the field.</summary>

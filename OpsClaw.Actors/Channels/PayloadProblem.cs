@@ -82,7 +82,8 @@ internal static partial class PayloadProblem
         return type;
     }
 
-    private static string Describe(Type type, IContractResolver resolver)
+    /// <summary>What a value of <paramref name="type"/> must be, in JSON words.</summary>
+    public static string Describe(Type type, IContractResolver resolver)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type.IsEnum)

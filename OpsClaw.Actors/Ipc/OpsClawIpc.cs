@@ -23,8 +23,9 @@ public sealed class OpsClawIpc : IExtension
     /// <summary>
     /// Completes with where the sockets are once every one accepts connections; fails with an
     /// <see cref="IpcStartupException"/> for a refusal the user can fix (a bad or repeated channel
-    /// name, a locked or unsafe socket directory, a socket path too long, too few file descriptors
-    /// for <c>max-connections</c>), or with another exception. Never completes before <see cref="Start"/>.
+    /// name, a settings block for a channel that is not served, a locked or unsafe socket directory,
+    /// a socket path too long, too few file descriptors for <c>max-connections</c>), or with another
+    /// exception. Never completes before <see cref="Start"/>.
     /// </summary>
     public Task<IpcBinding> Ready => _ready.Task;
 
@@ -64,6 +65,13 @@ public sealed class OpsClawIpc : IExtension
         {
             // Reported through Ready like every other refusal to start, so the host prints it and exits 2.
             _ready.TrySetException(new IpcStartupException(problem));
+            return Ready;
+        }
+
+        // A settings block for a channel nobody serves is most likely a misspelt name, whose settings would silently not apply.
+        if (IpcSettingsReader.UnservedChannels(settings.Channels.Keys, [.. definitions.Select(channel => channel.Name)]).ToList() is [_, ..] unserved)
+        {
+            _ready.TrySetException(new IpcStartupException(string.Join("; ", unserved)));
             return Ready;
         }
 

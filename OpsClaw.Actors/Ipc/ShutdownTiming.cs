@@ -33,11 +33,34 @@ internal sealed class ShutdownTiming(TimeSpan drain)
     /// <summary>A phase without a timeout of its own has CoordinatedShutdown's default-phase-timeout.</summary>
     private static string? Shorter(Config config, string phase, TimeSpan needed, string what)
     {
-        var fallback = config.GetTimeSpan("akka.coordinated-shutdown.default-phase-timeout", TimeSpan.FromSeconds(5));
-        var timeout = config.GetTimeSpan($"akka.coordinated-shutdown.phases.{phase}.timeout", fallback);
+        var (fallback, fallbackProblem) = Duration(config, "akka.coordinated-shutdown.default-phase-timeout");
+        var (own, problem) = Duration(config, $"akka.coordinated-shutdown.phases.{phase}.timeout");
+        if ((problem ?? fallbackProblem) is { } unreadable)
+        {
+            return unreadable;
+        }
+
+        var timeout = own ?? fallback ?? TimeSpan.FromSeconds(5);
         return timeout < needed
             ? $"akka.coordinated-shutdown.phases.{phase}.timeout = {Seconds(timeout)} would cut {what} short: set it to at least {Seconds(needed)}"
             : null;
+    }
+
+    /// <summary>
+    /// The duration at <paramref name="key"/> (null when it is not set), read with the settings' own
+    /// strict syntax: Akka's getter would throw a bare FormatException at the actor system's start.
+    /// </summary>
+    private static (TimeSpan? Value, string? Problem) Duration(Config config, string key)
+    {
+        if (!config.HasPath(key))
+        {
+            return (null, null);
+        }
+
+        var text = config.GetString(key);
+        return text is not null && SettingValues.TryDuration(text, out var duration)
+            ? (duration, null)
+            : (null, $"{key} = {SettingValues.Show(text ?? "")}: must be a duration such as 30s");
     }
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.###}s";
