@@ -67,6 +67,12 @@ public sealed class OpsClawIpcOptions
     /// <summary>Bytes all connections together may hold before the host stops reading from those that hold any (<c>max-buffered-bytes</c>).</summary>
     public long? MaxBufferedBytes { get; set; }
 
+    /// <summary>
+    /// What a refusal to start does to the application; by default the host's start fails
+    /// (<see cref="IpcStartFailure.FailHostStart"/>). Not a HOCON setting: it is the application's choice.
+    /// </summary>
+    public IpcStartFailure OnStartFailure { get; set; } = IpcStartFailure.FailHostStart;
+
     /// <summary>The channels to serve; the built-in runtime and control channels unless replaced.</summary>
     public List<ChannelDefinition> Channels { get; } = [.. ChannelDefinition.BuiltIn()];
 

@@ -31,6 +31,15 @@ public sealed class OpsClawIpc : IExtension
     /// <summary>What every connection together holds against max-buffered-bytes; null until started.</summary>
     internal BufferBudget? Budget { get; private set; }
 
+    /// <summary><c>/user/ipc</c>; null until started, and when the channels were refused before it was made.</summary>
+    internal IActorRef? Root => _root;
+
+    /// <summary>The names of the channels asked for; empty until <see cref="Start"/> is called.</summary>
+    internal IReadOnlyList<string> AskedChannels { get; private set; } = [];
+
+    /// <summary>Whether <see cref="Start"/> has been called (whatever came of it).</summary>
+    internal bool Started { get; private set; }
+
     /// <summary>The IPC subsystem of <paramref name="system"/>, created on first use (not started).</summary>
     /// <param name="system">The actor system.</param>
     /// <returns>The one instance for that system.</returns>
@@ -44,12 +53,14 @@ public sealed class OpsClawIpc : IExtension
     /// <exception cref="InvalidOperationException">it was already started in this actor system.</exception>
     public Task<IpcBinding> Start(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels = null, IActorRegistry? registry = null)
     {
-        if (_root is not null)
+        if (Started)
         {
             throw new InvalidOperationException("OpsClaw IPC is already started in this actor system");
         }
 
+        Started = true;
         var definitions = channels ?? ChannelDefinition.BuiltIn();
+        AskedChannels = [.. definitions.Select(channel => channel.Name)];
         if (InvalidChannels(definitions) is { } problem)
         {
             // Reported through Ready like every other refusal to start, so the host prints it and exits 2.
