@@ -75,7 +75,7 @@ public sealed class SampleHostSpecs : IDisposable
 
     /// <summary>
     /// The embedded case of a bind failure: IHost.StartAsync throws (the host logs it as critical), and the
-    /// program exits 2 with a last line that names the setting to change, never a flag of the CLI.
+    /// program exits 2 with a line that names the setting to change, never a flag of the CLI.
     /// </summary>
     [Fact]
     public async Task Sample_host_should_fail_its_start_and_exit_2_naming_the_setting_on_a_directory_another_host_serves()
@@ -90,7 +90,7 @@ public sealed class SampleHostSpecs : IDisposable
         Assert.Equal(
             $"OpsClaw.Samples: socket directory {_dir.SocketDir} is in use by another opsclaw host (pid {first.Pid}); " +
             "stop it first or choose another socket directory (setting opsclaw.ipc.socket-dir)",
-            second.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+            Assert.Single(second.Stderr.Split('\n'), line => line.StartsWith("OpsClaw.Samples: ", StringComparison.Ordinal)));
         Assert.Contains("crit: Akka.Hosting.AkkaHostedService", second.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("--dir", second.Stderr + second.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("opsclaw ipc ready", second.Stdout, StringComparison.Ordinal);
