@@ -42,8 +42,10 @@ internal sealed class ServeLogging
                 "Logging__LogLevel__<category> in the environment sets it per category).",
         };
         level.AcceptOnlyFromAmong(Levels);
+        level.HelpName = "level";
         var format = new Option<string?>("--log-format") { Description = "Log line format on stderr: simple (one line per entry) or json (one JSON object per line)." };
         format.AcceptOnlyFromAmong("simple", "json");
+        format.HelpName = "simple|json";
         var verbose = new Option<bool>("--verbose") { Description = "Same as --log-level debug." };
         return (level, format, verbose);
     }
