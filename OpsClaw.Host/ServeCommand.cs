@@ -9,27 +9,30 @@ using Microsoft.Extensions.Logging;
 using OpsClaw.Actors;
 using OpsClaw.Actors.Hosting;
 using OpsClaw.Actors.Ipc;
-using AkkaLogLevel = Akka.Event.LogLevel;
+using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Host;
 
-/// <summary><c>opsclaw ipc serve-sockets [--dir] [--config] [--verbose]</c>: serves until stopped.</summary>
+/// <summary><c>opsclaw ipc serve-sockets [--dir] [--config] [--log-level] [--log-format] [--verbose]</c>: serves until stopped.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var dir = new Option<string?>("--dir") { Description = "Socket directory (default .opsclaw/sockets, or socket-dir from --config)." };
         var config = new Option<FileInfo?>("--config") { Description = "Extra HOCON file whose opsclaw.ipc settings override the defaults." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log at debug level on stderr." };
+        var (logLevel, logFormat, verbose) = ServeLogging.CreateOptions();
         var command = new Command("serve-sockets", "Serve the runtime and control sockets until stopped (SIGTERM, SIGINT or control.stop).")
         {
-            dir, config, verbose,
+            dir, config, logLevel, logFormat, verbose,
         };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(dir), parse.GetValue(config), parse.GetValue(verbose)));
+        command.SetAction((parse, _) => RunAsync(
+            parse.GetValue(dir),
+            parse.GetValue(config),
+            ServeLogging.From(parse.GetValue(logLevel), parse.GetValue(logFormat), parse.GetValue(verbose))));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? dir, FileInfo? configFile, bool verbose)
+    private static async Task<int> RunAsync(string? dir, FileInfo? configFile, ServeLogging logging)
     {
         TimeSpan? watchdogInterval;
         try
@@ -38,7 +41,7 @@ internal static class ServeCommand
         }
         catch (ConfigurationException ex)
         {
-            return ExitCodes.Fail(ExitCodes.Usage, $"invalid configuration: {ex.Message}");
+            return logging.Fail(ExitCodes.Usage, $"invalid configuration: {ex.Message}");
         }
 
         // Judged whole before anything starts, so a bad value is one clear line per problem and exit 2,
@@ -49,7 +52,7 @@ internal static class ServeCommand
             return HostConfiguration.Refuse(problems);
         }
 
-        using var host = BuildHost(configuration.FileConfig, configuration.Options, verbose);
+        using var host = BuildHost(configuration.FileConfig, configuration.Options, logging);
         try
         {
             await host.StartAsync().ConfigureAwait(false);
@@ -57,12 +60,12 @@ internal static class ServeCommand
         catch (IpcStartupException ex)
         {
             await StopQuietly(host).ConfigureAwait(false);
-            return ExitCodes.Fail(ExitCodes.Usage, ex.Message);
+            return logging.Fail(ExitCodes.Usage, InFlags(ex));
         }
         catch (Exception ex)
         {
             await StopQuietly(host).ConfigureAwait(false);
-            return ExitCodes.Fail(ExitCodes.Failure, $"could not start: {ex.Message}");
+            return logging.Fail(ExitCodes.Failure, $"could not start: {ex.Message}");
         }
 
         // SIGTERM, SIGINT and SIGHUP start the same orderly stop as control.stop: unbind, drain, remove
@@ -83,7 +86,7 @@ internal static class ServeCommand
         var binding = host.Services.GetRequiredService<IpcReadinessService>().Binding!;
         Console.Out.WriteLine(binding.ReadyLine());
         Console.Out.Flush();
-        Console.Error.WriteLine($"opsclaw: serving {binding.SocketPaths.Count} channels in {binding.SocketDirectory} (pid {Environment.ProcessId})");
+        logging.Say(LogLevel.Information, $"serving {binding.SocketPaths.Count} channels in {binding.SocketDirectory} (pid {Environment.ProcessId})");
         ReadinessNotifier.Notify("READY=1");
 
         using var onStopping = lifetime.ApplicationStopping.Register(() => ReadinessNotifier.Notify("STOPPING=1"));
@@ -96,39 +99,32 @@ internal static class ServeCommand
 
         if (CoordinatedShutdown.Get(system).ShutdownReason is IpcFilesLostReason lost)
         {
-            return ExitCodes.Fail(ExitCodes.Failure, "stopped: " + lost.Message);
+            return logging.Fail(ExitCodes.Failure, "stopped: " + lost.Message);
         }
 
         return hangUp
-            ? ExitCodes.Fail(ExitCodes.HangUp, "stopped on SIGHUP (nothing is reloaded; exit 129 lets a supervisor start it again with its configuration read afresh)")
+            ? logging.Fail(ExitCodes.HangUp, "stopped on SIGHUP (nothing is reloaded; exit 129 lets a supervisor start it again with its configuration read afresh)")
             : ExitCodes.Ok;
     }
 
-    private static IHost BuildHost(Config fileConfig, OpsClawIpcOptions options, bool verbose)
+    /// <summary>The library's remedies name settings; on this command line the socket directory is --dir.</summary>
+    private static string InFlags(IpcStartupException refusal) =>
+        refusal.Setting == SocketDirectory.Setting ? refusal.MessageNaming("--dir") : refusal.Message;
+
+    private static IHost BuildHost(Config fileConfig, OpsClawIpcOptions options, ServeLogging logging)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
         });
 
-        // stdout carries only the ready line; every log line goes to stderr.
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning);
-
-        // A refused start is told in one stderr line by this command; the generic host's own report of it is noise.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Debug : LogLevel.None);
+        logging.Configure(builder);
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.Services.AddSystemd();
 
-        builder.Services.AddAkka("opsclaw", akka =>
+        builder.Services.AddAkka("opsclaw", (akka, services) =>
         {
-            akka.ConfigureLoggers(loggers =>
-            {
-                loggers.LogLevel = verbose ? AkkaLogLevel.DebugLevel : AkkaLogLevel.WarningLevel;
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            });
+            akka.WithHostLogging(services);
             if (!fileConfig.IsEmpty)
             {
                 akka.AddHocon(fileConfig, HoconAddMode.Prepend);
@@ -140,6 +136,8 @@ internal static class ServeCommand
 
                 // Under socket activation (docs/deploy/README.md) the sockets come from systemd.
                 ipc.AdoptPassedSockets = true;
+                // IpcReadinessService awaits Ready and fails the start; this command reports why in one line.
+                ipc.OnStartFailure = IpcStartFailure.ApplicationAwaitsReady;
             });
         });
         builder.Services.AddSingleton<IpcReadinessService>();

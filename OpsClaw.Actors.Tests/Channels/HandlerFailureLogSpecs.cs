@@ -10,6 +10,7 @@ public sealed class HandlerFailureLogSpecs : ChannelSpecBase
 {
     private const int Crashes = 3000;
 
+    /// <summary>The entry names the message type, the channel and the run id, in its text and as named values.</summary>
     [Fact]
     public async Task A_throwing_handler_should_be_logged_in_full_once_then_counted_once_per_interval()
     {
@@ -22,24 +23,28 @@ public sealed class HandlerFailureLogSpecs : ChannelSpecBase
 
         for (var i = 0; i < Crashes; i++)
         {
-            Ask(channel, "crash.sync");
+            Ask(channel, "crash.sync", $"run-{i}");
         }
 
         var replies = await ExpectRepliesAsync(Crashes);
         Assert.All(replies.Values, reply => Assert.Equal(IpcErrors.HandlerFailedCode, reply.ErrorCode));
         var first = await ExpectWarningAsync(log);
         Assert.IsType<InvalidOperationException>(first.Cause);
-        Assert.StartsWith("Handler for 'crash.sync' on channel 'crashing' failed;", first.Message.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("Handler for 'crash.sync' on channel 'crashing' failed (run_id run-0);", first.Message.ToString(), StringComparison.Ordinal);
+        Assert.True(first.TryGetProperties(out var values));
+        Assert.Equal(
+            ("Handler", "crash.sync", "crashing", "run-0"),
+            (values!["Handler"] as string, values["MessageType"] as string, values["Channel"] as string, values["RunId"] as string));
         await log.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
 
         // The interval has passed; the next failure brings the count of those not logged, in one line without a stack trace.
         HandlerFailureLog.Get(Sys).Interval = TimeSpan.Zero;
-        Ask(channel, "crash.sync");
+        Ask(channel, "crash.sync", "the-last");
         await Client.ExpectMsgAsync<ChannelProtocol.Reply>();
         var summary = await ExpectWarningAsync(log);
         Assert.Null(summary.Cause);
         Assert.Equal(
-            $"Handler for 'crash.sync' on channel 'crashing' failed {Crashes} more times with InvalidOperationException (last: boom) since it was last logged",
+            $"Handler for 'crash.sync' on channel 'crashing' failed {Crashes} more times with InvalidOperationException (last: boom, run_id the-last) since it was last logged",
             summary.Message.ToString());
     }
 
@@ -53,14 +58,14 @@ public sealed class HandlerFailureLogSpecs : ChannelSpecBase
 
         for (var i = 0; i < 500; i++)
         {
-            Ask(channel, "crash.child");
+            Ask(channel, "crash.child", $"child-{i}");
         }
 
         var replies = await ExpectRepliesAsync(500);
         Assert.All(replies.Values, reply => Assert.Equal(IpcErrors.HandlerFailedCode, reply.ErrorCode));
         var first = await ExpectWarningAsync(log);
         Assert.IsType<InvalidOperationException>(first.Cause);
-        Assert.StartsWith("Handler actor 'child' for 'crash.child' on channel 'crashing' failed;", first.Message.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("Handler actor 'child' for 'crash.child' on channel 'crashing' failed (run_id child-0);", first.Message.ToString(), StringComparison.Ordinal);
         await log.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
     }
 

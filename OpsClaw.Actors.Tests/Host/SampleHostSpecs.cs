@@ -73,8 +73,12 @@ public sealed class SampleHostSpecs : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_dir.SocketDir));
     }
 
+    /// <summary>
+    /// The embedded case of a bind failure: IHost.StartAsync throws (the host logs it as critical), and the
+    /// program exits 2 with a line that names the setting to change, never a flag of the CLI.
+    /// </summary>
     [Fact]
-    public async Task Sample_host_should_exit_2_with_one_line_on_a_directory_another_host_serves_or_without_arguments()
+    public async Task Sample_host_should_fail_its_start_and_exit_2_naming_the_setting_on_a_directory_another_host_serves()
     {
         using var first = HostProcess.Start(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
         await first.WaitForReadyAsync();
@@ -83,9 +87,13 @@ public sealed class SampleHostSpecs : IDisposable
         var usage = await HostProcess.RunAsync(_dir.Path, HostProcess.SampleExecutablePath);
 
         Assert.Equal(2, second.ExitCode);
-        var line = Assert.Single(second.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("OpsClaw.Samples: ", line, StringComparison.Ordinal);
-        Assert.Contains($"pid {first.Pid}", line, StringComparison.Ordinal);
+        Assert.Equal(
+            $"OpsClaw.Samples: socket directory {_dir.SocketDir} is in use by another opsclaw host (pid {first.Pid}); " +
+            "stop it first or choose another socket directory (setting opsclaw.ipc.socket-dir)",
+            Assert.Single(second.Stderr.Split('\n'), line => line.StartsWith("OpsClaw.Samples: ", StringComparison.Ordinal)));
+        Assert.Contains("crit: Akka.Hosting.AkkaHostedService", second.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--dir", second.Stderr + second.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("opsclaw ipc ready", second.Stdout, StringComparison.Ordinal);
         Assert.Equal((2, "", "usage: OpsClaw.Samples <socket-dir> [<settings.conf>]"), usage);
         Assert.Equal(0, (await SendAsync("runtime", "runtime.ping")).ExitCode);
     }
@@ -161,6 +169,6 @@ public sealed class SampleHostSpecs : IDisposable
         Assert.Equal(0, await host.WaitForExitAsync());
         var stderr = host.Stderr;
         Assert.True(stderr.Length < 16 * 1024, $"{stderr.Length} characters of stderr");
-        Assert.Equal(1, stderr.Split("Handler actor 'tally' for 'echo.crash' on channel 'echo' failed;").Length - 1);
+        Assert.Equal(1, stderr.Split("Handler actor 'tally' for 'echo.crash' on channel 'echo' failed (run_id c);").Length - 1);
     }
 }

@@ -33,7 +33,7 @@ public sealed class SocketDirectoryAttackSpecs(ITestOutputHelper output) : Socke
 
         Assert.Equal(
             $"socket directory {Dir.SocketDir} is owned by uid {PosixFiles.OtherUid}, but opsclaw runs as uid 0; " +
-            $"run 'chown 0 {Dir.SocketDir}' and 'chmod 700 {Dir.SocketDir}', or choose another socket directory",
+            $"run 'chown 0 {Dir.SocketDir}' and 'chmod 700 {Dir.SocketDir}', or choose another socket directory (setting opsclaw.ipc.socket-dir)",
             error.Message);
         AssertVictimUntouched();
         Assert.False(File.Exists(Dir.Socket("runtime")));

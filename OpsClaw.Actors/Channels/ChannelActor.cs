@@ -54,8 +54,13 @@ public abstract class ChannelActor : ReceiveActor
         {
             if (directive == Directive.Restart)
             {
-                var request = cause.Data[ChannelHandlerActor.MessageTypeKey] is string messageType ? $" for '{messageType}'" : string.Empty;
-                failures.Failed(log, channel, $"Handler actor '{child.Path.Name}'{request}", cause);
+                failures.Failed(
+                    log,
+                    channel,
+                    $"Handler actor '{child.Path.Name}'",
+                    cause.Data[ChannelHandlerActor.MessageTypeKey] as string,
+                    cause.Data[ChannelHandlerActor.RunIdKey] as string,
+                    cause);
             }
         }
     }

@@ -31,6 +31,7 @@ public abstract class ChannelHandlerActor : ReceiveActor
             {
                 // The channel logs the crash; this tells it which request caused it.
                 ex.Data[MessageTypeKey] = request.Envelope.MessageType;
+                ex.Data[RunIdKey] = request.Envelope.RunId;
                 throw;
             }
 
@@ -40,6 +41,9 @@ public abstract class ChannelHandlerActor : ReceiveActor
 
     /// <summary>Where a crash's exception carries the message type of the request that caused it.</summary>
     internal const string MessageTypeKey = "OpsClaw.MessageType";
+
+    /// <summary>Where a crash's exception carries the run_id of the request that caused it (null when it had none).</summary>
+    internal const string RunIdKey = "OpsClaw.RunId";
 
     /// <summary>This actor's logger, for handlers that want to log.</summary>
     protected ILoggingAdapter Log { get; } = Context.GetLogger();

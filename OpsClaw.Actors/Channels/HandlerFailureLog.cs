@@ -24,10 +24,15 @@ internal sealed class HandlerFailureLog : IExtension
 
     public static HandlerFailureLog Get(ActorSystem system) => system.WithExtension<HandlerFailureLog, HandlerFailureLogProvider>();
 
-    /// <summary>Records a failure of <paramref name="source"/> (e.g. "Handler for 'echo.say'") on <paramref name="channel"/>; thread-safe.</summary>
-    public void Failed(ILoggingAdapter log, string channel, string source, Exception exception)
+    /// <summary>
+    /// Records a failure of <paramref name="handler"/> ("Handler", or "Handler actor 'tally'") on
+    /// <paramref name="channel"/> while it handled a request of <paramref name="messageType"/> with
+    /// <paramref name="runId"/> (both null when unknown); thread-safe. The entry names all four as
+    /// values (Handler, MessageType, Channel, RunId), so a structured log can be searched by them.
+    /// </summary>
+    public void Failed(ILoggingAdapter log, string channel, string handler, string? messageType, string? runId, Exception exception)
     {
-        (string Channel, string Source, Type Exception) kind = (channel, source, exception.GetType());
+        (string Channel, string Source, Type Exception) kind = (channel, handler + "/" + messageType, exception.GetType());
         long repeats;
         lock (_gate)
         {
@@ -47,25 +52,23 @@ internal sealed class HandlerFailureLog : IExtension
             }
         }
 
+        // The catch-all kind stands for many handlers and message types: the last one is named as the failing one.
+        var what = messageType is null ? "{Handler} on channel '{Channel}'" : "{Handler} for '{MessageType}' on channel '{Channel}'";
+        object[] names = messageType is null ? [handler, channel] : [handler, messageType, channel];
         if (repeats == 0)
         {
+            object[] first = [.. names, runId ?? "null", exception.GetType().Name, Interval.TotalSeconds];
             log.Warning(
                 exception,
-                "{0} on channel '{1}' failed; later {2} failures of it are counted and logged once per {3} s",
-                kind.Source,
-                channel,
-                exception.GetType().Name,
-                Interval.TotalSeconds);
+                what + " failed (run_id {RunId}); later {ExceptionType} failures of it are counted and logged once per {IntervalSeconds} s",
+                first);
             return;
         }
 
+        object[] summary = [.. names, repeats, kind.Exception.Name, exception.Message, runId ?? "null"];
         log.Warning(
-            "{0} on channel '{1}' failed {2} more times with {3} (last: {4}) since it was last logged",
-            kind.Source,
-            channel,
-            repeats,
-            kind.Exception.Name,
-            exception.Message);
+            what + " failed {Repeats} more times with {ExceptionType} (last: {LastError}, run_id {RunId}) since it was last logged",
+            summary);
     }
 }
 

@@ -92,7 +92,7 @@ internal sealed class HandlerTable(string owner)
         }
 
         // The exception text may carry user data, so it goes to the log only, never to the client.
-        failures.Failed(log, channel, $"Handler for '{envelope.MessageType}'", ex);
+        failures.Failed(log, channel, "Handler", envelope.MessageType, envelope.RunId, ex);
         return IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId);
     }
 

@@ -74,6 +74,12 @@ public sealed class OpsClawIpcOptions
     /// </summary>
     internal bool AdoptPassedSockets { get; set; }
 
+    /// <summary>
+    /// What a refusal to start does to the application; by default the host's start fails
+    /// (<see cref="IpcStartFailure.FailHostStart"/>). Not a HOCON setting: it is the application's choice.
+    /// </summary>
+    public IpcStartFailure OnStartFailure { get; set; } = IpcStartFailure.FailHostStart;
+
     /// <summary>The channels to serve; the built-in runtime and control channels unless replaced.</summary>
     public List<ChannelDefinition> Channels { get; } = [.. ChannelDefinition.BuiltIn()];
 

@@ -13,7 +13,8 @@ namespace OpsClaw.Actors.Ipc;
 /// <summary>
 /// <c>/user/ipc</c>: owns the socket-directory lock, starts each channel actor and its listener,
 /// reports readiness once every socket is bound, and runs the two shutdown steps asked of it by
-/// CoordinatedShutdown (unbind, then drain). States: <see cref="Binding"/> → <see cref="Serving"/>.
+/// CoordinatedShutdown (unbind, then drain). States: <see cref="Binding"/> → <see cref="Serving"/> →
+/// <see cref="Stopping"/>.
 /// </summary>
 internal sealed class IpcRootActor : ReceiveActor, IWithTimers
 {
@@ -164,6 +165,7 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             // of the process holds is known better than before binding.
             ProcessDescriptors.MeasureBaseline();
             Timers.StartPeriodicTimer(FilesCheckTimerKey, IpcRoot.CheckFiles.Instance, _settings.FilesCheckInterval);
+            _log.Info("OpsClaw IPC is serving {ChannelCount} channels in {SocketDirectory}", _channels.Count, _binding!.SocketDirectory);
             _ready.TrySetResult(_binding!);
         });
         Receive<SocketListener.BindFailed>(failed => Fail(failed.Cause is IpcStartupException
@@ -171,6 +173,10 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             : new IOException($"could not listen on {failed.SocketPath}: {failed.Cause.Message}", failed.Cause)));
         Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
         Receive<IpcShutdown.Drain>(_ => Sender.Tell(IpcShutdown.Drained.Instance));
+        Receive<IpcHealth.Get>(_ => Sender.Tell(new IpcHealth.Report(
+            Serving: false,
+            IpcHealth.Binding,
+            [.. _channels.Select(channel => KeyValuePair.Create(channel.Name, bound.ContainsKey(channel.Name) ? IpcHealth.Bound : IpcHealth.Binding))])));
         AnswerIntrospection();
     }
 
@@ -195,13 +201,34 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
         {
             Timers.Cancel(FilesCheckTimerKey);
             AskAll(IpcShutdown.Unbind.Instance, ShutdownTiming.UnbindWithin, IpcShutdown.Unbound.Instance);
+            Become(Stopping);
         });
         Receive<IpcShutdown.Drain>(_ => AskAll(
             IpcShutdown.Drain.Instance,
             _timing.ListenersDrainedWithin,
             IpcShutdown.Drained.Instance));
+        Receive<IpcHealth.Get>(_ => Sender.Tell(ReportAll(serving: true, IpcHealth.Serving)));
         AnswerIntrospection();
     }
+
+    /// <summary>The sockets are gone (or going): what is left is answering what connections hold.</summary>
+    private void Stopping()
+    {
+        Receive<IpcShutdown.Unbind>(_ => Sender.Tell(IpcShutdown.Unbound.Instance));
+        Receive<IpcShutdown.Drain>(_ => AskAll(
+            IpcShutdown.Drain.Instance,
+            _timing.ListenersDrainedWithin,
+            IpcShutdown.Drained.Instance));
+        Receive<IpcHealth.Get>(_ => Sender.Tell(ReportAll(serving: false, IpcHealth.Unbound)));
+
+        // A restarted listener's Bound or a check queued before unbinding cancelled its timer: nothing to do now.
+        Receive<SocketListener.Bound>(_ => { });
+        Receive<IpcRoot.CheckFiles>(_ => { });
+        AnswerIntrospection();
+    }
+
+    private IpcHealth.Report ReportAll(bool serving, string state) =>
+        new(serving, state, [.. _channels.Select(channel => KeyValuePair.Create(channel.Name, state))]);
 
     /// <summary>control.channels and control.status, in every state: the control socket may be up before the others.</summary>
     private void AnswerIntrospection()
@@ -247,15 +274,9 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
 
     private void Fail(Exception cause)
     {
-        // Whoever awaits Ready reports the failure (the CLI prints one line); the details are for debugging only.
-        if (cause is IpcStartupException)
-        {
-            _log.Info("OpsClaw IPC refused to start: {0}", cause.Message);
-        }
-        else
-        {
-            _log.Debug("OpsClaw IPC could not start: {0}", cause);
-        }
+        // Whoever awaits Ready reports the failure: the hosting extension fails the host's start or logs it
+        // as an error (OpsClawIpcOptions.OnStartFailure), the CLI prints one line. Here it is for debugging only.
+        _log.Debug("OpsClaw IPC could not start: {0}", cause);
 
         _ready.TrySetException(cause);
         Context.Stop(Self);

@@ -32,6 +32,18 @@ public sealed class OpsClawIpc : IExtension
     /// <summary>What every connection together holds against max-buffered-bytes; null until started.</summary>
     internal BufferBudget? Budget { get; private set; }
 
+    /// <summary>
+    /// <c>/user/ipc</c>; null until started, and when the channels were refused before it was made. The
+    /// health check asks it, and the watchdog's proof of life is a round trip to it.
+    /// </summary>
+    internal IActorRef? Root => _root;
+
+    /// <summary>The names of the channels asked for; empty until <see cref="Start"/> is called.</summary>
+    internal IReadOnlyList<string> AskedChannels { get; private set; } = [];
+
+    /// <summary>Whether <see cref="Start"/> has been called (whatever came of it).</summary>
+    internal bool Started { get; private set; }
+
     /// <summary>The IPC subsystem of <paramref name="system"/>, created on first use (not started).</summary>
     /// <param name="system">The actor system.</param>
     /// <returns>The one instance for that system.</returns>
@@ -46,21 +58,20 @@ public sealed class OpsClawIpc : IExtension
     public Task<IpcBinding> Start(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels = null, IActorRegistry? registry = null) =>
         StartWithPassedSockets(settings, channels, registry, passedSockets: null);
 
-    /// <summary>The IPC root, once started: the watchdog's proof of life is a round trip to it.</summary>
-    internal IActorRef? Root => _root;
-
     /// <summary>
     /// As the public overload; the sockets <paramref name="passedSockets"/> finds (the host reads
     /// <see cref="ListenFds.FromEnvironment"/>), if any, are served instead of binding new ones.
     /// </summary>
     internal Task<IpcBinding> StartWithPassedSockets(IpcSettings settings, IReadOnlyList<ChannelDefinition>? channels, IActorRegistry? registry, Func<ListenFds?>? passedSockets)
     {
-        if (_root is not null)
+        if (Started)
         {
             throw new InvalidOperationException("OpsClaw IPC is already started in this actor system");
         }
 
+        Started = true;
         var definitions = channels ?? ChannelDefinition.BuiltIn();
+        AskedChannels = [.. definitions.Select(channel => channel.Name)];
         if (InvalidChannels(definitions) is { } problem)
         {
             // Reported through Ready like every other refusal to start, so the host prints it and exits 2.

@@ -10,6 +10,9 @@ namespace OpsClaw.Actors.Sockets;
 /// </summary>
 internal sealed class SocketDirectory : IDisposable
 {
+    /// <summary>The setting that names this directory, which the remedies of its refusals point at.</summary>
+    public const string Setting = IpcSettings.ConfigPath + ".socket-dir";
+
     private const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     private readonly SafeFileHandle _handle;
@@ -127,9 +130,10 @@ internal sealed class SocketDirectory : IDisposable
             var othersMayRename = (status.Mode & OthersWrite) != 0 && (status.Mode & UnixFileMode.StickyBit) == 0;
             if (status.Type != FileType.Directory || (status.Uid != hostUid && status.Uid != 0) || othersMayRename)
             {
-                throw new IpcStartupException(
+                throw IpcStartupException.ForSetting(
                     $"socket directory {path} is inside {prefix} ({status.TypeName} of uid {status.Uid}, mode {status.OctalMode}), which users other than " +
-                    $"root and uid {hostUid} can change; choose a socket directory whose parents only they can change");
+                    $"root and uid {hostUid} can change; choose a socket directory whose parents only they can change ({{setting}})",
+                    Setting);
             }
         }
     }
@@ -139,16 +143,18 @@ internal sealed class SocketDirectory : IDisposable
         var hostUid = Native.EffectiveUid();
         if (status.Uid != hostUid && status.Uid != 0)
         {
-            throw new IpcStartupException(
+            throw IpcStartupException.ForSetting(
                 $"socket directory {path} is owned by uid {status.Uid}, but opsclaw runs as uid {hostUid}; " +
-                $"run 'chown {hostUid} {path}' and 'chmod 700 {path}', or choose another socket directory");
+                $"run 'chown {hostUid} {path}' and 'chmod 700 {path}', or choose another socket directory ({{setting}})",
+                Setting);
         }
 
         if ((status.Mode & OthersWrite) != 0)
         {
-            throw new IpcStartupException(
+            throw IpcStartupException.ForSetting(
                 $"socket directory {path} is writable by other users (mode {status.OctalMode}); " +
-                $"run 'chmod 700 {path}' or choose another socket directory");
+                $"run 'chmod 700 {path}' or choose another socket directory ({{setting}})",
+                Setting);
         }
     }
 

@@ -90,9 +90,10 @@ internal sealed class SocketDirectoryLock : IDisposable
 
             if (Native.flock((int)handle.DangerousGetHandle(), Native.LockExclusive | Native.LockNonBlocking) != 0)
             {
-                throw new IpcStartupException(
+                throw IpcStartupException.ForSetting(
                     $"socket directory {directory.Path} is in use by another opsclaw host (pid {ReadHolderPid(handle)}); " +
-                    "stop it first or choose another socket directory");
+                    "stop it first or choose another socket directory ({setting})",
+                    SocketDirectory.Setting);
             }
 
             // The lock is only worth something if the name still leads to this file: a host stopping at

@@ -19,9 +19,10 @@ internal static class SocketPaths
         var length = Encoding.UTF8.GetByteCount(socketPath);
         if (length > MaxPathBytes)
         {
-            throw new IpcStartupException(
+            throw IpcStartupException.ForSetting(
                 $"socket path {socketPath} is {length} bytes; Unix socket paths are limited to {MaxPathBytes} bytes, " +
-                "so choose a shorter socket directory");
+                "so choose a shorter socket directory ({setting})",
+                SocketDirectory.Setting);
         }
     }
 
@@ -44,8 +45,9 @@ internal static class SocketPaths
                 return;
             default:
                 var path = directory.PathOf(fileName);
-                throw new IpcStartupException(
-                    $"{path} exists and is not a socket; opsclaw will not replace it: move it away or choose another socket directory");
+                throw IpcStartupException.ForSetting(
+                    $"{path} exists and is not a socket; opsclaw will not replace it: move it away or choose another socket directory ({{setting}})",
+                    SocketDirectory.Setting);
         }
     }
 }

@@ -66,9 +66,10 @@ internal static class UnixListenSocket
         var status = Native.Stat(entry, path);
         if (status.Type != FileType.Socket || status.Uid != Native.EffectiveUid())
         {
-            throw new IpcStartupException(
+            throw IpcStartupException.ForSetting(
                 $"{path} was replaced by {status.TypeName} of uid {status.Uid} while opsclaw bound it; " +
-                "another process is writing to the socket directory: stop it or choose another socket directory");
+                "another process is writing to the socket directory: stop it or choose another socket directory ({setting})",
+                SocketDirectory.Setting);
         }
 
         if (status.Mode != mode && Native.ChmodThroughProc(entry, mode) is { } chmodError)
