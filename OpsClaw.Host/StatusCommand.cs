@@ -64,6 +64,11 @@ internal static class StatusCommand
                     return ExitCodes.Fail(ExitCodes.Usage, ex.Message);
                 }
 
+                if (response.ErrorCode == IpcErrors.ShuttingDownCode)
+                {
+                    return HostStopping(target);
+                }
+
                 var printed = ReplyOutput.Print<StatusReport>(
                     MessageTypes.ControlStatus,
                     response,
@@ -81,11 +86,12 @@ internal static class StatusCommand
             }
             while (watch && await WaitAsync(client, cancel).ConfigureAwait(false));
 
-            return cancel.IsCancellationRequested || client.IsConnected
-                ? ExitCodes.Ok
-                : ExitCodes.Fail(ExitCodes.Usage, $"the host closed {target.SocketPath}: it is stopping or has stopped");
+            return cancel.IsCancellationRequested || client.IsConnected ? ExitCodes.Ok : HostStopping(target);
         }
     }
+
+    private static int HostStopping(SocketTarget target) =>
+        ExitCodes.Fail(ExitCodes.Usage, $"the host serving {target.Directory} is stopping or has stopped");
 
     private static void StopOnSignal(PosixSignalContext signal, CancellationTokenSource stop)
     {
