@@ -12,7 +12,7 @@ public sealed class IpcConnectException : IOException
     /// <param name="failure">Why the connect failed.</param>
     /// <param name="message">The whole sentence, naming the path.</param>
     /// <param name="inner">The system's error, when there is one.</param>
-    public IpcConnectException(string socketPath, IpcConnectFailure failure, string message, Exception? inner = null)
+    internal IpcConnectException(string socketPath, IpcConnectFailure failure, string message, Exception? inner = null)
         : base(message, inner)
     {
         SocketPath = socketPath;
