@@ -1,54 +1,73 @@
 using System.CommandLine;
-using System.Text;
-using OpsClaw.Actors.Client;
+using OpsClaw.Actors.Ipc;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Host;
 
-/// <summary><c>opsclaw ipc send --socket --type [--payload] [--run-id] [--timeout-ms]</c>: one request, its reply on stdout.</summary>
+/// <summary>
+/// <c>opsclaw send --type [--channel | --socket] [--dir] [--payload] [--run-id] [--timeout-ms]</c>
+/// (also <c>opsclaw ipc send</c>): one request, its reply line on stdout.
+/// </summary>
 internal static class SendCommand
 {
     public static Command Create()
     {
-        var socket = new Option<string>("--socket") { Description = "Path of the socket, e.g. .opsclaw/sockets/runtime.sock.", Required = true };
         var type = new Option<string>("--type") { Description = "message_type, e.g. runtime.ping.", Required = true };
-        var payload = new Option<string>("--payload") { Description = "payload_json: a JSON document.", DefaultValueFactory = _ => "{}" };
+        var channel = new Option<string?>("--channel")
+        {
+            Description = "Channel to send to, on <dir>/<channel>.sock [default: the part of --type before its first '.', e.g. runtime for runtime.ping].",
+        };
+        var location = new HostLocation(null);
+        var payload = new Option<string>("--payload") { Description = PayloadSource.Help, DefaultValueFactory = _ => IpcResponse.EmptyPayload };
         var runId = new Option<string?>("--run-id") { Description = "run_id, echoed in the reply." };
-        var timeoutMs = new Option<int>("--timeout-ms") { Description = "How long to wait for the reply.", DefaultValueFactory = _ => 5000 };
+        var timeout = ShortcutCommand.TimeoutOption();
         var command = new Command("send", "Send one request and print the reply line; exit 0 for ok, 1 for an error reply, 2 for no reply.")
         {
-            socket, type, payload, runId, timeoutMs,
+            type, channel, payload, runId, timeout,
         };
-        command.SetAction((parse, cancel) => RunAsync(
-            parse.GetValue(socket)!,
-            parse.GetValue(type)!,
-            parse.GetValue(payload)!,
-            parse.GetValue(runId),
-            TimeSpan.FromMilliseconds(Math.Max(1, parse.GetValue(timeoutMs))),
-            cancel));
+        location.AddTo(command, channel);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(location.Socket) is null && ChannelProblem(result.GetValue(channel), result.GetValue(type)) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
+        command.SetAction(async (parse, cancel) =>
+        {
+            var typeName = parse.GetValue(type)!;
+            var target = location.Resolve(parse, parse.GetValue(channel) ?? ChannelOf(typeName));
+            if (await PayloadSource.ReadAsync(parse.GetValue(payload)!, cancel).ConfigureAwait(false) is not { } payloadJson)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var request = new IpcRequest(typeName, parse.GetValue(runId), payloadJson);
+            return await ClientRequest.SendAsync(target, request, Milliseconds.Of(parse, timeout), cancel).ConfigureAwait(false) is { } reply
+                ? ReplyOutput.PrintLine(reply.Response)
+                : ExitCodes.Usage;
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string socketPath, string type, string payload, string? runId, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>The channel a message type names by its prefix: <c>runtime</c> for <c>runtime.ping</c>, <c>kv</c> for <c>kv.get</c>.</summary>
+    private static string ChannelOf(string messageType) => messageType[..Math.Max(0, messageType.IndexOf('.', StringComparison.Ordinal))];
+
+    private static string? ChannelProblem(string? channel, string? messageType)
     {
-        if (await HostConnection.ConnectAsync(socketPath, cancel).ConfigureAwait(false) is not { } client)
+        if (channel is not null)
         {
-            return ExitCodes.Usage;
+            return ChannelNames.Problem(channel) is { } problem ? "--channel: " + problem : null;
         }
 
-        await using (client.ConfigureAwait(false))
+        if (messageType is null)
         {
-            try
-            {
-                var response = await client.SendAsync(type, payload, runId, timeout, cancel).ConfigureAwait(false);
-                Console.Out.Write(Encoding.UTF8.GetString(IpcCodec.EncodeResponse(response)));
-                Console.Out.Flush();
-                return response.Ok ? ExitCodes.Ok : ExitCodes.Failure;
-            }
-            catch (Exception ex) when (ex is TimeoutException or IOException)
-            {
-                return ExitCodes.Fail(ExitCodes.Usage, ex.Message);
-            }
+            return null;
         }
+
+        var implied = ChannelOf(messageType);
+        return implied.Length == 0 || ChannelNames.Problem(implied) is not null
+            ? $"--type '{messageType}' names no channel by a '<channel>.' prefix: say which with --channel or --socket"
+            : null;
     }
 }

@@ -1,34 +1,36 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Newtonsoft.Json;
-using OpsClaw.Actors;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Client;
 using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Protocol;
-using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Host;
 
-/// <summary><c>opsclaw ipc status [--dir] [--watch]</c>: <c>control.status</c> as a table, once or every second.</summary>
+/// <summary>
+/// <c>opsclaw status [--dir | --socket] [--json] [--watch] [--timeout-ms]</c> (also <c>opsclaw ipc
+/// status</c>): <c>control.status</c> as a table or as JSON, once or every second.
+/// </summary>
 internal static class StatusCommand
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(1);
 
     public static Command Create()
     {
-        var dir = new Option<string?>("--dir") { Description = "Socket directory of the host (default .opsclaw/sockets)." };
-        var watch = new Option<bool>("--watch") { Description = "Refresh once a second until Ctrl-C." };
-        var command = new Command("status", "Show the host's version, uptime and per-channel connections, requests, errors and latency.")
+        var location = new HostLocation(ControlChannelActor.Name);
+        var watch = new Option<bool>("--watch") { Description = "Ask again every second until Ctrl-C." };
+        var json = new Option<bool>("--json") { Description = "Print the report as one line of JSON (one line a second with --watch)." };
+        var timeout = ShortcutCommand.TimeoutOption();
+        var command = new Command("status", "Show the host's version, pid, uptime and per-channel connections, requests, errors and latency.")
         {
-            dir, watch,
+            watch, json, timeout,
         };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(dir), parse.GetValue(watch)));
+        location.AddTo(command);
+        command.SetAction((parse, _) => RunAsync(location.Resolve(parse), parse.GetValue(watch), parse.GetValue(json), Milliseconds.Of(parse, timeout)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? dir, bool watch)
+    private static async Task<int> RunAsync(SocketTarget target, bool watch, bool json, TimeSpan timeout)
     {
         // Ctrl-C (or SIGTERM) ends a watch normally: finish the current table, exit 0.
         using var stop = new CancellationTokenSource();
@@ -36,9 +38,7 @@ internal static class StatusCommand
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => StopOnSignal(signal, stop));
         var cancel = stop.Token;
 
-        var socketDir = Path.GetFullPath(dir ?? IpcSettings.Create(IpcDefaults.Config).SocketDirectory);
-        var socketPath = SocketPaths.SocketPath(socketDir, ControlChannelActor.Name);
-        if (await HostConnection.ConnectAsync(socketPath, cancel).ConfigureAwait(false) is not { } client)
+        if (await HostConnection.ConnectAsync(target, cancel).ConfigureAwait(false) is not { } client)
         {
             return ExitCodes.Usage;
         }
@@ -46,43 +46,52 @@ internal static class StatusCommand
         await using (client.ConfigureAwait(false))
         {
             // Clearing the screen is for a person watching a terminal; piped output gets one table after another.
-            var clear = watch && !Console.IsOutputRedirected;
+            var clear = watch && !json && !Console.IsOutputRedirected;
+            var table = new StatusTable();
             do
             {
-                string table;
+                IpcResponse response;
                 try
                 {
-                    table = StatusTable.Render(await QueryAsync(client, cancel).ConfigureAwait(false));
+                    response = await client.SendAsync(MessageTypes.ControlStatus, IpcResponse.EmptyPayload, null, timeout, cancel).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
                 {
                     return ExitCodes.Ok;
                 }
-                catch (Exception ex) when (ex is TimeoutException or IOException or StatusUnavailableException or Newtonsoft.Json.JsonException)
+                catch (Exception ex) when (ex is TimeoutException or IOException)
                 {
                     return ExitCodes.Fail(ExitCodes.Usage, ex.Message);
                 }
 
-                Console.Out.Write(clear ? "\u001b[H\u001b[2J" + table : table + (watch ? "\n" : ""));
-                Console.Out.Flush();
+                if (response.ErrorCode == IpcErrors.ShuttingDownCode)
+                {
+                    return HostStopping(target);
+                }
+
+                var printed = ReplyOutput.Print<StatusReport>(
+                    MessageTypes.ControlStatus,
+                    response,
+                    json,
+                    report => (clear ? "\u001b[H\u001b[2J" : "") + table.Render(report));
+                if (printed != ExitCodes.Ok)
+                {
+                    return printed;
+                }
+
+                if (watch && !json && !clear)
+                {
+                    Console.Out.WriteLine();
+                }
             }
-            while (watch && await WaitAsync(cancel).ConfigureAwait(false));
-        }
+            while (watch && await WaitAsync(client, cancel).ConfigureAwait(false));
 
-        return ExitCodes.Ok;
+            return cancel.IsCancellationRequested || client.IsConnected ? ExitCodes.Ok : HostStopping(target);
+        }
     }
 
-    private static async Task<StatusReport> QueryAsync(IpcClient client, CancellationToken cancel)
-    {
-        var response = await client.SendAsync(MessageTypes.ControlStatus, "{}", null, RequestTimeout, cancel).ConfigureAwait(false);
-        if (!response.Ok)
-        {
-            throw new StatusUnavailableException($"control.status failed: {response.ErrorCode}: {response.Error}");
-        }
-
-        return JsonConvert.DeserializeObject<StatusReport>(response.PayloadJson, IpcJson.Settings)
-            ?? throw new StatusUnavailableException("control.status answered an empty payload");
-    }
+    private static int HostStopping(SocketTarget target) =>
+        ExitCodes.Fail(ExitCodes.Usage, $"the host serving {target.Directory} is stopping or has stopped");
 
     private static void StopOnSignal(PosixSignalContext signal, CancellationTokenSource stop)
     {
@@ -90,19 +99,11 @@ internal static class StatusCommand
         stop.Cancel();
     }
 
-    /// <summary>Waits one interval; false once Ctrl-C (or SIGTERM) asks to stop.</summary>
-    private static async Task<bool> WaitAsync(CancellationToken cancel)
+    /// <summary>Waits one interval; false once Ctrl-C (or SIGTERM) asks to stop or the host closes the connection.</summary>
+    private static async Task<bool> WaitAsync(IpcClient client, CancellationToken cancel)
     {
-        try
-        {
-            await Task.Delay(WatchInterval, cancel).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        var interval = Task.Delay(WatchInterval, cancel);
+        await Task.WhenAny(interval, client.Closed).ConfigureAwait(false);
+        return interval.IsCompletedSuccessfully && client.IsConnected;
     }
-
-    private sealed class StatusUnavailableException(string message) : Exception(message);
 }

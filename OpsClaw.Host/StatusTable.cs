@@ -4,12 +4,24 @@ using OpsClaw.Actors.Contracts;
 
 namespace OpsClaw.Host;
 
-/// <summary>Renders a <c>control.status</c> report as a header line and an aligned table, one row per channel.</summary>
-internal static class StatusTable
+/// <summary>
+/// Renders <c>control.status</c> reports as a header line and an aligned table, one row per channel.
+/// Each figure column is as wide as a large value needs from the start (a count up to 999,999,999, a
+/// latency up to 99,999.999 ms), and a column never narrows again once a value widened it: under
+/// <c>status --watch</c> the columns stay where they are while the numbers grow.
+/// </summary>
+internal sealed class StatusTable
 {
     private static readonly string[] Headings = ["CHANNEL", "CONNS", "TOTAL", "REQUESTS", "ERRORS", "P50 MS", "P99 MS", "ERRORS BY CODE"];
 
-    public static string Render(StatusReport report)
+    /// <summary>The widths a column starts at: counts of 9 digits (11 for requests), latencies of 5 digits and 3 decimals.</summary>
+    private static readonly int[] Starting = [0, 5, 9, 11, 9, 9, 9, 0];
+
+    private static readonly HashSet<int> Figures = [1, 2, 3, 4, 5, 6];
+
+    private int[] _widths = Starting;
+
+    public string Render(StatusReport report)
     {
         var rows = new List<string[]> { Headings };
         rows.AddRange(report.Channels.Select(channel => new[]
@@ -24,17 +36,10 @@ internal static class StatusTable
             channel.Errors.Count == 0 ? "-" : string.Join(' ', channel.Errors.Select(error => $"{error.Key}={Number(error.Value)}")),
         }));
 
-        var widths = Enumerable.Range(0, Headings.Length).Select(column => rows.Max(row => row[column].Length)).ToArray();
+        _widths = TextTable.Widths(rows, _widths);
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"opsclaw {report.Version}  pid {report.Pid}  up {Uptime(report.UptimeMs)}\n");
-        foreach (var row in rows)
-        {
-            // Names and the code list read left to right; figures line up on the right.
-            var cells = row.Select((cell, column) =>
-                column is 0 || column == row.Length - 1 ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
-            text.Append(string.Join("  ", cells).TrimEnd()).Append('\n');
-        }
-
+        text.Append(TextTable.Render(rows, _widths, Figures));
         return text.ToString();
     }
 

@@ -125,6 +125,8 @@ public sealed class HostProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // The client commands read the socket directory from it: a developer's own setting must not steer the specs.
+        info.Environment.Remove("OPSCLAW_SOCKETS");
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
@@ -157,9 +159,20 @@ public sealed class HostProcess : IDisposable
     }
 
     /// <summary>Runs opsclaw to completion (e.g. <c>ipc send</c>) and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), null, args);
+
+    /// <summary>Runs opsclaw to completion with <paramref name="environment"/> added and <paramref name="stdin"/> (when given) as its whole standard input.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, byte[]? stdin, params string[] args)
     {
-        using var host = Start(workingDirectory, args);
+        using var host = Start(workingDirectory, environment, args);
+        if (stdin is not null)
+        {
+            await host._process.StandardInput.BaseStream.WriteAsync(stdin);
+        }
+
+        host._process.StandardInput.Close();
         var exitCode = await host.WaitForExitAsync();
         return (exitCode, host.Stdout, host.Stderr);
     }

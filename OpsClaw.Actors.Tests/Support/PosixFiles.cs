@@ -35,6 +35,23 @@ public static class PosixFiles
         }
     }
 
+    /// <summary>
+    /// A socket file with nothing behind it, as a host killed with -9 leaves one. A second name is
+    /// linked to a bound socket first, since .NET removes the bound name when the socket is disposed.
+    /// </summary>
+    public static void LeaveStaleSocket(string path)
+    {
+        var bound = path + ".bound";
+        using (var socket = new System.Net.Sockets.Socket(
+            System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(bound));
+            HardLink(bound, path);
+        }
+
+        File.Delete(bound);
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int lchown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
 

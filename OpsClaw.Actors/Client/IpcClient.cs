@@ -6,7 +6,8 @@ namespace OpsClaw.Actors.Client;
 /// <summary>
 /// A persistent client connection to one OpsClaw socket. Requests may be pipelined: each is written
 /// at once and its reply is matched by position, since the host answers in request order. A
-/// request that times out fails on its own; the reply that may still come for it is skipped.
+/// request that times out fails on its own; the reply that may still come for it is skipped. When
+/// the host ends the connection, the client ends its own side at once.
 /// </summary>
 public sealed class IpcClient : IAsyncDisposable
 {
@@ -54,17 +55,36 @@ public sealed class IpcClient : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the connect.</param>
     /// <param name="maxLineBytes">Longest reply line accepted; a longer one fails the connection.</param>
     /// <returns>The connected client; dispose it to close the connection.</returns>
-    /// <exception cref="SocketException">nothing listens at <paramref name="socketPath"/>.</exception>
+    /// <exception cref="IpcConnectException">
+    /// no connection: the message says why in words, <see cref="IpcConnectException.Failure"/> says it
+    /// for code (the file does not exist, nobody is listening on it, permission denied, …).
+    /// </exception>
     public static async Task<IpcClient> ConnectAsync(
         string socketPath,
         CancellationToken cancellationToken = default,
         int maxLineBytes = 16 * 1024 * 1024)
     {
+        ArgumentException.ThrowIfNullOrEmpty(socketPath);
+        UnixDomainSocketEndPoint endPoint;
+        try
+        {
+            endPoint = new UnixDomainSocketEndPoint(socketPath);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw ConnectFailures.PathTooLong(socketPath, ex);
+        }
+
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
             return new IpcClient(socket, socketPath, maxLineBytes);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw ConnectFailures.Explain(socketPath, ex);
         }
         catch
         {
@@ -159,6 +179,9 @@ public sealed class IpcClient : IAsyncDisposable
     /// <summary>Half-closes the connection: the host answers what it has and then closes.</summary>
     public void CompleteWrites() => _socket.Shutdown(SocketShutdown.Send);
 
+    /// <summary>Completes once the connection has ended: the host closed it, it failed, or it was disposed.</summary>
+    internal Task Closed => _readLoop;
+
     /// <summary>Closes the connection at once; requests still waiting fail with <see cref="IOException"/>.</summary>
     /// <returns>A task that completes once the read loop has ended.</returns>
     public async ValueTask DisposeAsync()
@@ -194,6 +217,11 @@ public sealed class IpcClient : IAsyncDisposable
                     }
 
                     Fail(new IOException($"{SocketPath} closed the connection"));
+
+                    // The host sends nothing more, so nothing more is worth sending: end our side now.
+                    // A stopping host lingers until the client's end of stream (docs/protocol.md §7),
+                    // and a client kept open, idle, would hold its exit back by up to 2 s.
+                    EndWrites();
                     return;
                 }
 
@@ -203,6 +231,18 @@ public sealed class IpcClient : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             Fail(new IOException($"connection to {SocketPath} failed: {ex.Message}", ex));
+        }
+    }
+
+    private void EndWrites()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already shut, or disposed: either way the host sees our end of stream.
         }
     }
 

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using System.Globalization;
+using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Host;
+
+/// <summary>The one-request shortcuts: <c>opsclaw ping</c>, <c>health</c> and <c>channels</c>.</summary>
+internal static class Shortcuts
+{
+    public static Command Ping() => ShortcutCommand.Create<StatusPayload>(
+        "ping",
+        "Send runtime.ping on the runtime socket: is the host up and answering? Prints the round trip.",
+        RuntimeChannelActor.Name,
+        MessageTypes.RuntimePing,
+        (_, reply, target) => string.Create(CultureInfo.InvariantCulture, $"pong from {target.SocketPath} in {reply.RoundTrip.TotalMilliseconds:0.###} ms"));
+
+    public static Command Health() => ShortcutCommand.Create<StatusPayload>(
+        "health",
+        "Send control.health on the control socket and print the host's health.",
+        ControlChannelActor.Name,
+        MessageTypes.ControlHealth,
+        (health, _, _) => health.Status);
+
+    public static Command Channels() => ShortcutCommand.Create<ChannelsReport>(
+        "channels",
+        "List the channels the host serves: name, socket and the message types each answers.",
+        ControlChannelActor.Name,
+        MessageTypes.ControlChannels,
+        (report, _, _) => ChannelsTable.Render(report));
+}
