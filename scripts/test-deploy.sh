@@ -39,13 +39,14 @@ mode() { stat -c %a "$1"; }
 [ "$(mode "$root/opt/opsclaw/opsclaw")" = 755 ] || fail "opsclaw is mode $(mode "$root/opt/opsclaw/opsclaw"), not 755"
 [ "$(mode "$root/etc/opsclaw/opsclaw.conf")" = 644 ] || fail "opsclaw.conf is mode $(mode "$root/etc/opsclaw/opsclaw.conf"), not 644"
 cmp -s docs/deploy/opsclaw.conf "$root/etc/opsclaw/opsclaw.conf" || fail "opsclaw.conf is not the template"
+[ "$(readlink "$root/usr/local/bin/opsclaw")" = /opt/opsclaw/opsclaw ] || fail "usr/local/bin/opsclaw does not link to /opt/opsclaw/opsclaw"
 cmp -s docs/deploy/opsclaw.sysusers "$root/etc/sysusers.d/opsclaw.conf" || fail "sysusers.d/opsclaw.conf is not docs/deploy/opsclaw.sysusers"
 for unit in opsclaw.service opsclaw-runtime.socket opsclaw-control.socket; do
   cmp -s "docs/deploy/$unit" "$root/etc/systemd/system/$unit" || fail "$unit differs from docs/deploy/$unit"
   [ "$(mode "$root/etc/systemd/system/$unit")" = 644 ] || fail "$unit is not mode 644"
 done
 grep -q "systemd-sysusers /etc/sysusers.d/opsclaw.conf" "$stage/install.log" || fail "a staged install should say which steps it left to the target"
-echo "staged: program, 3 units, sysusers.d, configuration"
+echo "staged: program, command link, 3 units, sysusers.d, configuration"
 
 echo "== again, --from the staged program and --prefix /usr/local/opsclaw, over an edited configuration"
 moved="$stage/moved"

@@ -16,6 +16,8 @@ usage: docs/deploy/install.sh [options]
                       single-file (one self-contained executable, no runtime needed)
   --from DIR          install the program from DIR, an existing 'dotnet publish' output of
                       OpsClaw.Host, instead of publishing it now
+  --bin-dir DIR       where the 'opsclaw' command is linked, so it is on PATH (default
+                      /usr/local/bin; '' for no link)
   --unit-dir DIR      where the systemd units go (default /etc/systemd/system)
   --sysusers-dir DIR  where the sysusers.d file goes (default /etc/sysusers.d)
   -h, --help          this text
@@ -33,6 +35,7 @@ destdir=${DESTDIR:-}
 prefix=/opt/opsclaw
 layout=framework-dependent
 from=""
+bin_dir=/usr/local/bin
 unit_dir=/etc/systemd/system
 sysusers_dir=/etc/sysusers.d
 config_dir=/etc/opsclaw
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
     --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
     --layout) layout=${2:?--layout needs framework-dependent or single-file}; shift 2 ;;
     --from) from=${2:?--from needs a directory}; shift 2 ;;
+    --bin-dir) bin_dir=${2?--bin-dir needs a directory}; shift 2 ;;
     --unit-dir) unit_dir=${2:?--unit-dir needs a directory}; shift 2 ;;
     --sysusers-dir) sysusers_dir=${2:?--sysusers-dir needs a directory}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -105,6 +109,13 @@ if [ -d "$target" ]; then
   rm -rf "$target.old"
 else
   mv "$target.new" "$target"
+fi
+
+if [ -n "$bin_dir" ]; then
+  # The program finds its files next to where the link points (the apphost resolves /proc/self/exe).
+  echo "== command: $destdir$bin_dir/opsclaw -> $prefix/opsclaw"
+  mkdir -p "$destdir$bin_dir"
+  ln -sfn "$prefix/opsclaw" "$destdir$bin_dir/opsclaw"
 fi
 
 # 2. Units, accounts, configuration.
@@ -177,6 +188,6 @@ Let a user connect to /run/opsclaw/runtime.sock (from their next login):
   usermod -aG opsclaw-clients USER
 Check it (docs/deploy/README.md, "Check that it works"):
   systemctl status opsclaw.service
-  $prefix/opsclaw ipc send --socket /run/opsclaw/runtime.sock --type runtime.ping
-  $prefix/opsclaw ipc status --dir /run/opsclaw
+  opsclaw ipc send --socket /run/opsclaw/runtime.sock --type runtime.ping
+  opsclaw ipc status --dir /run/opsclaw
 EOF
