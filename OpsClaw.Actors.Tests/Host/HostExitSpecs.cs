@@ -6,7 +6,8 @@ using OpsClaw.Actors.Tests.Support;
 namespace OpsClaw.Actors.Tests.Host;
 
 /// <summary>
-/// An idle host exits well within a second of SIGTERM, with or without idle clients connected. A
+/// An idle host exits well before the 2 s linger would end after SIGTERM (its shutdown takes tens of
+/// milliseconds; the bound leaves room for a loaded machine), with or without idle clients connected. A
 /// stopping host lingers up to 2 s for each client that keeps its side open after the host's end of
 /// stream (docs/protocol.md §7); the C# client, and so <c>status --watch</c>, used to do exactly
 /// that, which held the host's exit back by up to 2 s. Timed, so these run in the serial collection,
@@ -16,7 +17,7 @@ namespace OpsClaw.Actors.Tests.Host;
 public sealed class HostExitSpecs : IDisposable
 {
     private const int SigTerm = 15;
-    private static readonly TimeSpan WellUnderTheLinger = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan WellUnderTheLinger = TimeSpan.FromSeconds(1.5);
     private readonly TempSocketDir _dir = new();
 
     public HostExitSpecs() => Directory.CreateDirectory(_dir.Path);
@@ -26,7 +27,7 @@ public sealed class HostExitSpecs : IDisposable
     private Task<HostProcess> StartHostAsync() => HostProcess.StartReadyAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir);
 
     [Fact]
-    public async Task An_idle_host_should_exit_within_a_second_of_SIGTERM()
+    public async Task An_idle_host_should_exit_well_before_the_linger_would_end_after_SIGTERM()
     {
         using var host = await StartHostAsync();
         Assert.Equal(0, (await HostProcess.RunAsync(_dir.Path, "ping", "--dir", _dir.SocketDir)).ExitCode);
@@ -39,7 +40,7 @@ public sealed class HostExitSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_host_with_idle_clients_connected_should_exit_within_a_second_of_SIGTERM_and_so_should_status_watch()
+    public async Task A_host_with_idle_clients_connected_should_exit_well_before_the_linger_would_end_after_SIGTERM_and_so_should_status_watch()
     {
         using var host = await StartHostAsync();
         await using var client = await IpcClient.ConnectAsync(_dir.Socket("runtime"));
