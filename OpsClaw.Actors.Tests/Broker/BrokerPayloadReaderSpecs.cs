@@ -107,8 +107,8 @@ public sealed class BrokerPayloadReaderSpecs
 
         Assert.Equal(
             IpcResponse.Failure("invalid_payload", "invalid payload for 'runtime.publish': field 'body' is required", "r5"),
-            read.Reject(BrokerMessageTypes.Publish, "r5"));
-        Assert.Throws<InvalidOperationException>(() => _reader.ReadPublish("""{"topic":"a","body":1}""").Reject(BrokerMessageTypes.Publish, null));
+            read.Reject(MessageTypes.RuntimePublish, "r5"));
+        Assert.Throws<InvalidOperationException>(() => _reader.ReadPublish("""{"topic":"a","body":1}""").Reject(MessageTypes.RuntimePublish, null));
     }
 
     [Fact]

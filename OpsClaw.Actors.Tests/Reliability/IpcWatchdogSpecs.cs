@@ -48,7 +48,7 @@ public sealed class IpcWatchdogSpecs : TestKit
         Assert.Equal(Missed, await NextEventAsync());
 
         await root.ExpectMsgAsync<IpcIntrospection.GetStatus>(TimeSpan.FromSeconds(5));
-        root.Reply(new StatusReport("0.0.0", 1, 0, []));
+        root.Reply(new StatusReport("0.0.0", 1, 0, [], new BrokerTotals(0, 0, 0, 0, 0, 0)));
         Assert.Equal("alive", await NextEventAsync());
 
         await _stop.CancelAsync();

@@ -178,7 +178,7 @@ internal sealed class BrokerPayloadReader
             }
 
             return PayloadRead<PublishedMessage>.Valid(
-                new PublishedMessage(BrokerMessageTypes.ForwardTopic, JsonCompactor.Compact(bytes.Trim(" \t\r\n"u8)), runId, runId));
+                new PublishedMessage(TopicSyntax.ForwardTopic, JsonCompactor.Compact(bytes.Trim(" \t\r\n"u8)), runId, runId));
         }
         catch (JsonException ex)
         {

@@ -36,7 +36,7 @@ internal static class DeliveryEncoder
     /// <param name="redelivered">Whether the message was delivered before (to this or another member).</param>
     /// <param name="dropped">Deliveries dropped for this subscription since its last delivery; left out when 0.</param>
     public static IpcResponse Response(string subscription, PublishedMessage message, long delivery, bool redelivered, long dropped = 0) =>
-        IpcResponse.Success(BrokerMessageTypes.Message, message.RunId, Payload(subscription, message, delivery, redelivered, dropped));
+        IpcResponse.Success(MessageTypes.RuntimeMessage, message.RunId, Payload(subscription, message, delivery, redelivered, dropped));
 
     /// <summary>The delivery's <c>payload_json</c>, compact.</summary>
     public static string Payload(string subscription, PublishedMessage message, long delivery, bool redelivered, long dropped = 0)

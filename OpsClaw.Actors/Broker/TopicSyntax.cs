@@ -13,6 +13,9 @@ namespace OpsClaw.Actors.Broker;
 /// </summary>
 internal static class TopicSyntax
 {
+    /// <summary>The topic <c>runtime.forward</c> publishes its payload to, keyed by the request's <c>run_id</c>.</summary>
+    public const string ForwardTopic = "runtime.forward";
+
     /// <summary>The most UTF-8 bytes a topic or a pattern may have.</summary>
     public const int MaxBytes = 255;
 

@@ -24,9 +24,19 @@ public static class PayloadCatalog
     [
         new("runtime", MessageTypes.RuntimePing, MessageTypes.RuntimePong, typeof(EmptyPayload), typeof(StatusPayload)),
         new("runtime", MessageTypes.RuntimeForward, MessageTypes.RuntimeForwardAck, null, typeof(AcceptedPayload)),
+        new("runtime", MessageTypes.RuntimePublish, MessageTypes.RuntimePublishAck, typeof(PublishPayload), typeof(PublishAckPayload)),
+        new("runtime", MessageTypes.RuntimeSubscribe, MessageTypes.RuntimeSubscribeAck, typeof(SubscribePayload), typeof(SubscribeAckPayload)),
+        new("runtime", MessageTypes.RuntimeUnsubscribe, MessageTypes.RuntimeUnsubscribeAck, typeof(UnsubscribePayload), typeof(EmptyPayload)),
+        new("runtime", MessageTypes.RuntimeAck, MessageTypes.RuntimeAckOk, typeof(AckPayload), typeof(EmptyPayload)),
+        new("runtime", MessageTypes.RuntimeNack, MessageTypes.RuntimeNackOk, typeof(NackPayload), typeof(EmptyPayload)),
         new("control", MessageTypes.ControlHealth, MessageTypes.ControlHealthOk, typeof(EmptyPayload), typeof(StatusPayload)),
         new("control", MessageTypes.ControlStop, MessageTypes.ControlStopAck, typeof(EmptyPayload), typeof(StopPayload)),
         new("control", MessageTypes.ControlChannels, MessageTypes.ControlChannelsOk, typeof(EmptyPayload), typeof(ChannelsReport)),
         new("control", MessageTypes.ControlStatus, MessageTypes.ControlStatusOk, typeof(EmptyPayload), typeof(StatusReport)),
+        new("control", MessageTypes.ControlTopics, MessageTypes.ControlTopicsOk, typeof(EmptyPayload), typeof(TopicsReport)),
     ];
+
+    /// <summary>What the host pushes unasked: <c>runtime.message</c>, a delivery to a subscriber (docs/protocol.md §11.3).</summary>
+    public static IReadOnlyDictionary<string, Type> Pushed { get; } =
+        new Dictionary<string, Type>(StringComparer.Ordinal) { [MessageTypes.RuntimeMessage] = typeof(DeliveryPayload) };
 }

@@ -7,11 +7,13 @@ namespace OpsClaw.Actors.Contracts;
 /// <param name="Pid">The host's process id.</param>
 /// <param name="UptimeMs">Milliseconds since the IPC subsystem started.</param>
 /// <param name="Channels">One entry per channel, in the order they were defined.</param>
+/// <param name="Broker">The broker's totals (docs/protocol.md §11.5).</param>
 public sealed record StatusReport(
     [property: JsonProperty("version", Required = Required.Always)] string Version,
     [property: JsonProperty("pid", Required = Required.Always)] int Pid,
     [property: JsonProperty("uptime_ms", Required = Required.Always)] long UptimeMs,
-    [property: JsonProperty("channels", Required = Required.Always)] IReadOnlyList<ChannelStatus> Channels);
+    [property: JsonProperty("channels", Required = Required.Always)] IReadOnlyList<ChannelStatus> Channels,
+    [property: JsonProperty("broker", Required = Required.Always)] BrokerTotals Broker);
 
 /// <summary>
 /// Figures of one channel since the host started. <c>errors</c> counts error replies by

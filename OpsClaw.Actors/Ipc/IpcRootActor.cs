@@ -237,7 +237,8 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             IpcMeter.Version,
             Environment.ProcessId,
             (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds,
-            [.. _served.Select(channel => channel.Metrics.Snapshot())])));
+            [.. _served.Select(channel => channel.Metrics.Snapshot())],
+            BrokerMetrics.Get(Context.System).Snapshot())));
         Receive<IpcIntrospection.GetChannels>(_ =>
         {
             var binding = _binding!;

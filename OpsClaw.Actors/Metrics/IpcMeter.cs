@@ -4,7 +4,7 @@ using System.Reflection;
 namespace OpsClaw.Actors.Metrics;
 
 /// <summary>
-/// The <c>OpsClaw.Ipc</c> meter. Every instrument is tagged with <c>channel</c> (errors also with
+/// The <c>OpsClaw.Ipc</c> meter. Every connection and request instrument is tagged with <c>channel</c> (errors also with
 /// <c>error_code</c>), so <c>dotnet-counters monitor --counters OpsClaw.Ipc</c> or an OpenTelemetry
 /// <c>AddMeter("OpsClaw.Ipc")</c> reads them with no extra code. An instrument nobody listens to
 /// costs one check per call.
@@ -36,6 +36,21 @@ public static class IpcMeter
 
     internal static readonly Counter<long> BytesSent =
         Meter.CreateCounter<long>("opsclaw.ipc.bytes.sent", "By", "Bytes written to clients.");
+
+    internal static readonly Counter<long> Published =
+        Meter.CreateCounter<long>("opsclaw.broker.published", "{message}", "Publishes accepted by the broker, runtime.forward included.");
+
+    internal static readonly Counter<long> Delivered =
+        Meter.CreateCounter<long>("opsclaw.broker.delivered", "{delivery}", "Deliveries handed to subscribers, redeliveries included.");
+
+    internal static readonly Counter<long> Redelivered =
+        Meter.CreateCounter<long>("opsclaw.broker.redelivered", "{delivery}", "Deliveries of a message delivered before.");
+
+    internal static readonly Counter<long> Dropped =
+        Meter.CreateCounter<long>("opsclaw.broker.dropped", "{delivery}", "Deliveries dropped for slow ack-none subscribers.");
+
+    internal static readonly UpDownCounter<long> Subscriptions =
+        Meter.CreateUpDownCounter<long>("opsclaw.broker.subscriptions", "{subscription}", "Live subscriptions.");
 
     /// <summary>The OpsClaw version, without build metadata.</summary>
     public static string Version { get; } = ReadVersion();

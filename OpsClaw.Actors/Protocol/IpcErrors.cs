@@ -40,16 +40,26 @@ public static class IpcErrors
     /// <summary>The request arrived after shutdown began; requests received before it are still answered.</summary>
     public const string ShuttingDownCode = "shutting_down";
 
+    /// <summary>A <c>subscription</c> that is not a live subscription of this connection (docs/protocol.md §11.4).</summary>
+    public const string UnknownSubscriptionCode = "unknown_subscription";
+
+    /// <summary>A <c>delivery</c> that is not an unacknowledged delivery of the subscription.</summary>
+    public const string UnknownDeliveryCode = "unknown_delivery";
+
+    /// <summary>A connection past <c>broker.max-subscriptions-per-connection</c>.</summary>
+    public const string LimitExceededCode = "limit_exceeded";
+
     /// <summary>
     /// Every code: those of the per-line checks in the order they run (docs/protocol.md §4), except
     /// shutting_down, which runs right after invalid_schema_version but is listed last, after the two
-    /// that refuse connections. The JSON Schema and the SDK's IpcErrorCode list the codes in this order.
+    /// that refuse connections, then the broker's three (§11.4). The JSON Schema and the SDK's IpcErrorCode list the codes in this order.
     /// </summary>
     public static IReadOnlyList<string> AllCodes { get; } =
     [
         FrameTooLargeCode, MalformedJsonCode, InvalidEnvelopeCode, InvalidSchemaVersionCode,
         UnsupportedMessageTypeCode, InvalidPayloadCode, HandlerFailedCode, TimeoutCode,
         ForbiddenCode, OverloadedCode, ShuttingDownCode,
+        UnknownSubscriptionCode, UnknownDeliveryCode, LimitExceededCode,
     ];
 
     internal static IpcResponse FrameTooLarge(int maxLineBytes) =>
@@ -93,4 +103,16 @@ public static class IpcErrors
 
     internal static IpcResponse ShuttingDown(string? runId) =>
         IpcResponse.Failure(ShuttingDownCode, "server is shutting down", runId);
+
+    internal static IpcResponse UnknownSubscription(string subscription, string? runId) =>
+        IpcResponse.Failure(UnknownSubscriptionCode, $"unknown subscription '{subscription}'", runId);
+
+    internal static IpcResponse UnknownDelivery(long delivery, string subscription, string? runId) =>
+        IpcResponse.Failure(UnknownDeliveryCode, $"unknown delivery {delivery.ToString(System.Globalization.CultureInfo.InvariantCulture)} of '{subscription}'", runId);
+
+    internal static IpcResponse SubscriptionLimit(int limit, string? runId) =>
+        IpcResponse.Failure(LimitExceededCode, $"subscription limit ({limit}) reached", runId);
+
+    internal static IpcResponse QueueFull(string what, int maxQueued, string? runId) =>
+        IpcResponse.Failure(OverloadedCode, $"{what} has {maxQueued} messages queued (broker.max-queued); the publish was not stored", runId);
 }

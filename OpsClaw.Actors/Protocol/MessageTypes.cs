@@ -1,6 +1,6 @@
 namespace OpsClaw.Actors.Protocol;
 
-/// <summary>The built-in message types of docs/protocol.md §5.</summary>
+/// <summary>The built-in message types of docs/protocol.md §5 and the broker's of §11.</summary>
 public static class MessageTypes
 {
     /// <summary><c>runtime.ping</c>: a liveness check, answered <see cref="RuntimePong"/> with <c>{"status":"ok"}</c>.</summary>
@@ -38,6 +38,45 @@ public static class MessageTypes
 
     /// <summary><c>control.status.ok</c>: the reply to <see cref="ControlStatus"/>, a <c>StatusReport</c>.</summary>
     public const string ControlStatusOk = "control.status.ok";
+
+    /// <summary><c>runtime.publish</c>: publishes <c>{"topic","body","key"?}</c>, answered <see cref="RuntimePublishAck"/> with <c>{"matched":N}</c>.</summary>
+    public const string RuntimePublish = "runtime.publish";
+
+    /// <summary><c>runtime.publish.ack</c>: the reply to <see cref="RuntimePublish"/>.</summary>
+    public const string RuntimePublishAck = "runtime.publish.ack";
+
+    /// <summary><c>runtime.subscribe</c>: subscribes the connection to a topic pattern, answered <see cref="RuntimeSubscribeAck"/>.</summary>
+    public const string RuntimeSubscribe = "runtime.subscribe";
+
+    /// <summary><c>runtime.subscribe.ack</c>: the reply to <see cref="RuntimeSubscribe"/>, <c>{"subscription":S}</c>.</summary>
+    public const string RuntimeSubscribeAck = "runtime.subscribe.ack";
+
+    /// <summary><c>runtime.unsubscribe</c>: ends one of the connection's subscriptions.</summary>
+    public const string RuntimeUnsubscribe = "runtime.unsubscribe";
+
+    /// <summary><c>runtime.unsubscribe.ack</c>: the reply to <see cref="RuntimeUnsubscribe"/>, <c>{}</c>.</summary>
+    public const string RuntimeUnsubscribeAck = "runtime.unsubscribe.ack";
+
+    /// <summary><c>runtime.ack</c>: acknowledges one delivery (or every one up to a number) of an explicit-ack subscription.</summary>
+    public const string RuntimeAck = "runtime.ack";
+
+    /// <summary><c>runtime.ack.ok</c>: the reply to <see cref="RuntimeAck"/>, <c>{}</c>.</summary>
+    public const string RuntimeAckOk = "runtime.ack.ok";
+
+    /// <summary><c>runtime.nack</c>: hands a delivery back to be delivered again.</summary>
+    public const string RuntimeNack = "runtime.nack";
+
+    /// <summary><c>runtime.nack.ok</c>: the reply to <see cref="RuntimeNack"/>, <c>{}</c>.</summary>
+    public const string RuntimeNackOk = "runtime.nack.ok";
+
+    /// <summary><c>runtime.message</c>: a delivery the host pushes to a subscriber; never a reply type.</summary>
+    public const string RuntimeMessage = "runtime.message";
+
+    /// <summary><c>control.topics</c>: asks for every live subscription pattern with its figures.</summary>
+    public const string ControlTopics = "control.topics";
+
+    /// <summary><c>control.topics.ok</c>: the reply to <see cref="ControlTopics"/>, a <c>TopicsReport</c>.</summary>
+    public const string ControlTopicsOk = "control.topics.ok";
 
     /// <summary>The message type of every error response.</summary>
     public const string Error = "error";

@@ -14,7 +14,10 @@ export type IpcErrorCode =
   | "timeout"
   | "forbidden"
   | "overloaded"
-  | "shutting_down";
+  | "shutting_down"
+  | "unknown_subscription"
+  | "unknown_delivery"
+  | "limit_exceeded";
 
 /**
  * The opsclaw.ipc.v1alpha1 wire contract of the OpsClaw host, generated from its C# types by 'opsclaw schema'.
@@ -65,6 +68,36 @@ export interface MessageCatalog {
     request_payload: unknown;
     reply_payload: AcceptedPayload;
   };
+  "runtime.publish": {
+    channel: "runtime";
+    reply_type: "runtime.publish.ack";
+    request_payload: PublishPayload;
+    reply_payload: PublishAckPayload;
+  };
+  "runtime.subscribe": {
+    channel: "runtime";
+    reply_type: "runtime.subscribe.ack";
+    request_payload: SubscribePayload;
+    reply_payload: SubscribeAckPayload;
+  };
+  "runtime.unsubscribe": {
+    channel: "runtime";
+    reply_type: "runtime.unsubscribe.ack";
+    request_payload: UnsubscribePayload;
+    reply_payload: EmptyPayload;
+  };
+  "runtime.ack": {
+    channel: "runtime";
+    reply_type: "runtime.ack.ok";
+    request_payload: AckPayload;
+    reply_payload: EmptyPayload;
+  };
+  "runtime.nack": {
+    channel: "runtime";
+    reply_type: "runtime.nack.ok";
+    request_payload: NackPayload;
+    reply_payload: EmptyPayload;
+  };
   "control.health": {
     channel: "control";
     reply_type: "control.health.ok";
@@ -89,6 +122,12 @@ export interface MessageCatalog {
     request_payload: EmptyPayload;
     reply_payload: StatusReport;
   };
+  "control.topics": {
+    channel: "control";
+    reply_type: "control.topics.ok";
+    request_payload: EmptyPayload;
+    reply_payload: TopicsReport;
+  };
 }
 export interface EmptyPayload {}
 export interface StatusPayload {
@@ -96,6 +135,35 @@ export interface StatusPayload {
 }
 export interface AcceptedPayload {
   accepted: boolean;
+}
+export interface PublishPayload {
+  topic: string;
+  body: unknown;
+  key?: null | string;
+}
+export interface PublishAckPayload {
+  matched: number;
+}
+export interface SubscribePayload {
+  topic: string;
+  group?: null | string;
+  ack?: null | string;
+  max_pending?: number | null;
+}
+export interface SubscribeAckPayload {
+  subscription: string;
+}
+export interface UnsubscribePayload {
+  subscription: string;
+}
+export interface AckPayload {
+  subscription: string;
+  delivery?: number | null;
+  up_to?: number | null;
+}
+export interface NackPayload {
+  subscription: string;
+  delivery: number;
 }
 export interface StopPayload {
   stop: string;
@@ -113,6 +181,7 @@ export interface StatusReport {
   pid: number;
   uptime_ms: number;
   channels: ChannelStatus[];
+  broker: BrokerTotals;
 }
 export interface ChannelStatus {
   name: string;
@@ -124,4 +193,37 @@ export interface ChannelStatus {
   };
   latency_p50_ms: number;
   latency_p99_ms: number;
+}
+export interface BrokerTotals {
+  published: number;
+  delivered: number;
+  redelivered: number;
+  dropped: number;
+  refused: number;
+  subscriptions: number;
+}
+export interface TopicsReport {
+  patterns: TopicPatternInfo[];
+}
+export interface TopicPatternInfo {
+  pattern: string;
+  subscriptions: SubscriptionInfo[];
+  groups: GroupInfo[];
+}
+export interface SubscriptionInfo {
+  connection: string;
+  subscription: string;
+  ack: string;
+  max_pending: number;
+  pending: number;
+  queued: number;
+  delivered: number;
+  redelivered: number;
+  dropped: number;
+}
+export interface GroupInfo {
+  name: string;
+  ack: string;
+  queued: number;
+  members: SubscriptionInfo[];
 }
