@@ -109,7 +109,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         var seen = new List<string>();
         var failure = await Assert.ThrowsAsync<IOException>(async () =>
         {
-            await foreach (var delivery in subscription.WithCancellation(new CancellationTokenSource(Bound).Token))
+            await foreach (var delivery in subscription.Deliveries.WithCancellation(new CancellationTokenSource(Bound).Token))
             {
                 seen.Add(delivery.Body);
             }
@@ -136,7 +136,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         await unsubscribing.WaitAsync(Bound);
 
         var seen = new List<string>();
-        await foreach (var delivery in subscription.WithCancellation(new CancellationTokenSource(Bound).Token))
+        await foreach (var delivery in subscription.Deliveries.WithCancellation(new CancellationTokenSource(Bound).Token))
         {
             seen.Add(delivery.Body);
         }
@@ -262,7 +262,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         var reading = Task.Run(async () =>
         {
             var count = 0;
-            await foreach (var _ in subscription)
+            await foreach (var _ in subscription.Deliveries)
             {
                 count++;
             }
@@ -303,7 +303,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     {
         using var timeout = new CancellationTokenSource(Bound);
         var taken = new List<Delivery>();
-        await using var deliveries = subscription.GetAsyncEnumerator(timeout.Token);
+        await using var deliveries = subscription.Deliveries.GetAsyncEnumerator(timeout.Token);
         while (taken.Count < count && await deliveries.MoveNextAsync())
         {
             taken.Add(deliveries.Current);

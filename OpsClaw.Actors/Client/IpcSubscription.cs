@@ -4,8 +4,8 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Client;
 
 /// <summary>
-/// A live subscription made by <see cref="IpcClient.SubscribeAsync"/>: enumerate it
-/// (<c>await foreach</c>) for its deliveries, in the order the host pushed them.
+/// A live subscription made by <see cref="IpcClient.SubscribeAsync"/>: enumerate its
+/// <see cref="Deliveries"/> (<c>await foreach</c>) to take them, in the order the host pushed them.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,7 +25,7 @@ namespace OpsClaw.Actors.Client;
 /// connection broke. Several enumerations at once share the deliveries, each taken by one of them.
 /// </para>
 /// </remarks>
-public sealed class IpcSubscription : IAsyncEnumerable<Delivery>, IAsyncDisposable
+public sealed class IpcSubscription : IAsyncDisposable
 {
     private readonly IpcClient _client;
     private readonly Channel<Delivery> _deliveries;
@@ -49,6 +49,7 @@ public sealed class IpcSubscription : IAsyncEnumerable<Delivery>, IAsyncDisposab
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        Deliveries = _deliveries.Reader.ReadAllAsync();
     }
 
     /// <summary>The subscription's id, unique on its connection, as the host gave it.</summary>
@@ -69,11 +70,12 @@ public sealed class IpcSubscription : IAsyncEnumerable<Delivery>, IAsyncDisposab
     /// <summary>How long its acks, nacks and unsubscribe wait for the host's answer: the timeout its subscribe was given.</summary>
     public TimeSpan Timeout { get; }
 
-    /// <summary>The deliveries, as they arrive; see the remarks on the class for when the enumeration ends.</summary>
-    /// <param name="cancellationToken">Stops waiting for the next delivery (with <see cref="OperationCanceledException"/>); the subscription goes on.</param>
-    /// <returns>An enumerator over the deliveries.</returns>
-    public IAsyncEnumerator<Delivery> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        _deliveries.Reader.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+    /// <summary>
+    /// The deliveries, as they arrive; see the remarks on the class for when an enumeration ends. A token
+    /// given with <c>WithCancellation</c> stops waiting for the next one (with
+    /// <see cref="OperationCanceledException"/>); the subscription goes on.
+    /// </summary>
+    public IAsyncEnumerable<Delivery> Deliveries { get; }
 
     /// <summary>Acknowledges every unacknowledged delivery numbered up to <paramref name="deliveryNumber"/> (<c>up_to</c>) in one request.</summary>
     /// <param name="deliveryNumber">The last delivery number to acknowledge, usually that of the last delivery handled.</param>
