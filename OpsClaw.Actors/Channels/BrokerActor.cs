@@ -7,7 +7,7 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Channels;
 
 /// <summary>
-/// The broker of the runtime channel (docs/protocol.md §11), a child of <see cref="RuntimeChannelActor"/>.
+/// The broker of the runtime channel (docs/protocol.md §9), a child of <see cref="RuntimeChannelActor"/>.
 /// It owns the registry of patterns and every subscription's place in it, answers publish, subscribe,
 /// unsubscribe, ack and nack, and fans each publish out: an at-most-once delivery goes straight to
 /// the subscriber's connection (which numbers it, and drops it if the subscriber holds too many

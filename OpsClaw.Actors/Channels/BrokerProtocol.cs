@@ -5,7 +5,7 @@ using OpsClaw.Actors.Broker;
 namespace OpsClaw.Actors.Channels;
 
 /// <summary>
-/// The messages of the broker under the runtime channel (docs/protocol.md §11): between the broker,
+/// The messages of the broker under the runtime channel (docs/protocol.md §9): between the broker,
 /// its acknowledgement queues and the connections it pushes deliveries to.
 /// </summary>
 internal static class BrokerProtocol
@@ -34,7 +34,7 @@ internal static class BrokerProtocol
     /// <summary>The subscription is gone: the connection forgets it and drops what it still holds for it.</summary>
     public sealed record Unsubscribed(SubscriptionId Key) : IDeadLetterSuppression;
 
-    /// <summary>A connection's client shut its write side: its subscriptions end at once (docs/protocol.md §11.3a).</summary>
+    /// <summary>A connection's client shut its write side: its subscriptions end at once (docs/protocol.md §9.4).</summary>
     public sealed record InputEnded(IActorRef Connection);
 
     /// <summary>A member of an acknowledgement queue: one explicit-ack subscription.</summary>

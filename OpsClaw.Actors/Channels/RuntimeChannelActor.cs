@@ -4,7 +4,7 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Channels;
 
 /// <summary>
-/// The runtime plane: liveness ping (docs/protocol.md §5) and the broker of §11 — publish, subscribe,
+/// The runtime plane: liveness ping (docs/protocol.md §5) and the broker of §9 — publish, subscribe,
 /// unsubscribe, ack, nack, and <c>runtime.forward</c>, which publishes to topic <c>runtime.forward</c>.
 /// The broker is a child actor; this channel hands it its requests.
 /// </summary>

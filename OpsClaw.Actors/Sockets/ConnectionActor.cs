@@ -340,7 +340,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             SendBatch();
         }
 
-        // A half-closed subscriber loses its subscriptions at once (docs/protocol.md §11.3a).
+        // A half-closed subscriber loses its subscriptions at once (docs/protocol.md §9.4).
         _broker?.Tell(new BrokerProtocol.InputEnded(Self));
         _pushes.UnsubscribeAll();
         Become(InputEnded);
