@@ -32,11 +32,13 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>Places taken in queue gauges by the publish being admitted, given back if another queue refuses it.</summary>
     private readonly List<QueueGauge> _taken = [];
 
+    private readonly ForwardListeners _forwardListeners;
     private long _lastId;
 
-    public BrokerActor(BrokerSettings settings, int maxJsonDepth)
+    public BrokerActor(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null)
     {
         _settings = settings;
+        _forwardListeners = forwardListeners ?? new ForwardListeners();
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
         Receive<ChannelProtocol.Request>(request => OnRequest(request, Sender));
@@ -49,8 +51,9 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>The broker's props.</summary>
     /// <param name="settings">Its bounds.</param>
     /// <param name="maxJsonDepth">The deepest nesting accepted in a payload (<c>max-json-depth</c>).</param>
-    public static Props Props(BrokerSettings settings, int maxJsonDepth) =>
-        Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth));
+    /// <param name="forwardListeners">Where the broker shows whether anything subscribes to <c>runtime.forward</c>.</param>
+    public static Props Props(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null) =>
+        Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth, forwardListeners));
 
     /// <summary>Failures of a queue restart it empty; the broker's own state (who is subscribed) is what matters and lives here.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -261,6 +264,7 @@ internal sealed class BrokerActor : ReceiveActor
         var live = new LiveSubscription(id, replyTo, wireId, pattern, subscribe.Group, subscribe.Ack, subscribe.MaxPending, stats, queue, gauge);
         _subscriptions.Add(id, live);
         connection.Add(live);
+        UpdateForwardListeners();
         queue?.Tell(new BrokerProtocol.Join(new BrokerProtocol.Member(id, replyTo, wireId, subscribe.MaxPending, stats)));
         _metrics.SubscriptionAdded();
         return IpcResponse.Success(MessageTypes.RuntimeSubscribeAck, envelope.RunId, BrokerReplies.Subscribed(wireId));
@@ -346,6 +350,13 @@ internal sealed class BrokerActor : ReceiveActor
         return null;
     }
 
+    /// <summary>Set before the subscribe ack is sent, so a forward the client sends after seeing it comes here.</summary>
+    private void UpdateForwardListeners()
+    {
+        _registry.Match(TopicSyntax.ForwardTopic, _match);
+        _forwardListeners.Any = _match.Matched > 0;
+    }
+
     private LiveSubscription? Find(IActorRef connection, string subscription) =>
         _connections.TryGetValue(connection, out var subscriptions) ? subscriptions.Find(subscription) : null;
 
@@ -366,6 +377,7 @@ internal sealed class BrokerActor : ReceiveActor
     {
         _registry.Remove(subscription.Id);
         _subscriptions.Remove(subscription.Id);
+        UpdateForwardListeners();
         _metrics.SubscriptionRemoved();
         if (tellConnection)
         {

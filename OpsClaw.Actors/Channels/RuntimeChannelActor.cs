@@ -1,4 +1,5 @@
 using Akka.Actor;
+using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;
@@ -20,11 +21,25 @@ public sealed class RuntimeChannelActor : ChannelActor
         var (settings, _) = IpcSettingsReader.Read(Context.System.Settings.Config);
 
         // A config that does not read was refused at startup already; an actor built by hand falls back to the defaults.
+        var forwardListeners = new ForwardListeners();
         var broker = Context.ActorOf(
-            BrokerActor.Props(settings?.Broker ?? BrokerSettings.Default, settings?.MaxJsonDepth ?? IpcJson.DefaultMaxDepth),
+            BrokerActor.Props(settings?.Broker ?? BrokerSettings.Default, settings?.MaxJsonDepth ?? IpcJson.DefaultMaxDepth, forwardListeners),
             "broker");
+        var metrics = BrokerMetrics.Get(Context.System);
         Handle(MessageTypes.RuntimePing, MessageTypes.RuntimePong, _ => ChannelPayloads.Pong);
-        Route(MessageTypes.RuntimeForward, broker);
+        AddRoute(MessageTypes.RuntimeForward, (request, replyTo) =>
+        {
+            if (forwardListeners.Any)
+            {
+                broker.Tell(request, replyTo);
+                return null;
+            }
+
+            // Nobody listens on runtime.forward: the original contract's hot path stays one hop.
+            metrics.Published();
+            return new ChannelProtocol.Reply(
+                request.Id, IpcResponse.Success(MessageTypes.RuntimeForwardAck, request.Envelope.RunId, ChannelPayloads.ForwardAck));
+        });
         Route(MessageTypes.RuntimePublish, broker);
         Route(MessageTypes.RuntimeSubscribe, broker);
         Route(MessageTypes.RuntimeUnsubscribe, broker);
