@@ -146,6 +146,9 @@ public abstract class ChannelActor : ReceiveActor
         });
     }
 
+    /// <summary>Registers a raw route, for a built-in channel that decides per request where it goes.</summary>
+    private protected void AddRoute(string requestType, HandlerTable.Route route) => _handlers.Add(requestType, route);
+
     /// <summary>Child handlers are restarted on failure (their state starts afresh) and the channel keeps serving.</summary>
     /// <remarks>
     /// A child that cannot even be created is stopped: restarting it would only fail again, in a loop.
