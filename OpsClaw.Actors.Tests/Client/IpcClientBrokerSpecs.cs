@@ -59,7 +59,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
 
         Assert.Equal(1, await first.WaitAsync(Bound));
         Assert.Equal(2, await second.WaitAsync(Bound));
-        var deliveries = await TakeAsync(subscription, 3);
+        var deliveries = await subscription.TakeAsync(3);
         Assert.Equal(
             [
                 ("s1", "runs.r1", 1L, false, "{\"n\":1.50,\"e\":1e3}", null, 0L, "pub-1"),
@@ -88,12 +88,12 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         ]);
 
         Assert.Equal(MessageTypes.RuntimePong, (await ping.WaitAsync(Bound)).MessageType);
-        Assert.Equal(["2"], (await TakeAsync(subscription, 1)).Select(delivery => delivery.Body));
+        Assert.Equal(["2"], (await subscription.TakeAsync(1)).Select(delivery => delivery.Body));
         Assert.True(client.IsConnected);
 
         // Nothing else is waiting: the pushes for s7 did not reach s1.
         await host.WriteAsync(Push("s1", 2, "runs.y", "4"));
-        Assert.Equal(["4"], (await TakeAsync(subscription, 1)).Select(delivery => delivery.Body));
+        Assert.Equal(["4"], (await subscription.TakeAsync(1)).Select(delivery => delivery.Body));
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
 
         var subscription = await SubscribeAsync(client, host, "s2", new SubscribeOptions { Ack = AckMode.Explicit });
         await host.WriteAsync(Push("s2", 1, "jobs.a", "{}"));
-        var delivery = Assert.Single(await TakeAsync(subscription, 1));
+        var delivery = Assert.Single(await subscription.TakeAsync(1));
         var ack = delivery.AckAsync();
         await host.ReadLineAsync();
         await host.WriteAsync(Error(IpcErrors.UnknownDeliveryCode, "unknown delivery 1 of 's2'"));
@@ -190,7 +190,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         using var host = await _peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s3", new SubscribeOptions { Ack = AckMode.Explicit, Group = "workers", MaxPending = 8 });
         await host.WriteAsync([.. Push("s3", 1, "jobs.a", "1"), .. Push("s3", 2, "jobs.a", "2")]);
-        var deliveries = await TakeAsync(subscription, 2);
+        var deliveries = await subscription.TakeAsync(2);
 
         var ack = deliveries[0].AckAsync();
         var nack = deliveries[1].NackAsync();
@@ -203,7 +203,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
 
         var atMostOnce = await SubscribeAsync(client, host, "s4");
         await host.WriteAsync(Push("s4", 1, "jobs.b", "1"));
-        var loose = Assert.Single(await TakeAsync(atMostOnce, 1));
+        var loose = Assert.Single(await atMostOnce.TakeAsync(1));
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => loose.AckAsync());
         Assert.Equal("subscription s4 on jobs.> takes no acks (ack: none): its deliveries are not acknowledged", refused.Message);
         await Assert.ThrowsAsync<InvalidOperationException>(() => atMostOnce.AckUpToAsync(1));
@@ -216,22 +216,23 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         using var host = await _peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s1", new SubscribeOptions { MaxPending = 2 });
 
-        // Five deliveries nobody takes: two fit. The ping's reply comes after them, so once it is in, so are they.
+        // Five deliveries nobody takes: two fit. The fourth, lost here, reports two the host lost before it.
+        // The ping's reply comes after them, so once it is in, so are they.
         var ping = client.SendAsync(MessageTypes.RuntimePing);
         await host.ReadLineAsync();
         await host.WriteAsync([
             .. Push("s1", 1, "t.a", "1"), .. Push("s1", 2, "t.a", "2"), .. Push("s1", 3, "t.a", "3"),
-            .. Push("s1", 4, "t.a", "4"), .. Push("s1", 5, "t.a", "5"),
+            .. Push("s1", 4, "t.a", "4", dropped: 2), .. Push("s1", 5, "t.a", "5"),
             .. Reply(MessageTypes.RuntimePong, "{\"status\":\"ok\"}"),
         ]);
         await ping.WaitAsync(Bound);
-        Assert.Equal(["1", "2"], (await TakeAsync(subscription, 2)).Select(delivery => delivery.Body));
+        Assert.Equal(["1", "2"], (await subscription.TakeAsync(2)).Select(delivery => delivery.Body));
 
-        // The host dropped one of its own before the sixth: the sixth reports both counts together.
+        // The host dropped one more before the sixth: the sixth reports every loss since the second, 3 + 2 + 1.
         await host.WriteAsync(Push("s1", 6, "t.a", "6", dropped: 1));
-        var sixth = Assert.Single(await TakeAsync(subscription, 1));
-        Assert.Equal((6L, 4L), (sixth.DeliveryNumber, sixth.Dropped));
-        Assert.Equal(Payload("s1", 6, "t.a", "6", dropped: 4), sixth.PayloadJson);
+        var sixth = Assert.Single(await subscription.TakeAsync(1));
+        Assert.Equal((6L, 6L), (sixth.DeliveryNumber, sixth.Dropped));
+        Assert.Equal(Payload("s1", 6, "t.a", "6", dropped: 6), sixth.PayloadJson);
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         using var host = await _peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s1");
         await host.WriteAsync(Push("s1", 1, "runs.a", "1"));
-        Assert.Single(await TakeAsync(subscription, 1));
+        Assert.Single(await subscription.TakeAsync(1));
 
         var reading = Task.Run(async () =>
         {
@@ -298,20 +299,6 @@ public sealed class IpcClientBrokerSpecs : IDisposable
         return await subscribing.WaitAsync(Bound);
     }
 
-    /// <summary>The next <paramref name="count"/> deliveries; fails rather than waits forever.</summary>
-    private static async Task<List<Delivery>> TakeAsync(IpcSubscription subscription, int count)
-    {
-        using var timeout = new CancellationTokenSource(Bound);
-        var taken = new List<Delivery>();
-        await using var deliveries = subscription.Deliveries.GetAsyncEnumerator(timeout.Token);
-        while (taken.Count < count && await deliveries.MoveNextAsync())
-        {
-            taken.Add(deliveries.Current);
-        }
-
-        return taken;
-    }
-
     private static (string Subscription, string Topic, long Number, bool Redelivered, string Body, string? Key, long Dropped, string? RunId) Fields(Delivery delivery) =>
         (delivery.Subscription, delivery.Topic, delivery.DeliveryNumber, delivery.Redelivered, delivery.Body, delivery.Key, delivery.Dropped, delivery.RunId);
 
@@ -331,7 +318,7 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     private static byte[] Push(string subscription, long number, string topic, string body, string? key = null, string? runId = null, long dropped = 0) =>
         IpcCodec.EncodeResponse(IpcResponse.Success(MessageTypes.RuntimeMessage, runId, Payload(subscription, number, topic, body, key, dropped)));
 
-    /// <summary>A delivery payload as docs/protocol.md §11.3 lays it out, written by hand.</summary>
+    /// <summary>A delivery payload as docs/protocol.md §9.3 lays it out, written by hand.</summary>
     private static string Payload(string subscription, long number, string topic, string body, string? key = null, long dropped = 0)
     {
         var text = new StringBuilder($"{{\"subscription\":\"{subscription}\",\"topic\":\"{topic}\",\"delivery\":{number},\"redelivered\":false,\"body\":{body}");

@@ -1,6 +1,6 @@
 namespace OpsClaw.Actors.Client;
 
-/// <summary>How a subscription's deliveries are settled (docs/protocol.md §11.3): the subscribe's <c>ack</c>.</summary>
+/// <summary>How a subscription's deliveries are settled (docs/protocol.md §9.3): the subscribe's <c>ack</c>.</summary>
 public enum AckMode
 {
     /// <summary>

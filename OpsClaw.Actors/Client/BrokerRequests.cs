@@ -8,7 +8,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Client;
 
-/// <summary>The <c>payload_json</c> of each broker request the client sends (docs/protocol.md §11.2).</summary>
+/// <summary>The <c>payload_json</c> of each broker request the client sends (docs/protocol.md §9.2).</summary>
 internal static class BrokerRequests
 {
     /// <summary>As <see cref="DeliveryReader"/>: the host judges depth by its own limit.</summary>

@@ -1,7 +1,7 @@
 namespace OpsClaw.Actors.Client;
 
 /// <summary>
-/// One message the host pushed to a subscription (a <c>runtime.message</c> line, docs/protocol.md §11.3),
+/// One message the host pushed to a subscription (a <c>runtime.message</c> line, docs/protocol.md §9.3),
 /// as <see cref="IpcSubscription"/> yields it. With <see cref="AckMode.Explicit"/> it is settled with
 /// <see cref="AckAsync"/> or <see cref="NackAsync"/>; with <see cref="AckMode.None"/> there is nothing to settle.
 /// </summary>

@@ -47,7 +47,7 @@ internal static class DeliveryReader
 
     /// <summary>
     /// The payload with <c>dropped</c> set to <paramref name="dropped"/>: what the host would have sent
-    /// had it dropped what this client dropped. The fields keep their order (docs/protocol.md §11.3).
+    /// had it dropped what this client dropped. The fields keep their order (docs/protocol.md §9.3).
     /// </summary>
     public static string WithDropped(DeliveryFields fields, long dropped)
     {

@@ -5,7 +5,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Client;
 
-/// <summary>The broker's requests (docs/protocol.md §11) and the routing of pushed deliveries.</summary>
+/// <summary>The broker's requests (docs/protocol.md §9) and the routing of pushed deliveries.</summary>
 public sealed partial class IpcClient
 {
     /// <summary>Publishes a message on the runtime socket (<c>runtime.publish</c>).</summary>

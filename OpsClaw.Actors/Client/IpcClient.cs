@@ -338,7 +338,7 @@ public sealed partial class IpcClient : IAsyncDisposable
             return;
         }
 
-        // Never a reply type (docs/protocol.md §11.3): a delivery, whatever replies are awaited.
+        // Never a reply type (docs/protocol.md §9.3): a delivery, whatever replies are awaited.
         if (response is { Ok: true, MessageType: MessageTypes.RuntimeMessage })
         {
             Route(response);

@@ -160,7 +160,8 @@ public sealed class IpcSubscription : IAsyncDisposable
         }
         else if (Ack == AckMode.None)
         {
-            _droppedHere += 1;
+            // This one is lost, and so are those it would have reported lost.
+            _droppedHere = dropped + 1;
         }
 
         // An explicit-ack delivery that finds the buffer full (only when deliveries were acked before
