@@ -107,7 +107,7 @@ internal static class SubCommand
 
                 if (subscription.Ack == AckMode.Explicit)
                 {
-                    await AckAsync(delivery, cancel).ConfigureAwait(false);
+                    await AckAsync(delivery).ConfigureAwait(false);
                 }
 
                 if (++printed == count)
@@ -153,14 +153,15 @@ internal static class SubCommand
     }
 
     /// <summary>
-    /// Acks a printed delivery. A refused ack (the host handed the delivery on after ack-wait) means it
-    /// may be printed again elsewhere, as at-least-once allows: said on stderr, and the stream goes on.
+    /// Acks a printed delivery, even when Ctrl-C comes meanwhile (the wait is bounded by --timeout-ms):
+    /// it was printed. A refused ack (the host handed the delivery on after ack-wait) means it may be
+    /// printed again elsewhere, as at-least-once allows: said on stderr, and the stream goes on.
     /// </summary>
-    private static async Task AckAsync(Delivery delivery, CancellationToken cancel)
+    private static async Task AckAsync(Delivery delivery)
     {
         try
         {
-            await delivery.AckAsync(cancel).ConfigureAwait(false);
+            await delivery.AckAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (IpcRequestException ex)
         {
