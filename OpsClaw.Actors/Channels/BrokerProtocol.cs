@@ -31,6 +31,10 @@ internal static class BrokerProtocol
     /// <remarks>It may reach a connection that has just closed; that is normal, so it stays out of the dead-letter log.</remarks>
     public sealed record Deliver(SubscriptionId Key, PublishedMessage Message, long Delivery, bool Redelivered) : IDeadLetterSuppression;
 
+    /// <summary>The deliveries for one connection that one batch of publishes made, in order: one mailbox entry, not one each.</summary>
+    /// <remarks>Like <see cref="Deliver"/>, it may reach a connection that has just closed.</remarks>
+    public sealed record DeliverBatch(Deliver[] Deliveries) : IDeadLetterSuppression;
+
     /// <summary>The subscription is gone: the connection forgets it and drops what it still holds for it.</summary>
     public sealed record Unsubscribed(SubscriptionId Key) : IDeadLetterSuppression;
 

@@ -269,6 +269,19 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
                 FlushAfterThisRun();
             }
         });
+        Receive<BrokerProtocol.DeliverBatch>(batch =>
+        {
+            var taken = false;
+            foreach (var deliver in batch.Deliveries)
+            {
+                taken |= _pushes.Offer(deliver);
+            }
+
+            if (taken)
+            {
+                FlushAfterThisRun();
+            }
+        });
         Receive<BrokerProtocol.Unsubscribed>(unsubscribed => _pushes.Unsubscribe(unsubscribed.Key));
         Receive<Connection.FlushReplies>(_ =>
         {
