@@ -17,7 +17,7 @@ internal static class BrokerReport
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"OpsClaw broker bench: {Environment.ProcessorCount} cores, {options.Repetitions} repetitions (median shown), " +
             $"{options.WarmUp.TotalSeconds:0.#} s warm-up + {options.Window.TotalSeconds:0.#} s window per scenario, " +
-            $"{BenchBody.Length}-byte bodies, measured in {runTime.TotalSeconds:0} s");
+            $"{BenchBody.Length}-byte bodies, {options.InFlight:N0} in flight per subscriber or group, measured in {runTime.TotalSeconds:0} s");
         text.AppendLine();
 
         var rows = new List<string[]>

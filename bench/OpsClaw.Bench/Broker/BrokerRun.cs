@@ -30,7 +30,7 @@ internal static class BrokerRun
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(10);
 
     public static async Task<BrokerResult> RunAsync(
-        BrokerDialect dialect, string address, BrokerScenario scenario, TimeSpan warmUp, TimeSpan window, ProcessProbe server)
+        BrokerDialect dialect, string address, BrokerScenario scenario, int inFlight, TimeSpan warmUp, TimeSpan window, ProcessProbe server)
     {
         using var deadline = new CancellationTokenSource(warmUp + window + TimeSpan.FromSeconds(60));
         var phase = new LoadPhase();
@@ -54,7 +54,7 @@ internal static class BrokerRun
             for (var index = 0; index < scenario.Publishers; index++)
             {
                 var socket = await BrokerDialect.ConnectAsync(address, deadline.Token).ConfigureAwait(false);
-                var publisher = new Publisher(dialect, socket, index, scenario.Window, receivers, frame);
+                var publisher = new Publisher(dialect, socket, index, scenario.WindowFor(inFlight), receivers, frame);
                 publishers.Add(publisher);
                 await publisher.OpenAsync(deadline.Token).ConfigureAwait(false);
             }

@@ -6,6 +6,7 @@ namespace OpsClaw.Bench;
 internal sealed record BrokerOptions(
     string OpsClawExecutable,
     int Repetitions,
+    int InFlight,
     TimeSpan WarmUp,
     TimeSpan Window,
     IReadOnlyList<string> Servers,
@@ -112,7 +113,7 @@ internal static class BrokerSuite
                     BrokerResult result;
                     try
                     {
-                        result = await BrokerRun.RunAsync(dialect, server.SocketPath, scenario, options.WarmUp, options.Window, server.Probe).ConfigureAwait(false);
+                        result = await BrokerRun.RunAsync(dialect, server.SocketPath, scenario, options.InFlight, options.WarmUp, options.Window, server.Probe).ConfigureAwait(false);
                     }
                     catch (BrokerRefusedException refusal)
                     {
