@@ -6,6 +6,7 @@ var root = new RootCommand("OpsClaw benchmarks: a load generator, the two baseli
     RunCommand.Create(),
     LoadCommand.Create(),
     BrokerCommand.Create(),
+    BrokerLoadCommand.Create(),
     BaselineCommand.Create(BaselineKind.RawJson),
     BaselineCommand.Create(BaselineKind.RawFixed),
 };
