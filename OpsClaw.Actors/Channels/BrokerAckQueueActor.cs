@@ -7,7 +7,7 @@ namespace OpsClaw.Actors.Channels;
 
 /// <summary>
 /// The at-least-once queue of one explicit-ack subscription, or of one explicit-ack queue group
-/// (docs/protocol.md §11.3): it owns the messages waiting behind <c>max_pending</c>, every
+/// (docs/protocol.md §9.4): it owns the messages waiting behind <c>max_pending</c>, every
 /// unacknowledged delivery, and the ack-wait timer. A message with a key goes to the member
 /// rendezvous hashing picks (and waits for that member when it is full); one without a key goes to
 /// the next member in turn with room, or waits for the first that has room. A nack, an ack-wait

@@ -269,6 +269,19 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
                 FlushAfterThisRun();
             }
         });
+        Receive<BrokerProtocol.DeliverBatch>(batch =>
+        {
+            var taken = false;
+            foreach (var deliver in batch.Deliveries)
+            {
+                taken |= _pushes.Offer(deliver);
+            }
+
+            if (taken)
+            {
+                FlushAfterThisRun();
+            }
+        });
         Receive<BrokerProtocol.Unsubscribed>(unsubscribed => _pushes.Unsubscribe(unsubscribed.Key));
         Receive<Connection.FlushReplies>(_ =>
         {
@@ -340,7 +353,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             SendBatch();
         }
 
-        // A half-closed subscriber loses its subscriptions at once (docs/protocol.md §11.3a).
+        // A half-closed subscriber loses its subscriptions at once (docs/protocol.md §9.4).
         _broker?.Tell(new BrokerProtocol.InputEnded(Self));
         _pushes.UnsubscribeAll();
         Become(InputEnded);

@@ -7,7 +7,7 @@ namespace OpsClaw.Actors.Sockets;
 
 /// <summary>
 /// The deliveries one connection holds for its subscriptions until its output has room (docs/protocol.md
-/// §11.3). They go out in the order they came, whole lines between replies, and none of a subscription
+/// §9.3). They go out in the order they came, whole lines between replies, and none of a subscription
 /// before its subscribe ack is written. An at-most-once subscription is numbered here, and a delivery
 /// for one that already holds <c>max_pending</c> unwritten is dropped and counted (the next one written
 /// says how many), so a subscriber that does not read costs a bounded amount of memory and never slows
