@@ -81,22 +81,8 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>A read's requests in order; the replies given at once go back as one batch, the deliveries per connection too.</summary>
     private void OnBatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo)
     {
-        var requests = batch.Requests;
-        ChannelProtocol.Reply[]? replies = null;
-        var count = 0;
-        foreach (var request in requests)
-        {
-            if (Answer(request, replyTo) is { } reply)
-            {
-                (replies ??= new ChannelProtocol.Reply[requests.Length])[count++] = reply;
-            }
-        }
-
+        HandlerTable.AnswerAll(batch, replyTo, Answer);
         SendOutbox();
-        if (replies is not null)
-        {
-            replyTo.Tell(new ChannelProtocol.ReplyBatch(replies, count));
-        }
     }
 
     private void SendOutbox()
