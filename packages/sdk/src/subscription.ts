@@ -161,7 +161,7 @@ export class Subscription<TBody = unknown> implements AsyncIterableIterator<Deli
       return;
     }
     this.droppedSinceLast = 0;
-    const delivery = this.delivery(envelope, payload, dropped);
+    const delivery = new ReceivedDelivery<TBody>(this, envelope, payload, dropped);
     if (waiter === undefined) {
       this.buffer.push(delivery);
     } else {
@@ -209,24 +209,12 @@ export class Subscription<TBody = unknown> implements AsyncIterableIterator<Deli
     }
   }
 
-  private delivery(envelope: IpcResponse, payload: DeliveryPayload, dropped: number): Delivery<TBody> {
-    const settle = (messageType: string): Promise<void> =>
-      this.ackMode === "explicit"
-        ? this.settle(messageType, { subscription: this.id, delivery: payload.delivery })
-        : Promise.reject(this.notExplicit());
-    const delivery: Delivery<TBody> = {
-      subscription: payload.subscription,
-      topic: payload.topic,
-      delivery: payload.delivery,
-      redelivered: payload.redelivered,
-      body: payload.body as TBody,
-      ...(typeof payload.key === "string" ? { key: payload.key } : {}),
-      ...(dropped > 0 ? { dropped } : {}),
-      runId: envelope.run_id,
-      ack: () => settle("runtime.ack"),
-      nack: () => settle("runtime.nack"),
-    };
-    return delivery;
+  /** @internal The `runtime.ack` or `runtime.nack` of one delivery taken from this subscription. */
+  settleOne(messageType: "runtime.ack" | "runtime.nack", delivery: number): Promise<void> {
+    if (this.ackMode !== "explicit") {
+      return Promise.reject(this.notExplicit());
+    }
+    return this.settle(messageType, { subscription: this.id, delivery });
   }
 
   private async settle(messageType: string, payload: unknown): Promise<void> {
@@ -235,5 +223,47 @@ export class Subscription<TBody = unknown> implements AsyncIterableIterator<Deli
 
   private notExplicit(): Error {
     return new Error(`subscription '${this.id}' has ack "none": its deliveries are not acknowledged (subscribe with { ack: "explicit" })`);
+  }
+}
+
+/**
+ * A delivery as handed to the consumer: its fields are its own enumerable properties (so it logs
+ * and serializes as the data it is), its settling methods are shared, and its subscription is
+ * held privately.
+ */
+class ReceivedDelivery<TBody> implements Delivery<TBody> {
+  readonly #owner: Subscription<TBody>;
+  readonly subscription: string;
+  readonly topic: string;
+  readonly delivery: number;
+  readonly redelivered: boolean;
+  readonly body: TBody;
+  // Declared only: present as properties just when the delivery carries them.
+  declare readonly key?: string;
+  declare readonly dropped?: number;
+  readonly runId: string | null;
+
+  constructor(owner: Subscription<TBody>, envelope: IpcResponse, payload: DeliveryPayload, dropped: number) {
+    this.#owner = owner;
+    this.subscription = payload.subscription;
+    this.topic = payload.topic;
+    this.delivery = payload.delivery;
+    this.redelivered = payload.redelivered;
+    this.body = payload.body as TBody;
+    if (typeof payload.key === "string") {
+      (this as { key?: string }).key = payload.key;
+    }
+    if (dropped > 0) {
+      (this as { dropped?: number }).dropped = dropped;
+    }
+    this.runId = envelope.run_id;
+  }
+
+  ack(): Promise<void> {
+    return this.#owner.settleOne("runtime.ack", this.delivery);
+  }
+
+  nack(): Promise<void> {
+    return this.#owner.settleOne("runtime.nack", this.delivery);
   }
 }
