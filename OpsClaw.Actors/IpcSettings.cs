@@ -74,6 +74,9 @@ public sealed record IpcSettings(
         return settings ?? throw new IpcSettingsException(problems);
     }
 
+    /// <summary>The broker's settings, <c>opsclaw.broker</c> (docs/protocol.md §11).</summary>
+    public BrokerSettings Broker { get; init; } = BrokerSettings.Default;
+
     /// <summary>Settings for a channel: its own block, else <c>default-channel</c>.</summary>
     /// <param name="name">The channel's name.</param>
     /// <returns>The settings its socket is made with.</returns>

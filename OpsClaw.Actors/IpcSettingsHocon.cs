@@ -37,6 +37,11 @@ internal static class IpcSettingsHocon
         hocon.Append("  }\n");
         Channel(hocon, 1, "default-channel", settings.DefaultChannel);
         hocon.Append("}\n");
+        hocon.Append(BrokerSettings.ConfigPath).Append(" {\n");
+        Line(hocon, 1, "max-subscriptions-per-connection", Number(settings.Broker.MaxSubscriptionsPerConnection));
+        Line(hocon, 1, "max-queued", Number(settings.Broker.MaxQueued));
+        Line(hocon, 1, "ack-wait", SettingValues.FormatDuration(settings.Broker.AckWait));
+        hocon.Append("}\n");
         return hocon.ToString();
     }
 

@@ -17,6 +17,12 @@ internal sealed class IpcSettingsReader
     private const string Ipc = IpcSettings.ConfigPath;
     private const string DurationExample = "such as 30s, 500ms or 2m";
 
+    private const string BrokerPath = BrokerSettings.ConfigPath;
+
+    private static readonly string[] TopLevelKeys = ["ipc", "broker"];
+
+    private static readonly string[] BrokerKeys = ["max-subscriptions-per-connection", "max-queued", "ack-wait"];
+
     private static readonly string[] ChannelKeys = ["socket-mode", "allow-any-uid", "allowed-uids"];
 
     private static readonly string[] IpcKeys =
@@ -34,6 +40,9 @@ internal sealed class IpcSettingsReader
 
     /// <summary>The keys under <c>opsclaw.ipc</c>, in the order of <c>hocon/opsclaw.conf</c>.</summary>
     public static IReadOnlyList<string> KnownKeys => IpcKeys;
+
+    /// <summary>The keys under <c>opsclaw.broker</c>.</summary>
+    public static IReadOnlyList<string> KnownBrokerKeys => BrokerKeys;
 
     /// <summary>The keys of a channel block (and of <c>default-channel</c>).</summary>
     public static IReadOnlyList<string> KnownChannelKeys => ChannelKeys;
@@ -72,9 +81,11 @@ internal sealed class IpcSettingsReader
 
         if (Block(Ipc, opsclaw.Items.GetValueOrDefault("ipc")) is not { } ipc)
         {
-            Unknown("opsclaw", opsclaw, ["ipc"]);
+            Unknown("opsclaw", opsclaw, TopLevelKeys);
             return null;
         }
+
+        var broker = ReadBroker(opsclaw);
 
         var socketDirectory = Path(ipc, "socket-dir");
         var maxLineBytes = Positive(ipc, "max-line-bytes");
@@ -111,7 +122,7 @@ internal sealed class IpcSettingsReader
             }
         }
 
-        Unknown("opsclaw", opsclaw, ["ipc"]);
+        Unknown("opsclaw", opsclaw, TopLevelKeys);
         Unknown(Ipc, ipc, IpcKeys);
         if (_problems.Count > 0)
         {
@@ -133,7 +144,25 @@ internal sealed class IpcSettingsReader
             maxConnectionBufferedBytes,
             maxBufferedBytes,
             channels.ToImmutable(),
-            defaultChannel!);
+            defaultChannel!)
+        {
+            Broker = broker!,
+        };
+    }
+
+    /// <summary>The <c>opsclaw.broker</c> block (docs/protocol.md §11), or null after reporting its problems.</summary>
+    private BrokerSettings? ReadBroker(HoconObject opsclaw)
+    {
+        if (Block(BrokerPath, opsclaw.Items.GetValueOrDefault("broker")) is not { } broker)
+        {
+            return null;
+        }
+
+        var maxSubscriptions = Positive(broker, "max-subscriptions-per-connection", BrokerPath);
+        var maxQueued = Positive(broker, "max-queued", BrokerPath);
+        var ackWait = Duration(broker, "ack-wait", BrokerPath);
+        Unknown(BrokerPath, broker, BrokerKeys);
+        return new BrokerSettings(maxSubscriptions, maxQueued, ackWait);
     }
 
     /// <summary>
@@ -180,11 +209,11 @@ internal sealed class IpcSettingsReader
         return string.IsNullOrWhiteSpace(text) ? Bad(key, value, Expected, (string?)null) : text;
     }
 
-    private int Positive(HoconObject ipc, string name) => (int)Whole(ipc, name, int.MaxValue);
+    private int Positive(HoconObject ipc, string name, string under = Ipc) => (int)Whole(ipc, name, int.MaxValue, under);
 
-    private long Whole(HoconObject ipc, string name, long max)
+    private long Whole(HoconObject ipc, string name, long max, string under = Ipc)
     {
-        var key = $"{Ipc}.{name}";
+        var key = $"{under}.{name}";
         var value = ipc.Items.GetValueOrDefault(name);
         var expected = string.Create(CultureInfo.InvariantCulture, $"must be a whole number from 1 to {max}");
         if (Text(key, value, expected) is not { } text)
@@ -197,9 +226,9 @@ internal sealed class IpcSettingsReader
             : Bad(key, value, expected, 1L);
     }
 
-    private TimeSpan Duration(HoconObject ipc, string name)
+    private TimeSpan Duration(HoconObject ipc, string name, string under = Ipc)
     {
-        var key = $"{Ipc}.{name}";
+        var key = $"{under}.{name}";
         var value = ipc.Items.GetValueOrDefault(name);
         var expected = $"must be a duration from 1ms to {SettingValues.FormatDuration(SettingValues.MaxDuration)}, {DurationExample}";
         if (Text(key, value, expected) is not { } text)

@@ -6,7 +6,8 @@ namespace OpsClaw.Actors.Channels;
 
 /// <summary>
 /// The control plane: health and stop (docs/protocol.md §5), and what the host serves
-/// (<c>control.channels</c>, <c>control.status</c>, answered by the IPC root, this actor's parent).
+/// (<c>control.channels</c>, <c>control.status</c>, answered by the IPC root, this actor's parent), and
+/// the broker's patterns (<c>control.topics</c>, answered by the broker under the runtime channel).
 /// <c>control.stop</c> answers first and only then asks for shutdown, through a message to itself,
 /// so the ack is already on its way to the connection (which drains it) before shutdown begins.
 /// </summary>
@@ -36,6 +37,8 @@ public sealed class ControlChannelActor : ChannelActor
             root.Ask<ChannelsReport>(IpcIntrospection.GetChannels.Instance, IntrospectionTimeout));
         HandleAsync<EmptyPayload, StatusReport>(MessageTypes.ControlStatus, MessageTypes.ControlStatusOk, _ =>
             root.Ask<StatusReport>(IpcIntrospection.GetStatus.Instance, IntrospectionTimeout));
+        HandleAsync<EmptyPayload, TopicsReport>(MessageTypes.ControlTopics, MessageTypes.ControlTopicsOk, _ =>
+            root.Ask<TopicsReport>(BrokerProtocol.GetTopics.Instance, IntrospectionTimeout));
     }
 
     /// <summary>The props of a control channel, for a <c>ChannelDefinition</c> or a spec.</summary>

@@ -239,6 +239,18 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             (long)Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds,
             [.. _served.Select(channel => channel.Metrics.Snapshot())],
             BrokerMetrics.Get(Context.System).Snapshot())));
+        Receive<BrokerProtocol.GetTopics>(ask =>
+        {
+            // The broker lives under the runtime channel; a host that serves none has no topics.
+            if (_served.Find(channel => channel.Name == RuntimeChannelActor.Name) is { Actor: { } runtime })
+            {
+                runtime.Forward(ask);
+            }
+            else
+            {
+                Sender.Tell(new TopicsReport([]));
+            }
+        });
         Receive<IpcIntrospection.GetChannels>(_ =>
         {
             var binding = _binding!;

@@ -52,6 +52,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly BufferBudget _budget;
     private readonly LineFramer _framer;
     private readonly ReplySlots _slots = new();
+    private readonly PushQueue _pushes;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Func<string?, IpcResponse> _timeoutReply;
 
@@ -65,6 +66,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private long _accounted;
     private InFlight _inFlight;
 
+    /// <summary>The broker, once it has told this connection of a subscription: told when the client stops writing.</summary>
+    private IActorRef? _broker;
+
     public ConnectionActor(Socket socket, ChannelTarget channel, IpcSettings settings, IpcCodec codec, ChannelMetrics metrics, BufferBudget budget)
     {
         _socket = socket;
@@ -75,6 +79,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         _budget = budget;
         _framer = new LineFramer(settings.MaxLineBytes);
         _timeoutReply = runId => Answer(IpcErrors.Timeout(_settings.RequestTimeout, runId));
+        _pushes = new PushQueue(BrokerMetrics.Get(Context.System));
         Serving();
     }
 
@@ -245,6 +250,26 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
                 Progress(phase);
             }
         });
+        Receive<BrokerProtocol.Subscribed>(subscribed =>
+        {
+            if (phase == Phase.InputEnded)
+            {
+                // A subscribe read just before the end of input: the client can no longer use it.
+                Sender.Tell(new BrokerProtocol.InputEnded(Self));
+                return;
+            }
+
+            _broker = Sender;
+            _pushes.Subscribe(subscribed);
+        });
+        Receive<BrokerProtocol.Deliver>(deliver =>
+        {
+            if (_pushes.Offer(deliver))
+            {
+                FlushAfterThisRun();
+            }
+        });
+        Receive<BrokerProtocol.Unsubscribed>(unsubscribed => _pushes.Unsubscribe(unsubscribed.Key));
         Receive<Connection.FlushReplies>(_ =>
         {
             _inFlight &= ~InFlight.Flush;
@@ -315,6 +340,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             SendBatch();
         }
 
+        // A half-closed subscriber loses its subscriptions at once (docs/protocol.md §11.3a).
+        _broker?.Tell(new BrokerProtocol.InputEnded(Self));
+        _pushes.UnsubscribeAll();
         Become(InputEnded);
         Progress(Phase.InputEnded);
     }
@@ -497,6 +525,9 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         while (true)
         {
             _slots.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes);
+
+            // Deliveries go between replies, never inside one, and never before their subscription's ack.
+            _pushes.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes, _slots.Written);
             if (Has(InFlight.Send) || _pending.Length == 0)
             {
                 return;

@@ -27,6 +27,9 @@ internal sealed class ReplySlots
     /// <summary>Lines received whose reply has not yet been handed to the socket.</summary>
     public int Count => (int)(_tail - _head);
 
+    /// <summary>Sequence numbers below this have had their reply written to the output.</summary>
+    public long Written => _head;
+
     /// <summary>Slots allocated, used or not.</summary>
     public int Capacity => _ring.Length;
 

@@ -1,0 +1,465 @@
+using Akka.Actor;
+using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Metrics;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// The at-least-once queue of one explicit-ack subscription, or of one explicit-ack queue group
+/// (docs/protocol.md §11.3): it owns the messages waiting behind <c>max_pending</c>, every
+/// unacknowledged delivery, and the ack-wait timer. A message with a key goes to the member
+/// rendezvous hashing picks (and waits for that member when it is full); one without a key goes to
+/// the next member in turn with room, or waits for the first that has room. A nack, an ack-wait
+/// expiry or a member leaving delivers the message again, ahead of anything waiting, marked
+/// <c>redelivered</c>. With no member left, what it holds is kept for ack-wait (a new member of
+/// the group takes it), then dropped.
+/// </summary>
+internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
+{
+    private const string AckWaitTimer = "ack-wait";
+    private const string KeptTimer = "kept";
+
+    private readonly QueueGauge _gauge;
+    private readonly TimeSpan _ackWait;
+    private readonly SubscriptionStats? _groupStats;
+    private readonly BrokerMetrics _metrics;
+    private readonly Dictionary<SubscriptionId, MemberState> _members = [];
+
+    /// <summary>The members' ids, for rendezvous hashing and turns.</summary>
+    private readonly List<SubscriptionId> _order = [];
+
+    /// <summary>Messages without a key waiting for any member with room, oldest first.</summary>
+    private readonly Queue<Entry> _shared = new();
+
+    /// <summary>Messages without a key to deliver again, before anything else.</summary>
+    private readonly Queue<Entry> _sharedRetries = new();
+
+    private long _nextSequence;
+    private int _nextInTurn;
+    private int _waiting;
+    private bool _timerSet;
+
+    public BrokerAckQueueActor(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats)
+    {
+        _gauge = gauge;
+        _ackWait = ackWait;
+        _groupStats = groupStats;
+        _metrics = BrokerMetrics.Get(Context.System);
+        Receive<BrokerProtocol.Enqueue>(enqueue =>
+        {
+            Place(new Entry(_nextSequence++, enqueue.Message, Redelivered: false), retry: false);
+            Published();
+        });
+        Receive<BrokerProtocol.Join>(join => OnJoin(join.Member));
+        Receive<BrokerProtocol.Leave>(leave => OnLeave(leave.Id));
+        Receive<BrokerProtocol.Settle>(OnSettle);
+        Receive<AckWaitExpired>(_ =>
+        {
+            _timerSet = false;
+            ExpireDue();
+        });
+        Receive<KeptExpired>(_ => DropKept());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats) =>
+        Akka.Actor.Props.Create(() => new BrokerAckQueueActor(gauge, ackWait, groupStats));
+
+    private void OnJoin(BrokerProtocol.Member member)
+    {
+        if (_members.ContainsKey(member.Id))
+        {
+            return;
+        }
+
+        Timers.Cancel(KeptTimer);
+        _members.Add(member.Id, new MemberState(member));
+        _order.Add(member.Id);
+        UpdateCapacity();
+        PullAll();
+        Published();
+    }
+
+    private void OnLeave(SubscriptionId id)
+    {
+        if (!_members.Remove(id, out var leaving))
+        {
+            return;
+        }
+
+        _order.Remove(id);
+        UpdateCapacity();
+        leaving.Info.Stats.SetPending(0);
+        leaving.Info.Stats.SetQueued(0);
+
+        // Unacknowledged first, in the order they were delivered, then what was waiting for it: all
+        // of it goes ahead of newer messages, to the members its keys now hash to.
+        foreach (var delivery in leaving.UnackedInOrder())
+        {
+            Place(delivery.Entry with { Redelivered = true }, retry: true);
+        }
+
+        while (leaving.Retries.TryDequeue(out var retry))
+        {
+            _waiting--;
+            Place(retry, retry: true);
+        }
+
+        while (leaving.Own.TryDequeue(out var waiting))
+        {
+            _waiting--;
+            Place(waiting, retry: true);
+        }
+
+        PullAll();
+        Published();
+        if (_members.Count == 0)
+        {
+            if (_waiting == 0)
+            {
+                Context.Parent.Tell(new BrokerProtocol.Idle(Self));
+            }
+            else
+            {
+                Timers.StartSingleTimer(KeptTimer, KeptExpired.Instance, _ackWait);
+            }
+        }
+    }
+
+    private void OnSettle(BrokerProtocol.Settle settle)
+    {
+        var envelope = settle.Request.Envelope;
+        if (!_members.TryGetValue(settle.Member, out var member))
+        {
+            Reply(settle, IpcErrors.UnknownSubscription(settle.Subscription, envelope.RunId));
+            return;
+        }
+
+        switch (settle.Kind)
+        {
+            case BrokerProtocol.SettleKind.Ack when member.TryAck(settle.Delivery, out _):
+                Settled(member, 1);
+                Reply(settle, IpcResponse.Success(MessageTypes.RuntimeAckOk, envelope.RunId, IpcResponse.EmptyPayload));
+                break;
+            case BrokerProtocol.SettleKind.AckUpTo when settle.Delivery < member.NextDelivery && settle.Delivery >= 1:
+                Settled(member, member.AckUpTo(settle.Delivery));
+                Reply(settle, IpcResponse.Success(MessageTypes.RuntimeAckOk, envelope.RunId, IpcResponse.EmptyPayload));
+                break;
+            case BrokerProtocol.SettleKind.Nack when member.TryAck(settle.Delivery, out var nacked):
+                member.Info.Stats.SetPending(member.Unacked);
+                Place(nacked.Entry with { Redelivered = true }, retry: true);
+                PullAll();
+                Published();
+                Reply(settle, IpcResponse.Success(MessageTypes.RuntimeNackOk, envelope.RunId, IpcResponse.EmptyPayload));
+                break;
+            default:
+                Reply(settle, IpcErrors.UnknownDelivery(settle.Delivery, settle.Subscription, envelope.RunId));
+                break;
+        }
+    }
+
+    private void Settled(MemberState member, int count)
+    {
+        if (count > 0)
+        {
+            _gauge.Give(count);
+            member.Info.Stats.SetPending(member.Unacked);
+            Pull(member);
+            Published();
+        }
+    }
+
+    private static void Reply(BrokerProtocol.Settle settle, IpcResponse response) =>
+        settle.ReplyTo.Tell(new ChannelProtocol.Reply(settle.Request.Id, response));
+
+    /// <summary>
+    /// Hands a message to the member it belongs to when that member has room and nothing older is
+    /// waiting for it; otherwise it waits, a retry ahead of everything new.
+    /// </summary>
+    private void Place(Entry entry, bool retry)
+    {
+        if (_members.Count == 0)
+        {
+            Wait(retry ? _sharedRetries : _shared, entry);
+            return;
+        }
+
+        if (entry.Message.KeyHash is { } hash)
+        {
+            var member = _members[_order[Rendezvous.Choose(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_order), hash)]];
+            if (!retry && member.HasRoom && member.Own.Count == 0 && member.Retries.Count == 0)
+            {
+                Send(member, entry);
+            }
+            else
+            {
+                Wait(retry ? member.Retries : member.Own, entry);
+            }
+
+            return;
+        }
+
+        if (!retry && _shared.Count == 0 && _sharedRetries.Count == 0 && NextWithRoom() is { } next)
+        {
+            Send(next, entry);
+            return;
+        }
+
+        Wait(retry ? _sharedRetries : _shared, entry);
+    }
+
+    private void Wait(Queue<Entry> queue, Entry entry)
+    {
+        queue.Enqueue(entry);
+        _waiting++;
+    }
+
+    /// <summary>The next member in turn that can take a delivery, if any.</summary>
+    private MemberState? NextWithRoom()
+    {
+        for (var tried = 0; tried < _order.Count; tried++)
+        {
+            var index = (_nextInTurn + tried) % _order.Count;
+            var member = _members[_order[index]];
+            if (member.HasRoom)
+            {
+                _nextInTurn = index + 1;
+                return member;
+            }
+        }
+
+        return null;
+    }
+
+    private void PullAll()
+    {
+        if (_waiting == 0)
+        {
+            return;
+        }
+
+        // In turn, so messages without a key spread over the members that have room.
+        for (var tried = 0; tried < _order.Count && _waiting > 0; tried++)
+        {
+            Pull(_members[_order[(_nextInTurn + tried) % _order.Count]]);
+        }
+    }
+
+    /// <summary>Fills a member's room: its retries, the shared retries, then the oldest of its own and the shared waiting messages.</summary>
+    private void Pull(MemberState member)
+    {
+        while (member.HasRoom && _waiting > 0)
+        {
+            Queue<Entry>? from =
+                member.Retries.Count > 0 ? member.Retries
+                : _sharedRetries.Count > 0 ? _sharedRetries
+                : member.Own.Count > 0 && (_shared.Count == 0 || member.Own.Peek().Sequence < _shared.Peek().Sequence) ? member.Own
+                : _shared.Count > 0 ? _shared
+                : null;
+            if (from is null)
+            {
+                return;
+            }
+
+            _waiting--;
+            Send(member, from.Dequeue());
+        }
+    }
+
+    private void Send(MemberState member, Entry entry)
+    {
+        var deadline = Context.System.Scheduler.Now + _ackWait;
+        var delivery = member.Add(entry, deadline);
+        member.Info.Stats.SetPending(member.Unacked);
+        member.Info.Stats.CountDelivered(entry.Redelivered);
+        _metrics.Delivered(entry.Redelivered);
+        member.Info.Connection.Tell(new BrokerProtocol.Deliver(member.Info.Id, entry.Message, delivery, entry.Redelivered));
+        if (!_timerSet)
+        {
+            // Every later delivery's deadline is later still, so one timer, for the earliest, is enough.
+            _timerSet = true;
+            Timers.StartSingleTimer(AckWaitTimer, AckWaitExpired.Instance, _ackWait);
+        }
+    }
+
+    private void ExpireDue()
+    {
+        var now = Context.System.Scheduler.Now;
+        var expired = false;
+        foreach (var member in _members.Values)
+        {
+            while (member.OldestDeadline is { } deadline && deadline <= now && member.TakeOldest() is { } late)
+            {
+                member.Info.Stats.SetPending(member.Unacked);
+                Place(late.Entry with { Redelivered = true }, retry: true);
+                expired = true;
+            }
+        }
+
+        if (expired)
+        {
+            PullAll();
+            Published();
+        }
+
+        DateTimeOffset? next = null;
+        foreach (var member in _members.Values)
+        {
+            if (member.OldestDeadline is { } deadline && (next is null || deadline < next))
+            {
+                next = deadline;
+            }
+        }
+
+        if (next is { } due)
+        {
+            _timerSet = true;
+            var delay = due - now;
+            Timers.StartSingleTimer(AckWaitTimer, AckWaitExpired.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    /// <summary>No member came back within ack-wait: what was kept for the group is dropped.</summary>
+    private void DropKept()
+    {
+        if (_members.Count > 0)
+        {
+            return;
+        }
+
+        _gauge.Give(_waiting);
+        _shared.Clear();
+        _sharedRetries.Clear();
+        _waiting = 0;
+        Published();
+        Context.Parent.Tell(new BrokerProtocol.Idle(Self));
+    }
+
+    private void UpdateCapacity()
+    {
+        long capacity = 0;
+        foreach (var member in _members.Values)
+        {
+            capacity += member.Info.MaxPending;
+        }
+
+        _gauge.SetPendingCapacity(capacity);
+    }
+
+    /// <summary>Shows how many messages wait: per member for a plain subscription, for the group otherwise.</summary>
+    private void Published()
+    {
+        if (_groupStats is { } group)
+        {
+            group.SetQueued(_waiting);
+            foreach (var member in _members.Values)
+            {
+                member.Info.Stats.SetQueued(member.Own.Count + member.Retries.Count);
+            }
+        }
+        else
+        {
+            foreach (var member in _members.Values)
+            {
+                member.Info.Stats.SetQueued(_waiting);
+            }
+        }
+    }
+
+    /// <summary>One accepted message on its way through the queue.</summary>
+    /// <param name="Sequence">Its place in arrival order, so a member takes waiting messages oldest first.</param>
+    /// <param name="Message">The message.</param>
+    /// <param name="Redelivered">It was delivered before.</param>
+    private sealed record Entry(long Sequence, PublishedMessage Message, bool Redelivered);
+
+    private sealed record Unacked(Entry Entry, DateTimeOffset Deadline);
+
+    /// <summary>One member: its unacknowledged deliveries by number, and the keyed messages waiting for it.</summary>
+    private sealed class MemberState(BrokerProtocol.Member info)
+    {
+        private readonly Dictionary<long, Unacked> _unacked = [];
+
+        /// <summary>Every delivery below this is settled: the oldest unacknowledged one, if any, is at or above it.</summary>
+        private long _lowest = 1;
+
+        public BrokerProtocol.Member Info { get; } = info;
+
+        public Queue<Entry> Own { get; } = new();
+
+        public Queue<Entry> Retries { get; } = new();
+
+        public long NextDelivery { get; private set; } = 1;
+
+        public int Unacked => _unacked.Count;
+
+        public bool HasRoom => _unacked.Count < Info.MaxPending;
+
+        /// <summary>The deadline of the oldest unacknowledged delivery: deliveries are made in order with the same ack-wait, so it is the earliest.</summary>
+        public DateTimeOffset? OldestDeadline => SkipSettled() ? _unacked[_lowest].Deadline : null;
+
+        public long Add(Entry entry, DateTimeOffset deadline)
+        {
+            var delivery = NextDelivery++;
+            _unacked.Add(delivery, new Unacked(entry, deadline));
+            return delivery;
+        }
+
+        public bool TryAck(long delivery, out Unacked settled) => _unacked.Remove(delivery, out settled!);
+
+        /// <summary>Settles every unacknowledged delivery up to <paramref name="delivery"/>; returns how many.</summary>
+        public int AckUpTo(long delivery)
+        {
+            var settled = 0;
+            for (; _lowest <= delivery; _lowest++)
+            {
+                if (_unacked.Remove(_lowest))
+                {
+                    settled++;
+                }
+            }
+
+            return settled;
+        }
+
+        public Unacked? TakeOldest() => SkipSettled() && _unacked.Remove(_lowest, out var oldest) ? oldest : null;
+
+        public IEnumerable<Unacked> UnackedInOrder() => _unacked.OrderBy(pair => pair.Key).Select(pair => pair.Value);
+
+        /// <summary>Moves the low mark past settled numbers; each number is passed once, so this costs nothing over time.</summary>
+        private bool SkipSettled()
+        {
+            if (_unacked.Count == 0)
+            {
+                _lowest = NextDelivery;
+                return false;
+            }
+
+            while (!_unacked.ContainsKey(_lowest))
+            {
+                _lowest++;
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class AckWaitExpired
+    {
+        public static readonly AckWaitExpired Instance = new();
+
+        private AckWaitExpired()
+        {
+        }
+    }
+
+    private sealed class KeptExpired
+    {
+        public static readonly KeptExpired Instance = new();
+
+        private KeptExpired()
+        {
+        }
+    }
+}

@@ -1,0 +1,409 @@
+using Akka.Actor;
+using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Metrics;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// The broker of the runtime channel (docs/protocol.md §11), a child of <see cref="RuntimeChannelActor"/>.
+/// It owns the registry of patterns and every subscription's place in it, answers publish, subscribe,
+/// unsubscribe, ack and nack, and fans each publish out: an at-most-once delivery goes straight to
+/// the subscriber's connection (which numbers it, and drops it if the subscriber holds too many
+/// unwritten), an at-least-once one to the <see cref="BrokerAckQueueActor"/> of its subscription or
+/// group. It watches every connection that subscribes, so a client that goes away loses its
+/// subscriptions without any polling.
+/// </summary>
+internal sealed class BrokerActor : ReceiveActor
+{
+    private readonly BrokerSettings _settings;
+    private readonly BrokerPayloadReader _reader;
+    private readonly BrokerMetrics _metrics;
+    private readonly SubscriptionRegistry _registry = new();
+    private readonly MatchResult _match = new();
+    private readonly Dictionary<SubscriptionId, LiveSubscription> _subscriptions = [];
+    private readonly Dictionary<IActorRef, ConnectionSubscriptions> _connections = [];
+    private readonly Dictionary<(string Name, string Pattern), GroupState> _groups = [];
+
+    /// <summary>The queues of explicit-ack subscriptions and groups, and the group each serves (null for a plain subscription's).</summary>
+    private readonly Dictionary<IActorRef, (string Name, string Pattern)?> _queues = [];
+
+    /// <summary>Places taken in queue gauges by the publish being admitted, given back if another queue refuses it.</summary>
+    private readonly List<QueueGauge> _taken = [];
+
+    private long _lastId;
+
+    public BrokerActor(BrokerSettings settings, int maxJsonDepth)
+    {
+        _settings = settings;
+        _reader = new BrokerPayloadReader(maxJsonDepth);
+        _metrics = BrokerMetrics.Get(Context.System);
+        Receive<ChannelProtocol.Request>(request => OnRequest(request, Sender));
+        Receive<BrokerProtocol.InputEnded>(ended => RemoveConnection(ended.Connection, tellConnection: true));
+        Receive<Terminated>(terminated => RemoveConnection(terminated.ActorRef, tellConnection: false));
+        Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
+        Receive<BrokerProtocol.GetTopics>(_ => Sender.Tell(BrokerTopics.Report(_registry, _subscriptions, _groups)));
+    }
+
+    /// <summary>The broker's props.</summary>
+    /// <param name="settings">Its bounds.</param>
+    /// <param name="maxJsonDepth">The deepest nesting accepted in a payload (<c>max-json-depth</c>).</param>
+    public static Props Props(BrokerSettings settings, int maxJsonDepth) =>
+        Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth));
+
+    /// <summary>Failures of a queue restart it empty; the broker's own state (who is subscribed) is what matters and lives here.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    private void OnRequest(ChannelProtocol.Request request, IActorRef replyTo)
+    {
+        var envelope = request.Envelope;
+        var response = envelope.MessageType switch
+        {
+            MessageTypes.RuntimePublish => OnPublish(envelope),
+            MessageTypes.RuntimeForward => OnForward(envelope),
+            MessageTypes.RuntimeSubscribe => OnSubscribe(request, replyTo),
+            MessageTypes.RuntimeUnsubscribe => OnUnsubscribe(envelope, replyTo),
+            MessageTypes.RuntimeAck or MessageTypes.RuntimeNack => OnSettle(request, replyTo),
+            _ => IpcErrors.UnsupportedMessageType(RuntimeChannelActor.Name, envelope.MessageType, envelope.RunId),
+        };
+        if (response is not null)
+        {
+            replyTo.Tell(new ChannelProtocol.Reply(request.Id, response));
+        }
+    }
+
+    private IpcResponse OnPublish(IpcRequest envelope)
+    {
+        var read = _reader.ReadPublish(envelope.PayloadJson);
+        if (read.Value is not { } publish)
+        {
+            return read.Reject(envelope.MessageType, envelope.RunId);
+        }
+
+        _registry.Match(publish.Topic, _match);
+        return Publish(publish.ToMessage(envelope.RunId), envelope) is { } refused
+            ? refused
+            : IpcResponse.Success(MessageTypes.RuntimePublishAck, envelope.RunId, BrokerReplies.Matched(_match.Matched));
+    }
+
+    /// <summary><c>runtime.forward</c> publishes its payload to topic <c>runtime.forward</c>, keyed by its run_id; its reply stays the §6 bytes.</summary>
+    private IpcResponse OnForward(IpcRequest envelope)
+    {
+        _registry.Match(TopicSyntax.ForwardTopic, _match);
+        if (_match.Matched > 0)
+        {
+            // Only read when someone listens: forward is the hot path of the original contract.
+            var read = _reader.ReadForward(envelope.PayloadJson, envelope.RunId);
+            if (read.Value is not { } message)
+            {
+                return read.Reject(envelope.MessageType, envelope.RunId);
+            }
+
+            if (Publish(message, envelope) is { } refused)
+            {
+                return refused;
+            }
+        }
+        else
+        {
+            _metrics.Published();
+        }
+
+        return IpcResponse.Success(MessageTypes.RuntimeForwardAck, envelope.RunId, ChannelPayloads.ForwardAck);
+    }
+
+    /// <summary>
+    /// Delivers a message to what <see cref="_match"/> holds, or refuses it whole when an explicit-ack
+    /// queue among them is full (then it is stored nowhere).
+    /// </summary>
+    private IpcResponse? Publish(PublishedMessage message, IpcRequest envelope)
+    {
+        if (Admit() is { } full)
+        {
+            _metrics.Refused();
+            return IpcErrors.QueueFull(full, _settings.MaxQueued, envelope.RunId);
+        }
+
+        _metrics.Published();
+        foreach (var id in _match.Subscriptions)
+        {
+            var subscription = _subscriptions[id];
+            if (subscription.Queue is { } queue)
+            {
+                queue.Tell(new BrokerProtocol.Enqueue(message));
+            }
+            else
+            {
+                subscription.Connection.Tell(new BrokerProtocol.Deliver(id, message, 0, false));
+            }
+        }
+
+        foreach (var group in _match.Groups)
+        {
+            var state = _groups[(group.Name, group.Pattern)];
+            if (state.Queue is { } queue)
+            {
+                queue.Tell(new BrokerProtocol.Enqueue(message));
+            }
+            else
+            {
+                var member = group.Choose(message.KeyHash);
+                _subscriptions[member].Connection.Tell(new BrokerProtocol.Deliver(member, message, 0, false));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Takes a place in every explicit-ack queue the message goes to; on the first that is full, gives them back and names it.</summary>
+    private string? Admit()
+    {
+        _taken.Clear();
+        string? full = null;
+        foreach (var id in _match.Subscriptions)
+        {
+            if (_subscriptions[id].Gauge is { } gauge && !Take(gauge))
+            {
+                full = $"subscription '{_subscriptions[id].Subscription}' on '{_subscriptions[id].Pattern}'";
+                break;
+            }
+        }
+
+        if (full is null)
+        {
+            foreach (var group in _match.Groups)
+            {
+                if (_groups[(group.Name, group.Pattern)].Gauge is { } gauge && !Take(gauge))
+                {
+                    full = $"group '{group.Name}' on '{group.Pattern}'";
+                    break;
+                }
+            }
+        }
+
+        if (full is not null)
+        {
+            foreach (var taken in _taken)
+            {
+                taken.Give();
+            }
+        }
+
+        _taken.Clear();
+        return full;
+    }
+
+    private bool Take(QueueGauge gauge)
+    {
+        if (!gauge.TryTake())
+        {
+            return false;
+        }
+
+        _taken.Add(gauge);
+        return true;
+    }
+
+    private IpcResponse OnSubscribe(ChannelProtocol.Request request, IActorRef replyTo)
+    {
+        var envelope = request.Envelope;
+        var read = _reader.ReadSubscribe(envelope.PayloadJson);
+        if (read.Value is not { } subscribe)
+        {
+            return read.Reject(envelope.MessageType, envelope.RunId);
+        }
+
+        var pattern = subscribe.Pattern.Text;
+        if (subscribe.Group is { } groupName && _groups.TryGetValue((groupName, pattern), out var existing) && existing.Ack != subscribe.Ack)
+        {
+            return IpcErrors.InvalidPayload(
+                envelope.MessageType,
+                $"group '{groupName}' on '{pattern}' has ack '{BrokerTopics.AckName(existing.Ack)}' members; every member must subscribe with the same ack",
+                envelope.RunId);
+        }
+
+        if (!_connections.TryGetValue(replyTo, out var connection))
+        {
+            connection = new ConnectionSubscriptions();
+            _connections.Add(replyTo, connection);
+            Context.Watch(replyTo);
+        }
+
+        if (connection.Count >= _settings.MaxSubscriptionsPerConnection)
+        {
+            return IpcErrors.SubscriptionLimit(_settings.MaxSubscriptionsPerConnection, envelope.RunId);
+        }
+
+        var id = new SubscriptionId(++_lastId);
+        var wireId = connection.NextId();
+        var stats = new SubscriptionStats();
+        _registry.Add(id, subscribe.Pattern, subscribe.Group);
+
+        // Before the ack: the connection must know the subscription before any delivery for it can come.
+        replyTo.Tell(new BrokerProtocol.Subscribed(id, wireId, request.Id, subscribe.Ack, subscribe.MaxPending, stats));
+
+        IActorRef? queue = null;
+        QueueGauge? gauge = null;
+        if (subscribe.Group is { } group)
+        {
+            var state = GroupOf(group, pattern, subscribe.Ack);
+            state.Members++;
+            queue = state.Queue;
+        }
+        else if (subscribe.Ack == AckMode.Explicit)
+        {
+            gauge = new QueueGauge(_settings.MaxQueued);
+            queue = Context.ActorOf(BrokerAckQueueActor.Props(gauge, _settings.AckWait, null), "queue-" + id.Value);
+            _queues.Add(queue, null);
+        }
+
+        var live = new LiveSubscription(id, replyTo, wireId, pattern, subscribe.Group, subscribe.Ack, subscribe.MaxPending, stats, queue, gauge);
+        _subscriptions.Add(id, live);
+        connection.Add(live);
+        queue?.Tell(new BrokerProtocol.Join(new BrokerProtocol.Member(id, replyTo, wireId, subscribe.MaxPending, stats)));
+        _metrics.SubscriptionAdded();
+        return IpcResponse.Success(MessageTypes.RuntimeSubscribeAck, envelope.RunId, BrokerReplies.Subscribed(wireId));
+    }
+
+    private GroupState GroupOf(string name, string pattern, AckMode ack)
+    {
+        if (_groups.TryGetValue((name, pattern), out var state))
+        {
+            return state;
+        }
+
+        state = new GroupState(ack, new SubscriptionStats());
+        if (ack == AckMode.Explicit)
+        {
+            state.Gauge = new QueueGauge(_settings.MaxQueued);
+            state.Queue = Context.ActorOf(BrokerAckQueueActor.Props(state.Gauge, _settings.AckWait, state.Stats), "queue-g" + (++_lastId));
+            _queues.Add(state.Queue, (name, pattern));
+        }
+
+        _groups.Add((name, pattern), state);
+        return state;
+    }
+
+    private IpcResponse OnUnsubscribe(IpcRequest envelope, IActorRef replyTo)
+    {
+        var read = _reader.ReadUnsubscribe(envelope.PayloadJson);
+        if (read.Value is not { } unsubscribe)
+        {
+            return read.Reject(envelope.MessageType, envelope.RunId);
+        }
+
+        if (Find(replyTo, unsubscribe.Subscription) is not { } subscription)
+        {
+            return IpcErrors.UnknownSubscription(unsubscribe.Subscription, envelope.RunId);
+        }
+
+        _connections[replyTo].Remove(subscription.Subscription);
+        Remove(subscription, tellConnection: true);
+        return IpcResponse.Success(MessageTypes.RuntimeUnsubscribeAck, envelope.RunId, IpcResponse.EmptyPayload);
+    }
+
+    /// <summary>An ack or nack: checked here, settled by the subscription's queue, which answers the connection itself.</summary>
+    private IpcResponse? OnSettle(ChannelProtocol.Request request, IActorRef replyTo)
+    {
+        var envelope = request.Envelope;
+        string subscriptionId;
+        long delivery;
+        BrokerProtocol.SettleKind kind;
+        if (envelope.MessageType == MessageTypes.RuntimeAck)
+        {
+            var read = _reader.ReadAck(envelope.PayloadJson);
+            if (read.Value is not { } ack)
+            {
+                return read.Reject(envelope.MessageType, envelope.RunId);
+            }
+
+            (subscriptionId, delivery, kind) = (ack.Subscription, ack.Delivery, ack.UpTo ? BrokerProtocol.SettleKind.AckUpTo : BrokerProtocol.SettleKind.Ack);
+        }
+        else
+        {
+            var read = _reader.ReadNack(envelope.PayloadJson);
+            if (read.Value is not { } nack)
+            {
+                return read.Reject(envelope.MessageType, envelope.RunId);
+            }
+
+            (subscriptionId, delivery, kind) = (nack.Subscription, nack.Delivery, BrokerProtocol.SettleKind.Nack);
+        }
+
+        if (Find(replyTo, subscriptionId) is not { } subscription)
+        {
+            return IpcErrors.UnknownSubscription(subscriptionId, envelope.RunId);
+        }
+
+        if (subscription.Queue is not { } queue)
+        {
+            // At most once: a delivery is settled when written, so none is ever waiting for an ack.
+            return IpcErrors.UnknownDelivery(delivery, subscriptionId, envelope.RunId);
+        }
+
+        queue.Tell(new BrokerProtocol.Settle(subscription.Id, request, subscriptionId, delivery, kind, replyTo));
+        return null;
+    }
+
+    private LiveSubscription? Find(IActorRef connection, string subscription) =>
+        _connections.TryGetValue(connection, out var subscriptions) ? subscriptions.Find(subscription) : null;
+
+    private void RemoveConnection(IActorRef connection, bool tellConnection)
+    {
+        if (!_connections.Remove(connection, out var subscriptions))
+        {
+            return;
+        }
+
+        foreach (var subscription in subscriptions.All)
+        {
+            Remove(subscription, tellConnection);
+        }
+    }
+
+    private void Remove(LiveSubscription subscription, bool tellConnection)
+    {
+        _registry.Remove(subscription.Id);
+        _subscriptions.Remove(subscription.Id);
+        _metrics.SubscriptionRemoved();
+        if (tellConnection)
+        {
+            subscription.Connection.Tell(new BrokerProtocol.Unsubscribed(subscription.Id));
+        }
+
+        subscription.Queue?.Tell(new BrokerProtocol.Leave(subscription.Id));
+        if (subscription.Group is { } name)
+        {
+            var key = (name, subscription.Pattern);
+            var state = _groups[key];
+            state.Members--;
+            if (state.Members == 0 && state.Queue is null)
+            {
+                _groups.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>A queue with no member holds nothing more: stop it, unless a new member of its group joined meanwhile.</summary>
+    private void OnQueueIdle(IActorRef queue)
+    {
+        if (!_queues.TryGetValue(queue, out var group))
+        {
+            return;
+        }
+
+        if (group is { } key)
+        {
+            if (!_groups.TryGetValue(key, out var state) || state.Members > 0)
+            {
+                return;
+            }
+
+            _groups.Remove(key);
+        }
+
+        _queues.Remove(queue);
+        Context.Stop(queue);
+    }
+}

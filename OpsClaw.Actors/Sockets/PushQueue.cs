@@ -1,0 +1,160 @@
+using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Metrics;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Sockets;
+
+/// <summary>
+/// The deliveries one connection holds for its subscriptions until its output has room (docs/protocol.md
+/// §11.3). They go out in the order they came, whole lines between replies, and none of a subscription
+/// before its subscribe ack is written. An at-most-once subscription is numbered here, and a delivery
+/// for one that already holds <c>max_pending</c> unwritten is dropped and counted (the next one written
+/// says how many), so a subscriber that does not read costs a bounded amount of memory and never slows
+/// anyone else. An at-least-once delivery was numbered by its queue; past <c>max_pending</c> unwritten
+/// (only stale ones can be ahead of it then) it is left to ack-wait to deliver again.
+/// </summary>
+internal sealed class PushQueue(BrokerMetrics metrics)
+{
+    /// <summary>A queue grown past this by a burst is let go once empty.</summary>
+    private const int RetainedCapacity = 64;
+
+    private readonly Dictionary<SubscriptionId, Target> _targets = [];
+    private Queue<Push> _queue = new();
+
+    /// <summary>Deliveries waiting to be written.</summary>
+    public int Count => _queue.Count;
+
+    public void Subscribe(BrokerProtocol.Subscribed subscribed) =>
+        _targets[subscribed.Key] = new Target(subscribed);
+
+    /// <summary>Forgets a subscription; what it still holds is never written.</summary>
+    public void Unsubscribe(SubscriptionId key)
+    {
+        if (_targets.Remove(key, out var target))
+        {
+            target.Gone = true;
+            if (target.Info.Ack == AckMode.None)
+            {
+                target.Info.Stats.SetPending(0);
+            }
+        }
+    }
+
+    /// <summary>Forgets every subscription (the client stopped writing, so it has none left).</summary>
+    public void UnsubscribeAll()
+    {
+        foreach (var key in _targets.Keys.ToArray())
+        {
+            Unsubscribe(key);
+        }
+
+        _queue.Clear();
+    }
+
+    /// <summary>Takes a delivery unless its subscription is unknown or holds too many unwritten; true when it waits to be written.</summary>
+    public bool Offer(BrokerProtocol.Deliver deliver)
+    {
+        if (!_targets.TryGetValue(deliver.Key, out var target))
+        {
+            return false;
+        }
+
+        long delivery;
+        long dropped = 0;
+        if (target.Info.Ack == AckMode.None)
+        {
+            if (target.Unwritten >= target.Info.MaxPending)
+            {
+                target.DroppedSince++;
+                target.Info.Stats.CountDropped();
+                metrics.Dropped();
+                return false;
+            }
+
+            delivery = target.NextDelivery++;
+            (dropped, target.DroppedSince) = (target.DroppedSince, 0);
+            target.Info.Stats.CountDelivered(redelivered: false);
+            target.Info.Stats.AddPending(1);
+            metrics.Delivered(redelivered: false);
+        }
+        else
+        {
+            if (target.Unwritten >= target.Info.MaxPending)
+            {
+                return false;
+            }
+
+            delivery = deliver.Delivery;
+        }
+
+        target.Unwritten++;
+        _queue.Enqueue(new Push(target, deliver.Message, delivery, deliver.Redelivered, dropped));
+        return true;
+    }
+
+    /// <summary>
+    /// Encodes waiting deliveries into <paramref name="output"/>, in order, while there is room (as
+    /// replies are: within <paramref name="limit"/> counting <paramref name="buffered"/>, or alone when
+    /// nothing is buffered). Stops at a delivery whose subscribe ack is not yet written, that is, whose
+    /// subscribe request is not below <paramref name="repliesWritten"/>.
+    /// </summary>
+    public int TakeReady(OutputBuffer output, long buffered, long limit, long repliesWritten)
+    {
+        var taken = 0;
+        while (_queue.TryPeek(out var push))
+        {
+            var target = push.Target;
+            if (target.Gone)
+            {
+                _queue.Dequeue();
+                continue;
+            }
+
+            if (target.Info.AfterRequest >= repliesWritten)
+            {
+                break;
+            }
+
+            var response = DeliveryEncoder.Response(target.Info.Subscription, push.Message, push.Delivery, push.Redelivered, push.Dropped);
+            if (buffered > 0 && buffered + EnvelopeEncoder.MaxBytes(response) > limit)
+            {
+                break;
+            }
+
+            var before = output.Length;
+            EnvelopeEncoder.Encode(response, output);
+            buffered += output.Length - before;
+            _queue.Dequeue();
+            target.Unwritten--;
+            if (target.Info.Ack == AckMode.None)
+            {
+                target.Info.Stats.AddPending(-1);
+            }
+
+            taken++;
+        }
+
+        if (_queue.Count == 0 && _queue.EnsureCapacity(0) > RetainedCapacity)
+        {
+            _queue = new Queue<Push>();
+        }
+
+        return taken;
+    }
+
+    private sealed class Target(BrokerProtocol.Subscribed info)
+    {
+        public BrokerProtocol.Subscribed Info { get; } = info;
+
+        public long NextDelivery { get; set; } = 1;
+
+        public int Unwritten { get; set; }
+
+        public long DroppedSince { get; set; }
+
+        public bool Gone { get; set; }
+    }
+
+    private readonly record struct Push(Target Target, PublishedMessage Message, long Delivery, bool Redelivered, long Dropped);
+}
