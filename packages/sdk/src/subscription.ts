@@ -73,7 +73,7 @@ export class Subscription<TBody = unknown> implements AsyncIterableIterator<Deli
   private droppedTotal = 0;
   private lastTaken = 0;
 
-  /** @internal Made by {@link IpcClient.subscribe} once the host acked the subscribe. */
+  /** Made by {@link IpcClient.subscribe} once the host acked the subscribe; not for use on its own. */
   constructor(
     private readonly link: SubscriptionLink,
     /** The host's id of the subscription, unique on its connection. */

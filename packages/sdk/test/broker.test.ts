@@ -188,6 +188,38 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
     }
   });
 
+  it("ack none: a subscriber that does not read holds at most maxPending, and every message lost is counted in a later delivery", async () => {
+    const { clients: [subscriber, publisher], close } = await connections(host, 2);
+    try {
+      const maxPending = 4;
+      const subscription = await subscriber!.subscribe<number | string>("burst.>", { maxPending });
+      const count = 200;
+      await Promise.all(Array.from({ length: count }, (_, i) => publisher!.publish("burst.x", i)));
+      // Every line the host wrote before this reply has been read; at most maxPending more are unwritten on the host.
+      await subscriber!.ping();
+      assert.ok(subscription.bufferedCount <= maxPending, `buffered ${subscription.bufferedCount}`);
+
+      const taken = await take(subscription, subscription.bufferedCount);
+      // With a consumer waiting, what is still to come (the host's unwritten ones, then this) fits the buffer, so it is not lost.
+      await publisher!.publish("burst.x", "final");
+      for (;;) {
+        const [delivery] = await take(subscription, 1);
+        taken.push(delivery!);
+        if (delivery!.body === "final") break;
+      }
+      const received = taken.length;
+      const lost = taken.reduce((sum, delivery) => sum + (delivery.dropped ?? 0), 0);
+      assert.equal(received + lost, count + 1, `received ${received}, lost ${lost} (${subscription.droppedCount} of them here)`);
+      assert.ok(lost > 0, "a burst of 200 into 4 places loses some");
+      const numbers = taken.map((delivery) => delivery.delivery);
+      assert.ok(numbers.every((n, i) => i === 0 || n > numbers[i - 1]!), "delivery numbers strictly increase");
+      const bodies = taken.slice(0, -1).map((delivery) => delivery.body as number);
+      assert.ok(bodies.every((n, i) => i === 0 || n > bodies[i - 1]!), "what arrives is in publish order");
+    } finally {
+      await close();
+    }
+  });
+
   it("unsubscribe ends the iterator, and the host stops matching the subscription", async () => {
     const { clients: [subscriber, publisher], close } = await connections(host, 2);
     try {
