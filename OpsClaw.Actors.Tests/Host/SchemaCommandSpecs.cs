@@ -63,7 +63,7 @@ public sealed class SchemaCommandSpecs : IDisposable
             Assert.Equal($"#/definitions/{payload.Name}", (string?)pushes["properties"]![messageType]!["properties"]!["payload"]!["$ref"]);
         }
 
-        // docs/protocol.md §11.3: the payload's fields in this order; key and dropped only when there is one.
+        // The wire order of a delivery's payload; key and dropped only when there is one.
         var delivery = (JObject)schema["definitions"]!["DeliveryPayload"]!;
         Assert.Equal(["subscription", "topic", "delivery", "redelivered", "body", "key", "dropped"], PropertyNames(delivery));
         Assert.Equal(["subscription", "topic", "delivery", "redelivered", "body"], delivery["required"]!.Values<string>());
