@@ -2,7 +2,7 @@ using Akka.Configuration;
 
 namespace OpsClaw.Actors;
 
-/// <summary>The broker's settings, <c>opsclaw.broker</c>: the bounds a client cannot push past (docs/protocol.md §11).</summary>
+/// <summary>The broker's settings, <c>opsclaw.broker</c>: the bounds a client cannot push past (docs/protocol.md §9).</summary>
 /// <param name="MaxSubscriptionsPerConnection"><c>max-subscriptions-per-connection</c>: subscriptions one connection may hold at once.</param>
 /// <param name="MaxQueued"><c>max-queued</c>: messages that may wait behind <c>max_pending</c> in one explicit-ack subscription or group.</param>
 /// <param name="AckWait"><c>ack-wait</c>: how long an explicit-ack delivery may stay unacknowledged before it is delivered again.</param>

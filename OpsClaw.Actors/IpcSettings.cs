@@ -74,7 +74,7 @@ public sealed record IpcSettings(
         return settings ?? throw new IpcSettingsException(problems);
     }
 
-    /// <summary>The broker's settings, <c>opsclaw.broker</c> (docs/protocol.md §11).</summary>
+    /// <summary>The broker's settings, <c>opsclaw.broker</c> (docs/protocol.md §9).</summary>
     public BrokerSettings Broker { get; init; } = BrokerSettings.Default;
 
     /// <summary>Settings for a channel: its own block, else <c>default-channel</c>.</summary>

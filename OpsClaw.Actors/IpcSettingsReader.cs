@@ -150,7 +150,7 @@ internal sealed class IpcSettingsReader
         };
     }
 
-    /// <summary>The <c>opsclaw.broker</c> block (docs/protocol.md §11), or null after reporting its problems.</summary>
+    /// <summary>The <c>opsclaw.broker</c> block (docs/protocol.md §9), or null after reporting its problems.</summary>
     private BrokerSettings? ReadBroker(HoconObject opsclaw)
     {
         if (Block(BrokerPath, opsclaw.Items.GetValueOrDefault("broker")) is not { } broker)

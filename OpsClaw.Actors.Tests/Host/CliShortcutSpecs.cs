@@ -38,8 +38,8 @@ public sealed class CliShortcutSpecs : IDisposable
         Assert.Equal(
             (0,
              $"CHANNEL  {"SOCKET".PadRight(socketColumn)}  MESSAGE TYPES\n" +
-             $"runtime  {_dir.Socket("runtime")}  runtime.ping runtime.forward\n" +
-             $"control  {_dir.Socket("control")}  control.health control.stop control.channels control.status",
+             $"runtime  {_dir.Socket("runtime")}  runtime.ping runtime.forward runtime.publish runtime.subscribe runtime.unsubscribe runtime.ack runtime.nack\n" +
+             $"control  {_dir.Socket("control")}  control.health control.stop control.channels control.status control.topics",
              ""),
             await RunAsync("channels", "--dir", _dir.SocketDir));
     }

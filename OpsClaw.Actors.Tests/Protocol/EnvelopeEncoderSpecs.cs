@@ -69,7 +69,7 @@ public sealed class EnvelopeEncoderSpecs
             bytes);
     }
 
-    /// <summary>The eleven codes of docs/protocol.md §4, in the fixed order the schema and the SDK list them.</summary>
+    /// <summary>The eleven codes of docs/protocol.md §4 and the broker's three of §4, in the fixed order the schema and the SDK list them.</summary>
     [Fact]
     public void Errors_should_list_every_code_in_its_fixed_order()
     {
@@ -79,6 +79,7 @@ public sealed class EnvelopeEncoderSpecs
                 "frame_too_large", "malformed_json", "invalid_envelope", "invalid_schema_version",
                 "unsupported_message_type", "invalid_payload", "handler_failed", "timeout",
                 "forbidden", "overloaded", "shutting_down",
+                "unknown_subscription", "unknown_delivery", "limit_exceeded",
             },
             IpcErrors.AllCodes);
     }

@@ -21,13 +21,14 @@ public sealed class IntrospectionSpecs : SocketSpecBase
                     {
                         ["name"] = "runtime",
                         ["socket_path"] = binding.PathOf("runtime"),
-                        ["message_types"] = new JArray("runtime.ping", "runtime.forward"),
+                        ["message_types"] = new JArray(
+                            "runtime.ping", "runtime.forward", "runtime.publish", "runtime.subscribe", "runtime.unsubscribe", "runtime.ack", "runtime.nack"),
                     },
                     new JObject
                     {
                         ["name"] = "control",
                         ["socket_path"] = binding.PathOf("control"),
-                        ["message_types"] = new JArray("control.health", "control.stop", "control.channels", "control.status"),
+                        ["message_types"] = new JArray("control.health", "control.stop", "control.channels", "control.status", "control.topics"),
                     },
                     new JObject
                     {

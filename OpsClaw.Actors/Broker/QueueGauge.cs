@@ -6,7 +6,7 @@ namespace OpsClaw.Actors.Broker;
 /// a publish at once, before the queue's actor has seen it, so admission cannot wait for the actor:
 /// the broker takes a place here when it accepts a message, the actor gives it back when the message
 /// is acknowledged or dropped. A queue holds at most the <c>max_pending</c> of its members plus
-/// <c>broker.max-queued</c> (docs/protocol.md §11.3a); a publish past that is refused and stored nowhere.
+/// <c>broker.max-queued</c> (docs/protocol.md §9.4); a publish past that is refused and stored nowhere.
 /// </summary>
 internal sealed class QueueGauge(int maxQueued)
 {

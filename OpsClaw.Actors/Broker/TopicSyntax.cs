@@ -5,7 +5,7 @@ using System.Text;
 namespace OpsClaw.Actors.Broker;
 
 /// <summary>
-/// The rules for topics and subscription patterns (the broker contract of issue #13): 1 to 255
+/// The rules for topics and subscription patterns (docs/protocol.md §9.1): 1 to 255
 /// bytes of tokens separated by <c>.</c>, each token one or more of <c>A–Z a–z 0–9 _ -</c>; a
 /// pattern's token may also be <c>*</c> (exactly one token) or, as its last token only, <c>&gt;</c>
 /// (one or more tokens). A problem is returned as the detail of an <c>invalid_payload</c> reply,

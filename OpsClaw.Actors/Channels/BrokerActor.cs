@@ -7,7 +7,7 @@ using OpsClaw.Actors.Protocol;
 namespace OpsClaw.Actors.Channels;
 
 /// <summary>
-/// The broker of the runtime channel (docs/protocol.md §11), a child of <see cref="RuntimeChannelActor"/>.
+/// The broker of the runtime channel (docs/protocol.md §9), a child of <see cref="RuntimeChannelActor"/>.
 /// It owns the registry of patterns and every subscription's place in it, answers publish, subscribe,
 /// unsubscribe, ack and nack, and fans each publish out: an at-most-once delivery goes straight to
 /// the subscriber's connection (which numbers it, and drops it if the subscriber holds too many
@@ -32,14 +32,31 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>Places taken in queue gauges by the publish being admitted, given back if another queue refuses it.</summary>
     private readonly List<QueueGauge> _taken = [];
 
+    private readonly ForwardListeners _forwardListeners;
     private long _lastId;
 
-    public BrokerActor(BrokerSettings settings, int maxJsonDepth)
+    /// <summary>At-most-once deliveries made while handling one message, per connection, told as one batch at its end.</summary>
+    private readonly DeliveryOutbox _outbox = new();
+
+    /// <summary>Messages for acknowledgement queues accepted while handling one message, told as one batch per queue at its end.</summary>
+    private readonly Dictionary<IActorRef, List<PublishedMessage>> _enqueued = [];
+
+    public BrokerActor(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null)
     {
         _settings = settings;
+        _forwardListeners = forwardListeners ?? new ForwardListeners();
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
-        Receive<ChannelProtocol.Request>(request => OnRequest(request, Sender));
+        Receive<ChannelProtocol.Request>(request =>
+        {
+            if (Answer(request, Sender) is { } reply)
+            {
+                Sender.Tell(reply);
+            }
+
+            SendOutbox();
+        });
+        Receive<ChannelProtocol.RequestBatch>(batch => OnBatch(batch, Sender));
         Receive<BrokerProtocol.InputEnded>(ended => RemoveConnection(ended.Connection, tellConnection: true));
         Receive<Terminated>(terminated => RemoveConnection(terminated.ActorRef, tellConnection: false));
         Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
@@ -49,13 +66,68 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>The broker's props.</summary>
     /// <param name="settings">Its bounds.</param>
     /// <param name="maxJsonDepth">The deepest nesting accepted in a payload (<c>max-json-depth</c>).</param>
-    public static Props Props(BrokerSettings settings, int maxJsonDepth) =>
-        Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth));
+    /// <param name="forwardListeners">Where the broker shows whether anything subscribes to <c>runtime.forward</c>.</param>
+    public static Props Props(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null) =>
+        Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth, forwardListeners));
 
     /// <summary>Failures of a queue restart it empty; the broker's own state (who is subscribed) is what matters and lives here.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    private void OnRequest(ChannelProtocol.Request request, IActorRef replyTo)
+    /// <summary>The message types the broker answers.</summary>
+    public static bool Handles(string messageType) => messageType is
+        MessageTypes.RuntimePublish or MessageTypes.RuntimeForward or MessageTypes.RuntimeSubscribe
+        or MessageTypes.RuntimeUnsubscribe or MessageTypes.RuntimeAck or MessageTypes.RuntimeNack;
+
+    /// <summary>A read's requests in order; the replies given at once go back as one batch, the deliveries per connection too.</summary>
+    private void OnBatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo)
+    {
+        var requests = batch.Requests;
+        ChannelProtocol.Reply[]? replies = null;
+        var count = 0;
+        foreach (var request in requests)
+        {
+            if (Answer(request, replyTo) is { } reply)
+            {
+                (replies ??= new ChannelProtocol.Reply[requests.Length])[count++] = reply;
+            }
+        }
+
+        SendOutbox();
+        if (replies is not null)
+        {
+            replyTo.Tell(new ChannelProtocol.ReplyBatch(replies, count));
+        }
+    }
+
+    private void SendOutbox()
+    {
+        _outbox.SendAll();
+        if (_enqueued.Count > 0)
+        {
+            foreach (var (queue, messages) in _enqueued)
+            {
+                queue.Tell(new BrokerProtocol.Enqueue([.. messages]));
+            }
+
+            _enqueued.Clear();
+        }
+    }
+
+    private void Push(IActorRef connection, BrokerProtocol.Deliver deliver) => _outbox.Add(connection, deliver);
+
+    private void Enqueue(IActorRef queue, PublishedMessage message)
+    {
+        if (!_enqueued.TryGetValue(queue, out var messages))
+        {
+            messages = [];
+            _enqueued.Add(queue, messages);
+        }
+
+        messages.Add(message);
+    }
+
+    /// <summary>The request's reply if given at once; null when its subscription's queue answers it.</summary>
+    private ChannelProtocol.Reply? Answer(ChannelProtocol.Request request, IActorRef replyTo)
     {
         var envelope = request.Envelope;
         var response = envelope.MessageType switch
@@ -67,10 +139,7 @@ internal sealed class BrokerActor : ReceiveActor
             MessageTypes.RuntimeAck or MessageTypes.RuntimeNack => OnSettle(request, replyTo),
             _ => IpcErrors.UnsupportedMessageType(RuntimeChannelActor.Name, envelope.MessageType, envelope.RunId),
         };
-        if (response is not null)
-        {
-            replyTo.Tell(new ChannelProtocol.Reply(request.Id, response));
-        }
+        return response is null ? null : new ChannelProtocol.Reply(request.Id, response);
     }
 
     private IpcResponse OnPublish(IpcRequest envelope)
@@ -131,11 +200,11 @@ internal sealed class BrokerActor : ReceiveActor
             var subscription = _subscriptions[id];
             if (subscription.Queue is { } queue)
             {
-                queue.Tell(new BrokerProtocol.Enqueue(message));
+                Enqueue(queue, message);
             }
             else
             {
-                subscription.Connection.Tell(new BrokerProtocol.Deliver(id, message, 0, false));
+                Push(subscription.Connection, new BrokerProtocol.Deliver(id, message, 0, false));
             }
         }
 
@@ -144,12 +213,12 @@ internal sealed class BrokerActor : ReceiveActor
             var state = _groups[(group.Name, group.Pattern)];
             if (state.Queue is { } queue)
             {
-                queue.Tell(new BrokerProtocol.Enqueue(message));
+                Enqueue(queue, message);
             }
             else
             {
                 var member = group.Choose(message.KeyHash);
-                _subscriptions[member].Connection.Tell(new BrokerProtocol.Deliver(member, message, 0, false));
+                Push(_subscriptions[member].Connection, new BrokerProtocol.Deliver(member, message, 0, false));
             }
         }
 
@@ -261,6 +330,7 @@ internal sealed class BrokerActor : ReceiveActor
         var live = new LiveSubscription(id, replyTo, wireId, pattern, subscribe.Group, subscribe.Ack, subscribe.MaxPending, stats, queue, gauge);
         _subscriptions.Add(id, live);
         connection.Add(live);
+        UpdateForwardListeners();
         queue?.Tell(new BrokerProtocol.Join(new BrokerProtocol.Member(id, replyTo, wireId, subscribe.MaxPending, stats)));
         _metrics.SubscriptionAdded();
         return IpcResponse.Success(MessageTypes.RuntimeSubscribeAck, envelope.RunId, BrokerReplies.Subscribed(wireId));
@@ -346,6 +416,13 @@ internal sealed class BrokerActor : ReceiveActor
         return null;
     }
 
+    /// <summary>Set before the subscribe ack is sent, so a forward the client sends after seeing it comes here.</summary>
+    private void UpdateForwardListeners()
+    {
+        _registry.Match(TopicSyntax.ForwardTopic, _match);
+        _forwardListeners.Any = _match.Matched > 0;
+    }
+
     private LiveSubscription? Find(IActorRef connection, string subscription) =>
         _connections.TryGetValue(connection, out var subscriptions) ? subscriptions.Find(subscription) : null;
 
@@ -366,6 +443,7 @@ internal sealed class BrokerActor : ReceiveActor
     {
         _registry.Remove(subscription.Id);
         _subscriptions.Remove(subscription.Id);
+        UpdateForwardListeners();
         _metrics.SubscriptionRemoved();
         if (tellConnection)
         {

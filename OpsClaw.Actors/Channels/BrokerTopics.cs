@@ -3,7 +3,7 @@ using OpsClaw.Actors.Contracts;
 
 namespace OpsClaw.Actors.Channels;
 
-/// <summary>The broker's state as <c>control.topics</c> shows it (docs/protocol.md §11.5).</summary>
+/// <summary>The broker's state as <c>control.topics</c> shows it (docs/protocol.md §9.6).</summary>
 internal static class BrokerTopics
 {
     public static string AckName(AckMode ack) => ack == AckMode.Explicit ? "explicit" : "none";

@@ -36,7 +36,7 @@ public static class PayloadCatalog
         new("control", MessageTypes.ControlTopics, MessageTypes.ControlTopicsOk, typeof(EmptyPayload), typeof(TopicsReport)),
     ];
 
-    /// <summary>What the host pushes unasked: <c>runtime.message</c>, a delivery to a subscriber (docs/protocol.md §11.3).</summary>
+    /// <summary>What the host pushes unasked: <c>runtime.message</c>, a delivery to a subscriber (docs/protocol.md §9.3).</summary>
     public static IReadOnlyDictionary<string, Type> Pushed { get; } =
         new Dictionary<string, Type>(StringComparer.Ordinal) { [MessageTypes.RuntimeMessage] = typeof(DeliveryPayload) };
 }

@@ -7,7 +7,7 @@ namespace OpsClaw.Actors.Contracts;
 /// <param name="Pid">The host's process id.</param>
 /// <param name="UptimeMs">Milliseconds since the IPC subsystem started.</param>
 /// <param name="Channels">One entry per channel, in the order they were defined.</param>
-/// <param name="Broker">The broker's totals (docs/protocol.md §11.5).</param>
+/// <param name="Broker">The broker's totals (docs/protocol.md §9.6).</param>
 public sealed record StatusReport(
     [property: JsonProperty("version", Required = Required.Always)] string Version,
     [property: JsonProperty("pid", Required = Required.Always)] int Pid,

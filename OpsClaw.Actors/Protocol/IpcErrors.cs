@@ -40,7 +40,7 @@ public static class IpcErrors
     /// <summary>The request arrived after shutdown began; requests received before it are still answered.</summary>
     public const string ShuttingDownCode = "shutting_down";
 
-    /// <summary>A <c>subscription</c> that is not a live subscription of this connection (docs/protocol.md §11.4).</summary>
+    /// <summary>A <c>subscription</c> that is not a live subscription of this connection (docs/protocol.md §4).</summary>
     public const string UnknownSubscriptionCode = "unknown_subscription";
 
     /// <summary>A <c>delivery</c> that is not an unacknowledged delivery of the subscription.</summary>
@@ -52,7 +52,7 @@ public static class IpcErrors
     /// <summary>
     /// Every code: those of the per-line checks in the order they run (docs/protocol.md §4), except
     /// shutting_down, which runs right after invalid_schema_version but is listed last, after the two
-    /// that refuse connections, then the broker's three (§11.4). The JSON Schema and the SDK's IpcErrorCode list the codes in this order.
+    /// that refuse connections, then the broker's three (§4). The JSON Schema and the SDK's IpcErrorCode list the codes in this order.
     /// </summary>
     public static IReadOnlyList<string> AllCodes { get; } =
     [

@@ -1,6 +1,6 @@
 namespace OpsClaw.Actors.Protocol;
 
-/// <summary>The built-in message types of docs/protocol.md §5 and the broker's of §11.</summary>
+/// <summary>The built-in message types of docs/protocol.md §5 and the broker's of §9.</summary>
 public static class MessageTypes
 {
     /// <summary><c>runtime.ping</c>: a liveness check, answered <see cref="RuntimePong"/> with <c>{"status":"ok"}</c>.</summary>

@@ -25,6 +25,7 @@ internal static class DecodeChecks
         {
             case { Request: { } request, Error: null }:
                 CheckRequestRoundTrip(codec, request);
+                BrokerPayloadChecks.Check(request);
                 break;
             case { Request: null, Error: { } error }:
                 CheckErrorRoundTrip(error);
