@@ -14,7 +14,7 @@ internal static class PushCatalogSchema
         var catalog = new JsonSchema
         {
             Type = JsonObjectType.Object,
-            Description = "Every message_type the host pushes without a request (the broker's deliveries to subscribers), with its payload type. A pushed line is never a reply: a client tells it apart by message_type.",
+            Description = "Every message_type the host pushes without a request (the broker's deliveries, docs/protocol.md §9.3), with its payload type. A pushed line is never a reply: a client tells it apart by message_type.",
             AllowAdditionalProperties = false,
         };
         // Sorted, because a dictionary's order is not part of its contract and the committed file must not churn.

@@ -229,7 +229,7 @@ export interface GroupInfo {
   members: SubscriptionInfo[];
 }
 /**
- * Every message_type the host pushes without a request (the broker's deliveries to subscribers), with its payload type. A pushed line is never a reply: a client tells it apart by message_type.
+ * Every message_type the host pushes without a request (the broker's deliveries, docs/protocol.md §9.3), with its payload type. A pushed line is never a reply: a client tells it apart by message_type.
  */
 export interface PushCatalog {
   "runtime.message": {
