@@ -8,6 +8,9 @@ var root = new RootCommand("OpsClaw: a local message broker that serves NDJSON e
     Shortcuts.Health(),
     StatusCommand.Create(),
     Shortcuts.Channels(),
+    PubCommand.Create(),
+    SubCommand.Create(),
+    Shortcuts.Topics(),
     StopCommand.Create(),
     SendCommand.Create(),
     new Command("ipc", "Serve the IPC sockets, or talk to them.")

@@ -6,7 +6,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Host;
 
-/// <summary>The one-request shortcuts: <c>opsclaw ping</c>, <c>health</c> and <c>channels</c>.</summary>
+/// <summary>The one-request shortcuts: <c>opsclaw ping</c>, <c>health</c>, <c>channels</c> and <c>topics</c>.</summary>
 internal static class Shortcuts
 {
     public static Command Ping() => ShortcutCommand.Create<StatusPayload>(
@@ -29,4 +29,11 @@ internal static class Shortcuts
         ControlChannelActor.Name,
         MessageTypes.ControlChannels,
         (report, _, _) => ChannelsTable.Render(report));
+
+    public static Command Topics() => ShortcutCommand.Create<TopicsReport>(
+        "topics",
+        "List the broker's live subscriptions by pattern: group, connection, ack mode, pending, queued, delivered, redelivered and dropped.",
+        ControlChannelActor.Name,
+        MessageTypes.ControlTopics,
+        (report, _, _) => TopicsTable.Render(report));
 }

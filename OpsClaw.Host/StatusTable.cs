@@ -5,7 +5,8 @@ using OpsClaw.Actors.Contracts;
 namespace OpsClaw.Host;
 
 /// <summary>
-/// Renders <c>control.status</c> reports as a header line and an aligned table, one row per channel.
+/// Renders <c>control.status</c> reports as a header line, an aligned table (one row per channel) and
+/// a line of the broker's totals.
 /// Each figure column is as wide as a large value needs from the start (a count up to 999,999,999, a
 /// latency up to 99,999.999 ms), and a column never narrows again once a value widened it: under
 /// <c>status --watch</c> the columns stay where they are while the numbers grow.
@@ -40,6 +41,9 @@ internal sealed class StatusTable
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"opsclaw {report.Version}  pid {report.Pid}  up {Uptime(report.UptimeMs)}\n");
         text.Append(TextTable.Render(rows, _widths, Figures));
+        var broker = report.Broker;
+        text.Append(CultureInfo.InvariantCulture, $"broker  subscriptions {broker.Subscriptions}  published {broker.Published}  delivered {broker.Delivered}  ");
+        text.Append(CultureInfo.InvariantCulture, $"redelivered {broker.Redelivered}  dropped {broker.Dropped}  refused {broker.Refused}\n");
         return text.ToString();
     }
 

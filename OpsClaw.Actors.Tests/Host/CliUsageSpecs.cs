@@ -37,7 +37,7 @@ public sealed class CliUsageSpecs : IDisposable
     [Fact]
     public async Task Help_should_print_what_dash_dash_help_prints_for_every_command()
     {
-        string[][] commands = [[], ["send"], ["status"], ["stop"], ["ipc"], ["ipc", "serve-sockets"], ["completion"], ["help"]];
+        string[][] commands = [[], ["send"], ["status"], ["stop"], ["pub"], ["sub"], ["topics"], ["ipc"], ["ipc", "serve-sockets"], ["completion"], ["help"]];
         foreach (var command in commands)
         {
             var help = await RunAsync(["help", .. command]);
@@ -47,6 +47,27 @@ public sealed class CliUsageSpecs : IDisposable
             Assert.Equal(dashDash.Stdout, help.Stdout);
             Assert.Contains("Usage:", help.Stdout, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("--max-pending", "0", "--max-pending must be more than 0, not 0")]
+    [InlineData("--max-pending", "65537", "--max-pending takes a whole number from 1 to 65536, not '65537'")]
+    [InlineData("--count", "-3", "--count must be more than 0, not -3")]
+    [InlineData("--count", "many", "--count takes a whole number from 1 to 2147483647, not 'many'")]
+    public async Task A_count_of_sub_that_is_not_a_positive_whole_number_should_be_refused_in_words(string option, string value, string message)
+    {
+        var result = await RunAsync("sub", "runs.>", "--dir", _dir.SocketDir, option, value);
+
+        Assert.Equal((2, "", $"opsclaw: {message} (see 'opsclaw help sub')"), result);
+    }
+
+    [Fact]
+    public async Task Sub_should_take_only_the_ack_modes_of_the_protocol()
+    {
+        var result = await RunAsync("sub", "runs.>", "--dir", _dir.SocketDir, "--ack", "auto");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("opsclaw: Argument 'auto' not recognized. Must be one of:", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,6 +90,10 @@ public sealed class CliUsageSpecs : IDisposable
     public async Task The_suggest_directive_should_list_commands_and_options_that_fit()
     {
         Assert.Equal(["status", "stop"], await SuggestAsync("opsclaw st"));
+        Assert.Equal(["sub"], await SuggestAsync("opsclaw su"));
+        Assert.Equal(["topics"], await SuggestAsync("opsclaw topi"));
+        Assert.Equal(["--ack", "--count", "--dir", "--group", "--help", "--max-pending", "--socket", "--timeout-ms"], await SuggestAsync("opsclaw sub 'runs.>' --"));
+        Assert.Equal(["explicit", "none"], await SuggestAsync("opsclaw sub 'runs.>' --ack "));
         Assert.Equal(["--channel", "--dir", "--help", "--payload", "--run-id", "--socket", "--timeout-ms", "--type"], await SuggestAsync("opsclaw send --"));
     }
 

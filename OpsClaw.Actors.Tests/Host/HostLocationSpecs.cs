@@ -68,11 +68,12 @@ public sealed class HostLocationSpecs : IDisposable
         [
             ["ping"], ["health"], ["channels"], ["status"], ["ipc", "status"],
             ["send", "--type", "runtime.ping"], ["ipc", "send", "--type", "runtime.ping"],
+            ["topics"], ["pub", "runs.r1", "{}"],
         ];
 
         foreach (var command in commands)
         {
-            var control = command is ["ping"] || command.Contains("--type") ? "runtime" : "control";
+            var control = command is ["ping"] or ["pub", ..] || command.Contains("--type") ? "runtime" : "control";
             foreach (var way in new[] { "--dir", "--socket", "$OPSCLAW_SOCKETS" })
             {
                 var result = way switch

@@ -7,9 +7,11 @@ namespace OpsClaw.Actors.Client;
 /// A persistent client connection to one OpsClaw socket. Requests may be pipelined: each is written
 /// at once and its reply is matched by position, since the host answers in request order. A
 /// request that times out fails on its own; the reply that may still come for it is skipped. When
-/// the host ends the connection, the client ends its own side at once.
+/// the host ends the connection, the client ends its own side at once. Deliveries the host pushes to
+/// the connection's subscriptions (<c>runtime.message</c> lines, which may come between any two
+/// replies) are told apart by their type and handed to their subscription, never taken as replies.
 /// </summary>
-public sealed class IpcClient : IAsyncDisposable
+public sealed partial class IpcClient : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -18,6 +20,12 @@ public sealed class IpcClient : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
     private Exception? _closedBecause;
+
+    /// <summary>Live subscriptions by id, under the pending lock: the read loop routes deliveries through it.</summary>
+    private readonly Dictionary<string, IpcSubscription> _subscriptions = new(StringComparer.Ordinal);
+
+    /// <summary>Set by <see cref="DisposeAsync"/>: the connection's end is then the owner's doing, and subscriptions end without a fault.</summary>
+    private volatile bool _disposing;
 
     /// <summary>An error the host sent before any request: the refusal of this connection.</summary>
     private IpcResponse? _refusal;
@@ -111,12 +119,20 @@ public sealed class IpcClient : IAsyncDisposable
         SendLineAsync(IpcCodec.EncodeRequest(new IpcRequest(messageType, runId, payloadJson)), timeout, cancellationToken);
 
     /// <summary>Sends raw bytes that make exactly one request line (for tests and tools that need to send what the encoder would not).</summary>
+    /// <param name="line">The request line, <c>\n</c> included.</param>
+    /// <param name="timeout">How long to wait for the reply.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="onReply">
+    /// Runs on the read loop when the reply arrives, before the caller sees it and before the next line is
+    /// read: a subscribe ack registers its subscription there, so a delivery right behind it finds it.
+    /// </param>
     internal async Task<IpcResponse> SendLineAsync(
         ReadOnlyMemory<byte> line,
         TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<IpcResponse>? onReply = null)
     {
-        var reply = new PendingReply();
+        var reply = new PendingReply(onReply);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -182,10 +198,14 @@ public sealed class IpcClient : IAsyncDisposable
     /// <summary>Completes once the connection has ended: the host closed it, it failed, or it was disposed.</summary>
     internal Task Closed => _readLoop;
 
-    /// <summary>Closes the connection at once; requests still waiting fail with <see cref="IOException"/>.</summary>
+    /// <summary>
+    /// Closes the connection at once; requests still waiting fail with <see cref="IOException"/>, and
+    /// the enumerations of its subscriptions end (after what they had already received).
+    /// </summary>
     /// <returns>A task that completes once the read loop has ended.</returns>
     public async ValueTask DisposeAsync()
     {
+        _disposing = true;
         _closing.Cancel();
         _socket.Dispose();
         try
@@ -248,25 +268,30 @@ public sealed class IpcClient : IAsyncDisposable
 
     private void Deliver(IpcResponse response)
     {
+        PendingReply? reply;
         lock (_pendingLock)
         {
-            if (_pending.TryDequeue(out var reply))
-            {
-                reply.Complete(response);
-            }
-            else if (!response.Ok && !_wroteAnything)
+            if (!_pending.TryDequeue(out reply) && !response.Ok && !_wroteAnything)
             {
                 _refusal ??= response;
-            }
-            else
-            {
-                _closedBecause ??= new IOException($"{SocketPath} sent a reply nobody asked for; replies can no longer be matched");
+                return;
             }
         }
+
+        if (reply is null)
+        {
+            Fail(new IOException($"{SocketPath} sent a reply nobody asked for; replies can no longer be matched"));
+            return;
+        }
+
+        // Outside the lock: the reply's hook takes it to register a subscription. Still on the read
+        // loop, so the hook has run before the next line is looked at.
+        reply.Complete(response);
     }
 
     private void Fail(Exception cause)
     {
+        List<IpcSubscription> ended;
         lock (_pendingLock)
         {
             _closedBecause ??= cause;
@@ -274,6 +299,14 @@ public sealed class IpcClient : IAsyncDisposable
             {
                 reply.Fail(cause);
             }
+
+            ended = [.. _subscriptions.Values];
+            _subscriptions.Clear();
+        }
+
+        foreach (var subscription in ended)
+        {
+            subscription.End(_disposing ? null : cause);
         }
     }
 
@@ -305,16 +338,27 @@ public sealed class IpcClient : IAsyncDisposable
             return;
         }
 
+        // Never a reply type (docs/protocol.md §9.3): a delivery, whatever replies are awaited.
+        if (response is { Ok: true, MessageType: MessageTypes.RuntimeMessage })
+        {
+            Route(response);
+            return;
+        }
+
         Deliver(response);
     }
 
-    private sealed class PendingReply
+    private sealed class PendingReply(Action<IpcResponse>? onReply)
     {
         private readonly TaskCompletionSource<IpcResponse> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<IpcResponse> Task => _completion.Task;
 
-        public void Complete(IpcResponse response) => _completion.TrySetResult(response);
+        public void Complete(IpcResponse response)
+        {
+            onReply?.Invoke(response);
+            _completion.TrySetResult(response);
+        }
 
         public void Fail(Exception cause) => _completion.TrySetException(cause);
 
