@@ -81,7 +81,12 @@ internal static class DeliveryLine
     /// </summary>
     private static byte[] Bytes(string text)
     {
-        var line = new StringBuilder(text.Length);
+        if (text.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0)
+        {
+            return Encoding.UTF8.GetBytes(text);
+        }
+
+        var line = new StringBuilder(text.Length + 16);
         foreach (var c in text)
         {
             if (c is >= '\u007F' and <= '\u009F')
