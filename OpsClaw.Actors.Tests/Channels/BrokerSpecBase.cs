@@ -5,6 +5,7 @@ using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Tests.Support;
 
 namespace OpsClaw.Actors.Tests.Channels;
 
@@ -83,23 +84,7 @@ public abstract class BrokerSpecBase : TestKit
     internal async Task<(SubscriptionId Key, string Id)> SubscribeAsync(
         IActorRef broker, TestProbe connection, string pattern, string? group = null, string? ack = null, int? maxPending = null)
     {
-        var payload = new JObject { ["topic"] = pattern };
-        if (group is not null)
-        {
-            payload["group"] = group;
-        }
-
-        if (ack is not null)
-        {
-            payload["ack"] = ack;
-        }
-
-        if (maxPending is not null)
-        {
-            payload["max_pending"] = maxPending;
-        }
-
-        var id = Send(broker, connection, MessageTypes.RuntimeSubscribe, payload.ToString(Newtonsoft.Json.Formatting.None));
+        var id = SendRaw(broker, connection, MessageTypes.RuntimeSubscribe, WireClient.SubscribePayload(pattern, group, ack, maxPending));
         var subscribed = await connection.ExpectMsgAsync<BrokerProtocol.Subscribed>();
         Assert.Equal(id, subscribed.AfterRequest);
         var reply = await ReplyAsync(connection, id);

@@ -36,7 +36,10 @@ internal sealed class BrokerActor : ReceiveActor
     private long _lastId;
 
     /// <summary>At-most-once deliveries made while handling one message, per connection, told as one batch at its end.</summary>
-    private readonly Dictionary<IActorRef, List<BrokerProtocol.Deliver>> _outbox = [];
+    private readonly DeliveryOutbox _outbox = new();
+
+    /// <summary>Messages for acknowledgement queues accepted while handling one message, told as one batch per queue at its end.</summary>
+    private readonly Dictionary<IActorRef, List<PublishedMessage>> _enqueued = [];
 
     public BrokerActor(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null)
     {
@@ -78,48 +81,35 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>A read's requests in order; the replies given at once go back as one batch, the deliveries per connection too.</summary>
     private void OnBatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo)
     {
-        var requests = batch.Requests;
-        ChannelProtocol.Reply[]? replies = null;
-        var count = 0;
-        foreach (var request in requests)
-        {
-            if (Answer(request, replyTo) is { } reply)
-            {
-                (replies ??= new ChannelProtocol.Reply[requests.Length])[count++] = reply;
-            }
-        }
-
+        HandlerTable.AnswerAll(batch, replyTo, Answer);
         SendOutbox();
-        if (replies is not null)
-        {
-            replyTo.Tell(new ChannelProtocol.ReplyBatch(replies, count));
-        }
     }
 
     private void SendOutbox()
     {
-        if (_outbox.Count == 0)
+        _outbox.SendAll();
+        if (_enqueued.Count > 0)
         {
-            return;
-        }
+            foreach (var (queue, messages) in _enqueued)
+            {
+                queue.Tell(new BrokerProtocol.Enqueue([.. messages]));
+            }
 
-        foreach (var (connection, deliveries) in _outbox)
-        {
-            connection.Tell(deliveries.Count == 1 ? deliveries[0] : new BrokerProtocol.DeliverBatch([.. deliveries]));
+            _enqueued.Clear();
         }
-
-        _outbox.Clear();
     }
 
-    private void Push(IActorRef connection, BrokerProtocol.Deliver deliver)
+    private void Push(IActorRef connection, BrokerProtocol.Deliver deliver) => _outbox.Add(connection, deliver);
+
+    private void Enqueue(IActorRef queue, PublishedMessage message)
     {
-        if (!_outbox.TryGetValue(connection, out var deliveries))
+        if (!_enqueued.TryGetValue(queue, out var messages))
         {
-            deliveries = [];
-            _outbox.Add(connection, deliveries);
+            messages = [];
+            _enqueued.Add(queue, messages);
         }
 
-        deliveries.Add(deliver);
+        messages.Add(message);
     }
 
     /// <summary>The request's reply if given at once; null when its subscription's queue answers it.</summary>
@@ -196,7 +186,7 @@ internal sealed class BrokerActor : ReceiveActor
             var subscription = _subscriptions[id];
             if (subscription.Queue is { } queue)
             {
-                queue.Tell(new BrokerProtocol.Enqueue(message));
+                Enqueue(queue, message);
             }
             else
             {
@@ -209,7 +199,7 @@ internal sealed class BrokerActor : ReceiveActor
             var state = _groups[(group.Name, group.Pattern)];
             if (state.Queue is { } queue)
             {
-                queue.Tell(new BrokerProtocol.Enqueue(message));
+                Enqueue(queue, message);
             }
             else
             {

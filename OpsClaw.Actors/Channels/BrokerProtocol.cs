@@ -49,8 +49,8 @@ internal static class BrokerProtocol
     /// <param name="Stats">Its figures.</param>
     public sealed record Member(SubscriptionId Id, IActorRef Connection, string Subscription, int MaxPending, SubscriptionStats Stats);
 
-    /// <summary>A message the broker accepted for a queue (it already took its place in the queue's gauge).</summary>
-    public sealed record Enqueue(PublishedMessage Message);
+    /// <summary>Messages the broker accepted for a queue, in publish order (each already took its place in the queue's gauge).</summary>
+    public sealed record Enqueue(PublishedMessage[] Messages);
 
     /// <summary>A subscription joins the queue.</summary>
     public sealed record Join(Member Member);
