@@ -31,7 +31,7 @@ public sealed class DeliveryLineSpecs
     public void Random_messages_should_give_the_same_bytes_both_ways()
     {
         var random = new Random(1313);
-        const string Alphabet = "ab\"\\\n\r\t\u0000\u001f\u007f\u0085\u2028\u2029é€😀 <>&'/";
+        const string Alphabet = "ab\"\\\n\r\t\b\f\u000b\u0000\u001f\u007f\u0085\u2028\u2029é€😀 <>&'/";
         string Text(int max)
         {
             var builder = new StringBuilder();
@@ -44,7 +44,7 @@ public sealed class DeliveryLineSpecs
             return builder.ToString().Replace("\ud83d", "", StringComparison.Ordinal).Replace("\ude00", "", StringComparison.Ordinal);
         }
 
-        for (var i = 0; i < 500; i++)
+        for (var i = 0; i < 2000; i++)
         {
             var body = Newtonsoft.Json.JsonConvert.ToString(Text(20));
             var message = new PublishedMessage("t." + i, body, random.Next(2) == 0 ? null : Text(10), random.Next(2) == 0 ? null : Text(10));

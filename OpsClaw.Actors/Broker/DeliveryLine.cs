@@ -18,10 +18,18 @@ namespace OpsClaw.Actors.Broker;
 /// </summary>
 internal static class DeliveryLine
 {
+    /// <summary>
+    /// Characters the envelope writer does not write as themselves inside a string. Declared first: the
+    /// fields below are made with it, and static fields are set in the order they are written.
+    /// </summary>
+    private static readonly SearchValues<char> Special = SearchValues.Create(
+        "\"\\" + new string([.. Enumerable.Range(0, 0x20).Select(code => (char)code)])
+        + new string([.. Enumerable.Range(0x7F, 0x21).Select(code => (char)code)]) + "\u2028\u2029");
+
     private static readonly byte[] Redelivered = Escaped(",\"redelivered\":true");
     private static readonly byte[] NotRedelivered = Escaped(",\"redelivered\":false");
     private static readonly byte[] DroppedName = Escaped(",\"dropped\":");
-    private static readonly byte[] Tail = Bytes(
+    private static readonly byte[] Tail = Raw(
         "}\",\"" + EnvelopeFields.Ok + "\":true,\"" + EnvelopeFields.Error + "\":null,\"" + EnvelopeFields.ErrorCode + "\":null}\n");
 
     /// <summary>The subscription id as it appears in every delivery line: a JSON string's content, escaped again for <c>payload_json</c>.</summary>
@@ -67,31 +75,23 @@ internal static class DeliveryLine
         var body = ",\"" + DeliveryEncoder.BodyField + "\":" + message.Body
             + (message.Key is { } key ? ",\"" + DeliveryEncoder.KeyField + "\":" + JsonConvert.ToString(key) : "");
         return new Parts(
-            [.. Bytes(head), .. Escaped("{\"" + DeliveryEncoder.SubscriptionField + "\":\"")],
+            [.. Raw(head), .. Escaped("{\"" + DeliveryEncoder.SubscriptionField + "\":\"")],
             Escaped("\",\"" + DeliveryEncoder.TopicField + "\":" + JsonConvert.ToString(message.Topic) + ",\"" + DeliveryEncoder.DeliveryField + "\":"),
             Escaped(body));
     }
 
-    /// <summary>Text escaped as a JSON string's content, the way the envelope writer escapes <c>payload_json</c>.</summary>
-    private static byte[] Escaped(string text) => Bytes(Inner(text));
-
     /// <summary>
-    /// Line text as the envelope writer's <see cref="Utf8LineWriter"/> makes it bytes: DEL and the C1
-    /// controls (which can only be inside strings here) as <c>\u</c> escapes, a lone surrogate as U+FFFD.
+    /// Line text outside any string value, with strings already JSON-encoded in it (the <c>run_id</c>):
+    /// only what <see cref="Utf8LineWriter"/> adds, DEL and the C1 controls as <c>\u</c> escapes.
     /// </summary>
-    private static byte[] Bytes(string text)
+    private static byte[] Raw(string text)
     {
-        if (text.AsSpan().IndexOfAnyInRange('\u007F', '\u009F') < 0)
-        {
-            return Encoding.UTF8.GetBytes(text);
-        }
-
         var line = new StringBuilder(text.Length + 16);
         foreach (var c in text)
         {
             if (c is >= '\u007F' and <= '\u009F')
             {
-                line.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                line.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
             }
             else
             {
@@ -99,6 +99,62 @@ internal static class DeliveryLine
             }
         }
 
+        return Encoding.UTF8.GetBytes(line.ToString());
+    }
+
+    /// <summary>
+    /// Text as the envelope writer makes it bytes inside a JSON string: Newtonsoft's default escaping
+    /// (quote, backslash, the controls below U+0020 with their short forms, U+0085, U+2028, U+2029), then
+    /// <see cref="Utf8LineWriter"/>'s (DEL and the other C1 controls as <c>\u</c> escapes, a lone
+    /// surrogate as U+FFFD). One pass over UTF-16, and none at all for text with nothing to escape.
+    /// </summary>
+    private static byte[] Escaped(string text)
+    {
+        var rest = text.AsSpan();
+        var at = rest.IndexOfAny(Special);
+        if (at < 0)
+        {
+            return Encoding.UTF8.GetBytes(text);
+        }
+
+        var line = new StringBuilder(text.Length + 16);
+        while (at >= 0)
+        {
+            line.Append(rest[..at]);
+            var c = rest[at];
+            switch (c)
+            {
+                case '"':
+                    line.Append("\\\"");
+                    break;
+                case '\\':
+                    line.Append("\\\\");
+                    break;
+                case '\b':
+                    line.Append("\\b");
+                    break;
+                case '\t':
+                    line.Append("\\t");
+                    break;
+                case '\n':
+                    line.Append("\\n");
+                    break;
+                case '\f':
+                    line.Append("\\f");
+                    break;
+                case '\r':
+                    line.Append("\\r");
+                    break;
+                default:
+                    line.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+            }
+
+            rest = rest[(at + 1)..];
+            at = rest.IndexOfAny(Special);
+        }
+
+        line.Append(rest);
         return Encoding.UTF8.GetBytes(line.ToString());
     }
 
