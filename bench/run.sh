@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
-# Builds Release (the host and the bench), then runs every scenario against opsclaw, raw-json and
-# raw-fixed in one run, three repetitions each, and prints the table (progress goes to stderr).
-# Extra arguments go to the bench, e.g. `bash bench/run.sh --reps 1 --scenarios latency`.
+# Builds Release (the host and the bench), then runs the benchmark and prints the table (progress
+# goes to stderr).
+#
+#   bash bench/run.sh [args]           request/reply: every scenario against opsclaw, raw-json and
+#                                      raw-fixed, three repetitions each (about 4 minutes)
+#   bash bench/run.sh broker [args]    the broker: opsclaw beside NATS core and Redis pub/sub
+#                                      (about 4 minutes; --quick for a smoke run of about 30 s)
+#
+# Extra arguments go to the bench, e.g. `bash bench/run.sh --reps 1 --scenarios latency` or
+# `bash bench/run.sh broker --scenarios fan-out fan-in`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
+
+suite=run
+if [ "${1:-}" = broker ]; then
+  suite=broker
+  shift
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "== build (Release)" >&2
@@ -16,14 +29,41 @@ if ! dotnet build bench/OpsClaw.Bench/OpsClaw.Bench.csproj -c Release -nologo >"
   exit 1
 fi
 
-# 10,000 held connections need that many descriptors in the generator and in each server.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10100 ]; then
-  echo "warning: open-file limit is $(ulimit -n); pass --connections below it or raise it" >&2
-fi
+# Finds a server's executable where Debian puts it (nats-server is in /usr/sbin, not on every PATH).
+has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
 
-echo "== run (about 4 minutes)" >&2
-bench/OpsClaw.Bench/bin/Release/net10.0/OpsClaw.Bench run \
-  --opsclaw OpsClaw.Host/bin/Release/net10.0/opsclaw "$@"
+if [ "$suite" = broker ]; then
+  missing=()
+  for server in redis-server nats-server; do
+    has "$server" || missing+=("$server")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    # Both are Debian packages of the same names. The bench starts its own instances in temporary
+    # directories and never uses a system-wide service the package may start.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "== installing ${missing[*]} (apt-get)" >&2
+      if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$build_log" 2>&1; then
+        tail -3 "$build_log" >&2
+        echo "could not install ${missing[*]}; the bench skips what is missing" >&2
+      fi
+    else
+      echo "missing: ${missing[*]} (as root: apt-get install -y ${missing[*]}); the bench skips what is missing" >&2
+    fi
+  fi
+
+  echo "== broker run (about 4 minutes; --quick: about 30 s)" >&2
+  bench/OpsClaw.Bench/bin/Release/net10.0/OpsClaw.Bench broker \
+    --opsclaw OpsClaw.Host/bin/Release/net10.0/opsclaw "$@"
+else
+  # 10,000 held connections need that many descriptors in the generator and in each server.
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 10100 ]; then
+    echo "warning: open-file limit is $(ulimit -n); pass --connections below it or raise it" >&2
+  fi
+
+  echo "== run (about 4 minutes)" >&2
+  bench/OpsClaw.Bench/bin/Release/net10.0/OpsClaw.Bench run \
+    --opsclaw OpsClaw.Host/bin/Release/net10.0/opsclaw "$@"
+fi
 echo
 echo "total run time, build included: $((SECONDS - started)) s"

@@ -97,7 +97,7 @@ public sealed class BrokerRoutingSpecs : BrokerSpecBase
             {
                 foreach (var index in live)
                 {
-                    while (members[index].HasMessages)
+                    while (HasDelivery(members[index]))
                     {
                         var delivery = await DeliveryAsync(members[index]);
                         Assert.True(owner.TryAdd(delivery.Message.Key!, index), $"key {delivery.Message.Key} delivered twice");
@@ -222,5 +222,27 @@ public sealed class BrokerRoutingSpecs : BrokerSpecBase
         Assert.Equal([5, 7], group.Members.Select(member => member.MaxPending).Order());
         var runs = Assert.Single(report.Patterns[1].Subscriptions);
         Assert.Equal(("s1", "none", 1000), (runs.Subscription, runs.Ack, runs.MaxPending));
+    }
+
+    [Fact]
+    public async Task A_batch_of_publishes_should_be_answered_with_one_reply_batch_and_one_delivery_batch_per_connection()
+    {
+        var broker = StartBroker();
+        var subscriber = CreateTestProbe();
+        await SubscribeAsync(broker, subscriber, "b.*");
+        await SubscribeAsync(broker, subscriber, "b.>");
+        var publisher = CreateTestProbe();
+        var requests = Enumerable.Range(1, 3)
+            .Select(i => new ChannelProtocol.Request(1000 + i, new IpcRequest(MessageTypes.RuntimePublish, "r" + i, $"{{\"topic\":\"b.x\",\"body\":{i}}}")))
+            .ToArray();
+
+        broker.Tell(new ChannelProtocol.RequestBatch(requests), publisher.Ref);
+
+        var replies = await publisher.ExpectMsgAsync<ChannelProtocol.ReplyBatch>();
+        Assert.Equal([1001L, 1002L, 1003L], replies.Replies.Take(replies.Count).Select(reply => reply.Id));
+        Assert.All(replies.Replies.Take(replies.Count), reply => Assert.Equal("{\"matched\":2}", reply.Response.PayloadJson));
+        var deliveries = await subscriber.ExpectMsgAsync<BrokerProtocol.DeliverBatch>();
+        Assert.Equal(["1", "1", "2", "2", "3", "3"], deliveries.Deliveries.Select(delivery => delivery.Message.Body));
+        await NothingMoreAsync(subscriber);
     }
 }

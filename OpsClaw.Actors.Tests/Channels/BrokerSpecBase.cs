@@ -5,6 +5,7 @@ using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Tests.Support;
 
 namespace OpsClaw.Actors.Tests.Channels;
 
@@ -56,6 +57,9 @@ public abstract class BrokerSpecBase : TestKit
                 case BrokerProtocol.Deliver deliver:
                     EarlyOf(connection).Enqueue(deliver);
                     break;
+                case BrokerProtocol.DeliverBatch batch:
+                    Array.ForEach(batch.Deliveries, EarlyOf(connection).Enqueue);
+                    break;
                 default:
                     Assert.Fail($"expected the reply to request {id} or a delivery, got {message ?? "nothing in 5 s"}");
                     break;
@@ -80,23 +84,7 @@ public abstract class BrokerSpecBase : TestKit
     internal async Task<(SubscriptionId Key, string Id)> SubscribeAsync(
         IActorRef broker, TestProbe connection, string pattern, string? group = null, string? ack = null, int? maxPending = null)
     {
-        var payload = new JObject { ["topic"] = pattern };
-        if (group is not null)
-        {
-            payload["group"] = group;
-        }
-
-        if (ack is not null)
-        {
-            payload["ack"] = ack;
-        }
-
-        if (maxPending is not null)
-        {
-            payload["max_pending"] = maxPending;
-        }
-
-        var id = Send(broker, connection, MessageTypes.RuntimeSubscribe, payload.ToString(Newtonsoft.Json.Formatting.None));
+        var id = SendRaw(broker, connection, MessageTypes.RuntimeSubscribe, WireClient.SubscribePayload(pattern, group, ack, maxPending));
         var subscribed = await connection.ExpectMsgAsync<BrokerProtocol.Subscribed>();
         Assert.Equal(id, subscribed.AfterRequest);
         var reply = await ReplyAsync(connection, id);
@@ -115,8 +103,30 @@ public abstract class BrokerSpecBase : TestKit
         return (int)JObject.Parse(reply.PayloadJson)["matched"]!;
     }
 
-    internal async Task<BrokerProtocol.Deliver> DeliveryAsync(TestProbe connection) =>
-        EarlyOf(connection).TryDequeue(out var early) ? early : await connection.ExpectMsgAsync<BrokerProtocol.Deliver>(TimeSpan.FromSeconds(5));
+    /// <summary>Whether a delivery is waiting for <see cref="DeliveryAsync"/>, in the probe or kept from a batch.</summary>
+    internal bool HasDelivery(TestProbe connection) => EarlyOf(connection).Count > 0 || connection.HasMessages;
+
+    /// <summary>The next delivery to the connection, alone or out of a batch.</summary>
+    internal async Task<BrokerProtocol.Deliver> DeliveryAsync(TestProbe connection)
+    {
+        var early = EarlyOf(connection);
+        if (early.Count == 0)
+        {
+            switch (await connection.ReceiveOneAsync(TimeSpan.FromSeconds(5)))
+            {
+                case BrokerProtocol.Deliver deliver:
+                    return deliver;
+                case BrokerProtocol.DeliverBatch batch:
+                    Array.ForEach(batch.Deliveries, early.Enqueue);
+                    break;
+                case var other:
+                    Assert.Fail($"expected a delivery, got {other ?? "nothing in 5 s"}");
+                    break;
+            }
+        }
+
+        return early.Dequeue();
+    }
 
     internal async Task<List<BrokerProtocol.Deliver>> DeliveriesAsync(TestProbe connection, int count)
     {

@@ -50,6 +50,31 @@ public sealed class SchemaCommandSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Schema_should_list_every_pushed_message_type_with_its_payload_in_wire_order()
+    {
+        var schema = await SchemaAsync();
+
+        Assert.Equal("#/definitions/PushCatalog", (string?)schema["properties"]!["pushes"]!["$ref"]);
+        var pushes = (JObject)schema["definitions"]!["PushCatalog"]!;
+        Assert.Equal(PayloadCatalog.Pushed.Keys.Order(StringComparer.Ordinal), PropertyNames(pushes));
+        Assert.Equal(PayloadCatalog.Pushed.Keys.Order(StringComparer.Ordinal), pushes["required"]!.Values<string>());
+        foreach (var (messageType, payload) in PayloadCatalog.Pushed)
+        {
+            Assert.Equal($"#/definitions/{payload.Name}", (string?)pushes["properties"]![messageType]!["properties"]!["payload"]!["$ref"]);
+        }
+
+        // The wire order of a delivery's payload; key and dropped only when there is one.
+        var delivery = (JObject)schema["definitions"]!["DeliveryPayload"]!;
+        Assert.Equal(["subscription", "topic", "delivery", "redelivered", "body", "key", "dropped"], PropertyNames(delivery));
+        Assert.Equal(["subscription", "topic", "delivery", "redelivered", "body"], delivery["required"]!.Values<string>());
+
+        // A pushed type is never a request nor a reply, so a pipelining client cannot take one for the other.
+        var catalog = (JObject)schema["definitions"]!["MessageCatalog"]!["properties"]!;
+        Assert.DoesNotContain(catalog.Properties(), entry =>
+            PayloadCatalog.Pushed.ContainsKey(entry.Name) || PayloadCatalog.Pushed.ContainsKey((string)entry.Value["properties"]!["reply_type"]!["enum"]![0]!));
+    }
+
+    [Fact]
     public async Task Schema_should_be_the_same_bytes_on_stdout_and_in_the_output_file_run_after_run()
     {
         var first = await HostProcess.RunAsync(_dir.Path, "schema");

@@ -86,7 +86,11 @@ public sealed class WireClient : IDisposable
         return Payload(reply);
     }
 
-    public async Task<string> SubscribeAsync(string pattern, string? group = null, string? ack = null, int? maxPending = null)
+    public async Task<string> SubscribeAsync(string pattern, string? group = null, string? ack = null, int? maxPending = null) =>
+        (string)(await RequestAsync("runtime.subscribe", SubscribePayload(pattern, group, ack, maxPending)))["subscription"]!;
+
+    /// <summary>A <c>runtime.subscribe</c> payload with only the fields given.</summary>
+    public static string SubscribePayload(string pattern, string? group = null, string? ack = null, int? maxPending = null)
     {
         var payload = new JObject { ["topic"] = pattern };
         if (group is not null)
@@ -104,7 +108,7 @@ public sealed class WireClient : IDisposable
             payload["max_pending"] = maxPending;
         }
 
-        return (string)(await RequestAsync("runtime.subscribe", payload.ToString(Newtonsoft.Json.Formatting.None)))["subscription"]!;
+        return payload.ToString(Newtonsoft.Json.Formatting.None);
     }
 
     public static string Publish(string topic, string bodyJson, string? key = null, string? runId = null)

@@ -34,4 +34,19 @@ internal sealed class PublishedMessage
 
     /// <summary><see cref="StableHash.OfText"/> of <see cref="Key"/>, or null without a key.</summary>
     public ulong? KeyHash { get; }
+
+    /// <summary>
+    /// The escaped pieces of its delivery lines, made by the first connection that writes one. Two
+    /// connections may make them at once; both make the same bytes, and one of them is kept.
+    /// </summary>
+    public DeliveryLine.Parts LineParts
+    {
+        get
+        {
+            var parts = Volatile.Read(ref _lineParts);
+            return parts ?? Interlocked.CompareExchange(ref _lineParts, DeliveryLine.Build(this), null) ?? _lineParts!;
+        }
+    }
+
+    private DeliveryLine.Parts? _lineParts;
 }

@@ -25,6 +25,7 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
     private readonly SubscriptionStats? _groupStats;
     private readonly BrokerMetrics _metrics;
     private readonly Dictionary<SubscriptionId, MemberState> _members = [];
+    private readonly DeliveryOutbox _outbox = new();
 
     /// <summary>The members' ids, for rendezvous hashing and turns.</summary>
     private readonly List<SubscriptionId> _order = [];
@@ -48,7 +49,11 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         _metrics = BrokerMetrics.Get(Context.System);
         Receive<BrokerProtocol.Enqueue>(enqueue =>
         {
-            Place(new Entry(_nextSequence++, enqueue.Message, Redelivered: false), retry: false);
+            foreach (var message in enqueue.Messages)
+            {
+                Place(new Entry(_nextSequence++, message, Redelivered: false), retry: false);
+            }
+
             Published();
         });
         Receive<BrokerProtocol.Join>(join => OnJoin(join.Member));
@@ -63,6 +68,14 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Whatever a message made deliverable goes out once it is handled: one batch per connection.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        _outbox.SendAll();
+        return handled;
+    }
 
     public static Props Props(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats) =>
         Akka.Actor.Props.Create(() => new BrokerAckQueueActor(gauge, ackWait, groupStats));
@@ -275,7 +288,7 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         member.Info.Stats.SetPending(member.Unacked);
         member.Info.Stats.CountDelivered(entry.Redelivered);
         _metrics.Delivered(entry.Redelivered);
-        member.Info.Connection.Tell(new BrokerProtocol.Deliver(member.Info.Id, entry.Message, delivery, entry.Redelivered));
+        _outbox.Add(member.Info.Connection, new BrokerProtocol.Deliver(member.Info.Id, entry.Message, delivery, entry.Redelivered));
         if (!_timerSet)
         {
             // Every later delivery's deadline is later still, so one timer, for the earliest, is enough.

@@ -35,13 +35,28 @@ internal sealed class BrokerActor : ReceiveActor
     private readonly ForwardListeners _forwardListeners;
     private long _lastId;
 
+    /// <summary>At-most-once deliveries made while handling one message, per connection, told as one batch at its end.</summary>
+    private readonly DeliveryOutbox _outbox = new();
+
+    /// <summary>Messages for acknowledgement queues accepted while handling one message, told as one batch per queue at its end.</summary>
+    private readonly Dictionary<IActorRef, List<PublishedMessage>> _enqueued = [];
+
     public BrokerActor(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null)
     {
         _settings = settings;
         _forwardListeners = forwardListeners ?? new ForwardListeners();
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
-        Receive<ChannelProtocol.Request>(request => OnRequest(request, Sender));
+        Receive<ChannelProtocol.Request>(request =>
+        {
+            if (Answer(request, Sender) is { } reply)
+            {
+                Sender.Tell(reply);
+            }
+
+            SendOutbox();
+        });
+        Receive<ChannelProtocol.RequestBatch>(batch => OnBatch(batch, Sender));
         Receive<BrokerProtocol.InputEnded>(ended => RemoveConnection(ended.Connection, tellConnection: true));
         Receive<Terminated>(terminated => RemoveConnection(terminated.ActorRef, tellConnection: false));
         Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
@@ -58,7 +73,47 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>Failures of a queue restart it empty; the broker's own state (who is subscribed) is what matters and lives here.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    private void OnRequest(ChannelProtocol.Request request, IActorRef replyTo)
+    /// <summary>The message types the broker answers.</summary>
+    public static bool Handles(string messageType) => messageType is
+        MessageTypes.RuntimePublish or MessageTypes.RuntimeForward or MessageTypes.RuntimeSubscribe
+        or MessageTypes.RuntimeUnsubscribe or MessageTypes.RuntimeAck or MessageTypes.RuntimeNack;
+
+    /// <summary>A read's requests in order; the replies given at once go back as one batch, the deliveries per connection too.</summary>
+    private void OnBatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo)
+    {
+        HandlerTable.AnswerAll(batch, replyTo, Answer);
+        SendOutbox();
+    }
+
+    private void SendOutbox()
+    {
+        _outbox.SendAll();
+        if (_enqueued.Count > 0)
+        {
+            foreach (var (queue, messages) in _enqueued)
+            {
+                queue.Tell(new BrokerProtocol.Enqueue([.. messages]));
+            }
+
+            _enqueued.Clear();
+        }
+    }
+
+    private void Push(IActorRef connection, BrokerProtocol.Deliver deliver) => _outbox.Add(connection, deliver);
+
+    private void Enqueue(IActorRef queue, PublishedMessage message)
+    {
+        if (!_enqueued.TryGetValue(queue, out var messages))
+        {
+            messages = [];
+            _enqueued.Add(queue, messages);
+        }
+
+        messages.Add(message);
+    }
+
+    /// <summary>The request's reply if given at once; null when its subscription's queue answers it.</summary>
+    private ChannelProtocol.Reply? Answer(ChannelProtocol.Request request, IActorRef replyTo)
     {
         var envelope = request.Envelope;
         var response = envelope.MessageType switch
@@ -70,10 +125,7 @@ internal sealed class BrokerActor : ReceiveActor
             MessageTypes.RuntimeAck or MessageTypes.RuntimeNack => OnSettle(request, replyTo),
             _ => IpcErrors.UnsupportedMessageType(RuntimeChannelActor.Name, envelope.MessageType, envelope.RunId),
         };
-        if (response is not null)
-        {
-            replyTo.Tell(new ChannelProtocol.Reply(request.Id, response));
-        }
+        return response is null ? null : new ChannelProtocol.Reply(request.Id, response);
     }
 
     private IpcResponse OnPublish(IpcRequest envelope)
@@ -134,11 +186,11 @@ internal sealed class BrokerActor : ReceiveActor
             var subscription = _subscriptions[id];
             if (subscription.Queue is { } queue)
             {
-                queue.Tell(new BrokerProtocol.Enqueue(message));
+                Enqueue(queue, message);
             }
             else
             {
-                subscription.Connection.Tell(new BrokerProtocol.Deliver(id, message, 0, false));
+                Push(subscription.Connection, new BrokerProtocol.Deliver(id, message, 0, false));
             }
         }
 
@@ -147,12 +199,12 @@ internal sealed class BrokerActor : ReceiveActor
             var state = _groups[(group.Name, group.Pattern)];
             if (state.Queue is { } queue)
             {
-                queue.Tell(new BrokerProtocol.Enqueue(message));
+                Enqueue(queue, message);
             }
             else
             {
                 var member = group.Choose(message.KeyHash);
-                _subscriptions[member].Connection.Tell(new BrokerProtocol.Deliver(member, message, 0, false));
+                Push(_subscriptions[member].Connection, new BrokerProtocol.Deliver(member, message, 0, false));
             }
         }
 

@@ -31,6 +31,10 @@ internal static class BrokerProtocol
     /// <remarks>It may reach a connection that has just closed; that is normal, so it stays out of the dead-letter log.</remarks>
     public sealed record Deliver(SubscriptionId Key, PublishedMessage Message, long Delivery, bool Redelivered) : IDeadLetterSuppression;
 
+    /// <summary>The deliveries for one connection that one batch of publishes made, in order: one mailbox entry, not one each.</summary>
+    /// <remarks>Like <see cref="Deliver"/>, it may reach a connection that has just closed.</remarks>
+    public sealed record DeliverBatch(Deliver[] Deliveries) : IDeadLetterSuppression;
+
     /// <summary>The subscription is gone: the connection forgets it and drops what it still holds for it.</summary>
     public sealed record Unsubscribed(SubscriptionId Key) : IDeadLetterSuppression;
 
@@ -45,8 +49,8 @@ internal static class BrokerProtocol
     /// <param name="Stats">Its figures.</param>
     public sealed record Member(SubscriptionId Id, IActorRef Connection, string Subscription, int MaxPending, SubscriptionStats Stats);
 
-    /// <summary>A message the broker accepted for a queue (it already took its place in the queue's gauge).</summary>
-    public sealed record Enqueue(PublishedMessage Message);
+    /// <summary>Messages the broker accepted for a queue, in publish order (each already took its place in the queue's gauge).</summary>
+    public sealed record Enqueue(PublishedMessage[] Messages);
 
     /// <summary>A subscription joins the queue.</summary>
     public sealed record Join(Member Member);

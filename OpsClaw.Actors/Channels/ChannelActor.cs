@@ -31,7 +31,13 @@ public abstract class ChannelActor : ReceiveActor
         ChannelName = channelName;
         _handlers = new HandlerTable(channelName);
         Receive<ChannelProtocol.Request>(request => _handlers.Dispatch(request, Sender));
-        Receive<ChannelProtocol.RequestBatch>(batch => _handlers.Dispatch(batch, Sender));
+        Receive<ChannelProtocol.RequestBatch>(batch =>
+        {
+            if (!TakeWholeBatch(batch, Sender))
+            {
+                _handlers.Dispatch(batch, Sender);
+            }
+        });
         Receive<ChannelProtocol.Describe>(_ => Sender.Tell(new ChannelProtocol.Description(ChannelName, [.. HandledMessageTypes])));
     }
 
@@ -145,6 +151,12 @@ public abstract class ChannelActor : ReceiveActor
             return null;
         });
     }
+
+    /// <summary>
+    /// Lets a built-in channel hand a whole batch on in one message (the runtime channel gives a batch
+    /// of broker requests to its broker); false to route its requests one by one.
+    /// </summary>
+    private protected virtual bool TakeWholeBatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo) => false;
 
     /// <summary>Registers a raw route, for a built-in channel that decides per request where it goes.</summary>
     private protected void AddRoute(string requestType, HandlerTable.Route route) => _handlers.Add(requestType, route);

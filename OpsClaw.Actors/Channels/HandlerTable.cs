@@ -44,14 +44,21 @@ internal sealed class HandlerTable(string owner)
     /// Routes a batch's requests in order and tells the replies given at once as one
     /// <see cref="ChannelProtocol.ReplyBatch"/>, so the requester's mailbox is entered once per batch.
     /// </summary>
-    public void Dispatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo)
+    public void Dispatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo) => AnswerAll(batch, replyTo, Answer);
+
+    /// <summary>
+    /// Answers a batch's requests in order with <paramref name="answer"/> and tells the replies given at
+    /// once as one <see cref="ChannelProtocol.ReplyBatch"/> (a request answered later gets its own reply).
+    /// </summary>
+    public static void AnswerAll(
+        ChannelProtocol.RequestBatch batch, IActorRef replyTo, Func<ChannelProtocol.Request, IActorRef, ChannelProtocol.Reply?> answer)
     {
         var requests = batch.Requests;
         ChannelProtocol.Reply[]? replies = null;
         var count = 0;
         foreach (var request in requests)
         {
-            if (Answer(request, replyTo) is { } reply)
+            if (answer(request, replyTo) is { } reply)
             {
                 (replies ??= new ChannelProtocol.Reply[requests.Length])[count++] = reply;
             }

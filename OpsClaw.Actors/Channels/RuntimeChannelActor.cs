@@ -14,6 +14,9 @@ public sealed class RuntimeChannelActor : ChannelActor
     /// <summary>The runtime channel's name: it is served on <c>runtime.sock</c>.</summary>
     public const string Name = "runtime";
 
+    private readonly IActorRef _broker;
+    private readonly ForwardListeners _forwardListeners;
+
     /// <summary>A runtime channel; usually made with <see cref="Props"/>. Its broker takes <c>opsclaw.broker</c> from the actor system's config.</summary>
     public RuntimeChannelActor()
         : base(Name)
@@ -22,7 +25,8 @@ public sealed class RuntimeChannelActor : ChannelActor
 
         // A config that does not read was refused at startup already; an actor built by hand falls back to the defaults.
         var forwardListeners = new ForwardListeners();
-        var broker = Context.ActorOf(
+        _forwardListeners = forwardListeners;
+        var broker = _broker = Context.ActorOf(
             BrokerActor.Props(settings?.Broker ?? BrokerSettings.Default, settings?.MaxJsonDepth ?? IpcJson.DefaultMaxDepth, forwardListeners),
             "broker");
         var metrics = BrokerMetrics.Get(Context.System);
@@ -46,6 +50,21 @@ public sealed class RuntimeChannelActor : ChannelActor
         Route(MessageTypes.RuntimeAck, broker);
         Route(MessageTypes.RuntimeNack, broker);
         Receive<BrokerProtocol.GetTopics>(ask => broker.Forward(ask));
+    }
+
+    /// <summary>A read of broker requests only goes to the broker as it came: one message, its deliveries and replies batched too.</summary>
+    private protected override bool TakeWholeBatch(ChannelProtocol.RequestBatch batch, IActorRef replyTo)
+    {
+        foreach (var request in batch.Requests)
+        {
+            if (!BrokerActor.Handles(request.Envelope.MessageType) || (request.Envelope.MessageType == MessageTypes.RuntimeForward && !_forwardListeners.Any))
+            {
+                return false;
+            }
+        }
+
+        _broker.Tell(batch, replyTo);
+        return true;
     }
 
     /// <summary>The props of a runtime channel, for a <c>ChannelDefinition</c> or a spec.</summary>

@@ -52,7 +52,8 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
     private readonly BufferBudget _budget;
     private readonly LineFramer _framer;
     private readonly ReplySlots _slots = new();
-    private readonly PushQueue _pushes;
+    /// <summary>Made on the first subscription: most connections never subscribe, and connects are a hot path.</summary>
+    private PushQueue? _pushes;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Func<string?, IpcResponse> _timeoutReply;
 
@@ -79,7 +80,6 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         _budget = budget;
         _framer = new LineFramer(settings.MaxLineBytes);
         _timeoutReply = runId => Answer(IpcErrors.Timeout(_settings.RequestTimeout, runId));
-        _pushes = new PushQueue(BrokerMetrics.Get(Context.System));
         Serving();
     }
 
@@ -260,16 +260,29 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             }
 
             _broker = Sender;
-            _pushes.Subscribe(subscribed);
+            (_pushes ??= new PushQueue(BrokerMetrics.Get(Context.System))).Subscribe(subscribed);
         });
         Receive<BrokerProtocol.Deliver>(deliver =>
         {
-            if (_pushes.Offer(deliver))
+            if (_pushes?.Offer(deliver) == true)
             {
                 FlushAfterThisRun();
             }
         });
-        Receive<BrokerProtocol.Unsubscribed>(unsubscribed => _pushes.Unsubscribe(unsubscribed.Key));
+        Receive<BrokerProtocol.DeliverBatch>(batch =>
+        {
+            var taken = false;
+            foreach (var deliver in batch.Deliveries)
+            {
+                taken |= _pushes?.Offer(deliver) == true;
+            }
+
+            if (taken)
+            {
+                FlushAfterThisRun();
+            }
+        });
+        Receive<BrokerProtocol.Unsubscribed>(unsubscribed => _pushes?.Unsubscribe(unsubscribed.Key));
         Receive<Connection.FlushReplies>(_ =>
         {
             _inFlight &= ~InFlight.Flush;
@@ -342,7 +355,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
 
         // A half-closed subscriber loses its subscriptions at once (docs/protocol.md §9.4).
         _broker?.Tell(new BrokerProtocol.InputEnded(Self));
-        _pushes.UnsubscribeAll();
+        _pushes?.UnsubscribeAll();
         Become(InputEnded);
         Progress(Phase.InputEnded);
     }
@@ -527,7 +540,7 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
             _slots.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes);
 
             // Deliveries go between replies, never inside one, and never before their subscription's ack.
-            _pushes.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes, _slots.Written);
+            _pushes?.TakeReady(_pending, OutputBytes, _settings.MaxConnectionBufferedBytes, _slots.Written);
             if (Has(InFlight.Send) || _pending.Length == 0)
             {
                 return;

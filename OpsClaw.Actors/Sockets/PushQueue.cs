@@ -19,6 +19,13 @@ internal sealed class PushQueue(BrokerMetrics metrics)
     /// <summary>A queue grown past this by a burst is let go once empty.</summary>
     private const int RetainedCapacity = 64;
 
+    /// <summary>
+    /// Deliveries are written in sends of about this much, so the output buffer stays a pooled array:
+    /// one that grew past 64 KiB would be allocated on the large object heap, whose churn costs full
+    /// collections. A single longer line still goes, alone.
+    /// </summary>
+    private const int ChunkBytes = 60 * 1024;
+
     private readonly Dictionary<SubscriptionId, Target> _targets = [];
     private Queue<Push> _queue = new();
 
@@ -97,7 +104,8 @@ internal sealed class PushQueue(BrokerMetrics metrics)
     /// Encodes waiting deliveries into <paramref name="output"/>, in order, while there is room (as
     /// replies are: within <paramref name="limit"/> counting <paramref name="buffered"/>, or alone when
     /// nothing is buffered). Stops at a delivery whose subscribe ack is not yet written, that is, whose
-    /// subscribe request is not below <paramref name="repliesWritten"/>.
+    /// subscribe request is not below <paramref name="repliesWritten"/>; and once about
+    /// <see cref="ChunkBytes"/> are in <paramref name="output"/> (the caller sends them and comes back).
     /// </summary>
     public int TakeReady(OutputBuffer output, long buffered, long limit, long repliesWritten)
     {
@@ -116,15 +124,19 @@ internal sealed class PushQueue(BrokerMetrics metrics)
                 break;
             }
 
-            var response = DeliveryEncoder.Response(target.Info.Subscription, push.Message, push.Delivery, push.Redelivered, push.Dropped);
-            if (buffered > 0 && buffered + EnvelopeEncoder.MaxBytes(response) > limit)
+            var length = DeliveryLine.Length(push.Message, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped);
+            if (output.Length > 0 && output.Length + length > ChunkBytes)
             {
                 break;
             }
 
-            var before = output.Length;
-            EnvelopeEncoder.Encode(response, output);
-            buffered += output.Length - before;
+            if (buffered > 0 && buffered + length > limit)
+            {
+                break;
+            }
+
+            DeliveryLine.Write(output, push.Message, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped);
+            buffered += length;
             _queue.Dequeue();
             target.Unwritten--;
             if (target.Info.Ack == AckMode.None)
@@ -146,6 +158,9 @@ internal sealed class PushQueue(BrokerMetrics metrics)
     private sealed class Target(BrokerProtocol.Subscribed info)
     {
         public BrokerProtocol.Subscribed Info { get; } = info;
+
+        /// <summary>The subscription id as every delivery line carries it, escaped once.</summary>
+        public byte[] SubscriptionBytes { get; } = DeliveryLine.SubscriptionBytes(info.Subscription);
 
         public long NextDelivery { get; set; } = 1;
 

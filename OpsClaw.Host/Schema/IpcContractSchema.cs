@@ -12,8 +12,8 @@ namespace OpsClaw.Host.Schema;
 /// <summary>
 /// Builds the JSON Schema of the wire contract from the C# types: the request and response
 /// envelopes (<see cref="IpcRequest"/>, <see cref="IpcResponse"/>), the error codes
-/// (<see cref="IpcErrors.AllCodes"/>) and every message type in <see cref="PayloadCatalog.BuiltIn"/>
-/// with its payload types. The SDK's TypeScript types are generated from this schema, so a change
+/// (<see cref="IpcErrors.AllCodes"/>), every message type in <see cref="PayloadCatalog.BuiltIn"/>
+/// with its payload types, and every pushed message type in <see cref="PayloadCatalog.Pushed"/> with its payload type. The SDK's TypeScript types are generated from this schema, so a change
 /// to any of those C# types shows up as a diff in the committed schema and types.
 /// </summary>
 public static class IpcContractSchema
@@ -22,6 +22,7 @@ public static class IpcContractSchema
     public const string ResponseName = "IpcResponse";
     public const string ErrorCodeName = "IpcErrorCode";
     public const string CatalogName = "MessageCatalog";
+    public const string PushCatalogName = "PushCatalog";
 
     public static JsonSchema Build()
     {
@@ -50,13 +51,16 @@ public static class IpcContractSchema
         EnvelopeShapes.ShapeRequest(request);
         EnvelopeShapes.ShapeResponse(response, errorCode);
         var catalog = MessageCatalogSchema.Build(PayloadCatalog.BuiltIn, type => Definition(generator, resolver, type));
+        var pushes = PushCatalogSchema.Build(PayloadCatalog.Pushed, type => Definition(generator, resolver, type));
 
         root.Definitions[ErrorCodeName] = errorCode;
         root.Definitions[CatalogName] = catalog;
+        root.Definitions[PushCatalogName] = pushes;
         root.Properties["request"] = new JsonSchemaProperty { Reference = request };
         root.Properties["response"] = new JsonSchemaProperty { Reference = response };
         root.Properties[EnvelopeFields.ErrorCode] = new JsonSchemaProperty { Reference = errorCode };
         root.Properties["messages"] = new JsonSchemaProperty { Reference = catalog };
+        root.Properties["pushes"] = new JsonSchemaProperty { Reference = pushes };
         SortDefinitions(root);
         return root;
     }

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using OpsClaw.Bench;
 
-var root = new RootCommand("OpsClaw benchmarks: a load generator and the two baseline servers it compares the host with.")
+var root = new RootCommand("OpsClaw benchmarks: a load generator, the two baseline servers it compares the host with, and the broker comparison with NATS and Redis.")
 {
     RunCommand.Create(),
     LoadCommand.Create(),
+    BrokerCommand.Create(),
+    BrokerLoadCommand.Create(),
     BaselineCommand.Create(BaselineKind.RawJson),
     BaselineCommand.Create(BaselineKind.RawFixed),
 };

@@ -37,12 +37,12 @@ internal static class ReportTable
             rows.Add([.. cells]);
         }
 
-        AppendTable(text, rows);
+        MarkdownTable.Append(text, rows);
         text.AppendLine();
 
         var targets = new List<string[]> { new[] { "target", "measured", "result" } };
         targets.AddRange(Targets.Evaluate(results).Select(target => new[] { target.Rule, target.Measurable ? target.Measured : "", target.Result }));
-        AppendTable(text, targets);
+        MarkdownTable.Append(text, targets);
         return text.ToString();
     }
 
@@ -59,32 +59,4 @@ internal static class ReportTable
 
     private static string Format(double value, string format, int samples) =>
         samples == 0 || double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
-
-    private static void AppendTable(StringBuilder text, List<string[]> rows)
-    {
-        var widths = Enumerable.Range(0, rows[0].Length).Select(column => rows.Max(row => row[column].Length)).ToArray();
-        for (var index = 0; index < rows.Count; index++)
-        {
-            var row = rows[index];
-            text.Append('|');
-            for (var column = 0; column < row.Length; column++)
-            {
-                // Names left, numbers right, as a reader scans them.
-                var cell = column < 2 || index == 0 ? row[column].PadRight(widths[column]) : row[column].PadLeft(widths[column]);
-                text.Append(' ').Append(cell).Append(" |");
-            }
-
-            text.AppendLine();
-            if (index == 0)
-            {
-                text.Append('|');
-                foreach (var width in widths)
-                {
-                    text.Append(new string('-', width + 2)).Append('|');
-                }
-
-                text.AppendLine();
-            }
-        }
-    }
 }

@@ -6,11 +6,10 @@ namespace OpsClaw.Bench;
 
 /// <summary>
 /// A server under test, running as a process of its own in a fresh temporary directory. Started and
-/// waited for through its ready line; stopped by its pid with SIGTERM, and SIGKILL only if it does not exit.
+/// waited for through its ready line; stopped by its pid with SIGTERM (SIGINT for a server that exits non-zero on SIGTERM), and SIGKILL only if it does not exit.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
     private const int StderrLinesKept = 20;
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
@@ -19,11 +18,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
     private readonly ConcurrentQueue<string> _stderrTail;
+    private readonly int _stopSignal;
     private bool _stopped;
 
-    private ServerProcess(string name, Process process, string directory, string socketPath, ConcurrentQueue<string> stderrTail)
+    private ServerProcess(ServerSpec spec, Process process, string directory, string socketPath, ConcurrentQueue<string> stderrTail)
     {
-        Name = name;
+        Name = spec.Name;
+        _stopSignal = spec.StopSignal;
         _process = process;
         _directory = directory;
         SocketPath = socketPath;
@@ -34,6 +35,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>Where it listens: a Unix socket path, or <c>host:port</c> for a TCP server.</summary>
     public string SocketPath { get; }
 
     public int Pid { get; }
@@ -52,47 +54,86 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {spec.FileName}");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {spec.FileName}");
+        }
+        catch
+        {
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+
         var stderrTail = new ConcurrentQueue<string>();
-        process.ErrorDataReceived += (_, line) => Keep(stderrTail, line.Data);
+        var readyOnStderr = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.ErrorDataReceived += (_, line) =>
+        {
+            Keep(stderrTail, line.Data);
+            if (line.Data is null)
+            {
+                readyOnStderr.TrySetCanceled();
+            }
+            else if (spec.ReadyOn == ReadyStream.Stderr && spec.IsReadyLine(line.Data))
+            {
+                readyOnStderr.TrySetResult(line.Data);
+            }
+        };
         process.BeginErrorReadLine();
+        if (spec.ReadyOn == ReadyStream.Stderr)
+        {
+            DrainStdout(process);
+        }
 
         string? readyLine = null;
         try
         {
             using var timeout = new CancellationTokenSource(ReadyTimeout);
-
-            // Bounded by the ready timeout and by the process's stdout closing.
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
-            {
-                if (line.StartsWith(spec.ReadyPrefix, StringComparison.Ordinal))
-                {
-                    readyLine = line;
-                    break;
-                }
-            }
+            readyLine = spec.ReadyOn == ReadyStream.Stdout
+                ? await ReadyLineOnStdoutAsync(process, spec, timeout.Token).ConfigureAwait(false)
+                : await readyOnStderr.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Reported below with whatever it wrote to stderr.
         }
 
-        var server = new ServerProcess(spec.Name, process, directory, readyLine is null ? "" : spec.SocketPathFromReadyLine(readyLine), stderrTail);
+        if (spec.ReadyOn == ReadyStream.Stdout)
+        {
+            DrainStdout(process);
+        }
+
+        var server = new ServerProcess(spec, process, directory, readyLine is null ? "" : spec.AddressOf(directory, readyLine), stderrTail);
         if (readyLine is null)
         {
             await server.StopAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"{spec.Name} never printed its ready line; stderr: {string.Join(" | ", stderrTail)}");
         }
 
-        // Keep stdout drained so the server can never block on a full pipe.
-        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         return server;
+    }
+
+    /// <summary>Keeps stdout drained so the server can never block on a full pipe (stderr is read by its handler).</summary>
+    private static void DrainStdout(Process process) => _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+
+    private static async Task<string?> ReadyLineOnStdoutAsync(Process process, ServerSpec spec, CancellationToken timeout)
+    {
+        // Bounded by the ready timeout and by the process's stdout closing.
+        while (await process.StandardOutput.ReadLineAsync(timeout).ConfigureAwait(false) is { } line)
+        {
+            if (spec.IsReadyLine(line))
+            {
+                return line;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>CPU, memory and descriptors of this server, read from /proc.</summary>
     public ProcessProbe Probe { get; }
 
-    /// <summary>SIGTERM by pid and wait; SIGKILL if it has not exited in time. Returns the exit code.</summary>
+    /// <summary>Its stop signal (SIGTERM unless its spec says otherwise) by pid and wait; SIGKILL if it has not exited in time. Returns the exit code.</summary>
     public async Task<int> StopAsync()
     {
         if (!_stopped)
@@ -100,7 +141,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             _stopped = true;
             if (!_process.HasExited)
             {
-                _ = kill(Pid, SigTerm);
+                _ = kill(Pid, _stopSignal);
                 using var timeout = new CancellationTokenSource(ExitTimeout);
                 try
                 {
@@ -108,7 +149,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 }
                 catch (OperationCanceledException)
                 {
-                    Console.Error.WriteLine($"bench: {Name} (pid {Pid}) ignored SIGTERM for {ExitTimeout.TotalSeconds} s; killing it");
+                    Console.Error.WriteLine($"bench: {Name} (pid {Pid}) ignored signal {_stopSignal} for {ExitTimeout.TotalSeconds} s; killing it");
                     _process.Kill();
                     await _process.WaitForExitAsync().ConfigureAwait(false);
                 }

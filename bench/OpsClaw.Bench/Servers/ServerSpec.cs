@@ -1,13 +1,28 @@
 namespace OpsClaw.Bench;
 
-/// <summary>How to start one of the three servers in a fresh directory and find its socket from its ready line.</summary>
+/// <summary>Which of a server's output streams carries the line saying it accepts connections.</summary>
+internal enum ReadyStream
+{
+    Stdout,
+    Stderr,
+}
+
+/// <summary>
+/// How to start one server in a fresh directory, which output line says it is ready, and where it
+/// listens (a socket path, or <c>host:port</c> for TCP) given that directory and that line.
+/// </summary>
 internal sealed record ServerSpec(
     string Name,
     string FileName,
     Func<string, IReadOnlyList<string>> Arguments,
-    string ReadyPrefix,
-    Func<string, string> SocketPathFromReadyLine)
+    Func<string, bool> IsReadyLine,
+    Func<string, string, string> AddressOf,
+    ReadyStream ReadyOn = ReadyStream.Stdout,
+    int StopSignal = ServerSpec.SigTerm)
 {
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
+
     public const string OpsClawName = "opsclaw";
     public const string RawJsonName = "raw-json";
     public const string RawFixedName = "raw-fixed";
@@ -20,16 +35,16 @@ internal sealed record ServerSpec(
         name,
         executable,
         directory => ["ipc", "serve-sockets", "--dir", directory],
-        "opsclaw ipc ready",
-        RuntimeSocketOf);
+        line => line.StartsWith("opsclaw ipc ready", StringComparison.Ordinal),
+        (_, line) => RuntimeSocketOf(line));
 
     /// <summary>A baseline, run by this very executable in a process of its own.</summary>
     public static ServerSpec Baseline(BaselineKind kind) => new(
         kind == BaselineKind.RawJson ? RawJsonName : RawFixedName,
         Path.Combine(AppContext.BaseDirectory, "OpsClaw.Bench"),
         directory => [BaselineCommand.CommandName(kind), "--socket", Path.Combine(directory, "raw.sock")],
-        RawServer.ReadyPrefix,
-        line => line[RawServer.ReadyPrefix.Length..].Trim());
+        line => line.StartsWith(RawServer.ReadyPrefix, StringComparison.Ordinal),
+        (_, line) => line[RawServer.ReadyPrefix.Length..].Trim());
 
     /// <summary>The ready line is <c>opsclaw ipc ready runtime=&lt;path&gt; control=&lt;path&gt;</c>.</summary>
     private static string RuntimeSocketOf(string readyLine)

@@ -4,13 +4,18 @@ import { IpcConnectionError, IpcError } from "./errors.js";
 import { Fifo } from "./fifo.js";
 import type {
   ChannelsReport,
+  DeliveryPayload,
   IpcResponse,
   MessageCatalog,
+  PublishAckPayload,
+  PushCatalog,
   StatusPayload,
   StatusReport,
   StopPayload,
+  SubscribeAckPayload,
 } from "./generated/types.js";
 import { LineSplitter } from "./lineSplitter.js";
+import { DEFAULT_MAX_PENDING, Subscription, type SubscribeOptions, type SubscriptionLink } from "./subscription.js";
 
 export interface IpcClientOptions {
   /** How long `connect` waits for the socket to accept. Default 5000 ms. */
@@ -35,21 +40,50 @@ export type KnownMessageType = keyof MessageCatalog;
 export type RequestPayloadOf<T extends KnownMessageType> = MessageCatalog[T]["request_payload"];
 export type ReplyPayloadOf<T extends KnownMessageType> = MessageCatalog[T]["reply_payload"];
 
+/** The message types the host pushes unasked (never replies), each with its payload type. */
+export type PushedMessageType = keyof PushCatalog;
+export type PushPayloadOf<T extends PushedMessageType> = PushCatalog[T]["payload"];
+
+/** Every pushed type: a line of one of these is routed to its subscription, never matched to a request. */
+const PUSHED_TYPES: ReadonlySet<string> = new Set<PushedMessageType>(["runtime.message"]);
+
+export interface PublishOptions {
+  /** Messages with the same key go to the same queue-group member while the group's membership stays the same. */
+  key?: string;
+  /** Sent as the publish's `run_id`; subscribers see it as the delivery's `runId`. */
+  runId?: string;
+  timeoutMs?: number;
+}
+
 interface Slot {
   readonly resolve: (reply: IpcReply) => void;
   readonly reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
   /** Timed out: the slot keeps its place in the queue so later replies still line up, and its reply is dropped. */
   done: boolean;
+  /**
+   * Runs as the success reply is read, before the next line is, with whether the request had timed
+   * out: a subscription must be routable before its first delivery, which may follow in the same read.
+   */
+  readonly onSuccess: ((payload: unknown, late: boolean) => void) | undefined;
 }
 
 /**
  * A persistent connection to one socket of the host. Requests may be sent without waiting for
  * earlier replies; the host answers in request order, so replies are matched to requests
- * first-in first-out.
+ * first-in first-out. Lines the host pushes (deliveries to subscriptions) may come between any two
+ * replies; they are told apart by their `message_type` and routed to their subscription.
  */
 export class IpcClient {
   private readonly slots = new Fifo<Slot>();
+  private readonly subscriptions = new Map<string, Subscription<unknown>>();
+  /** What this client's subscriptions send through it. */
+  private readonly link: SubscriptionLink = {
+    send: async (messageType, payload) => (await this.send(messageType, payload, {}, undefined)).payload,
+    forget: (id) => {
+      this.subscriptions.delete(id);
+    },
+  };
   private readonly splitter = new LineSplitter();
   private failure: Error | undefined;
   private closing = false;
@@ -115,6 +149,58 @@ export class IpcClient {
   ): Promise<IpcReply<ReplyPayloadOf<T>>>;
   request<TReply = unknown>(messageType: string, payload?: unknown, options?: IpcRequestOptions): Promise<IpcReply<TReply>>;
   request(messageType: string, payload?: unknown, options: IpcRequestOptions = {}): Promise<IpcReply> {
+    return this.send(messageType, payload, options, undefined);
+  }
+
+  /**
+   * Publishes `body` (any JSON value; `null` included, `undefined` is not JSON) to `topic`.
+   * Resolves with the reply payload: `matched`, the deliveries the publish made (one per matching
+   * subscription without a group, one per matching group).
+   */
+  async publish(topic: string, body: unknown, options: PublishOptions = {}): Promise<PublishAckPayload> {
+    if (body === undefined) {
+      throw new TypeError("publish needs a body: any JSON value, null included");
+    }
+    const payload = options.key === undefined ? { topic, body } : { topic, body, key: options.key };
+    const reply = await this.request("runtime.publish", payload, requestOptions(options));
+    return reply.payload;
+  }
+
+  /**
+   * Subscribes this connection to `pattern` (`*` one token, `>` as the last token one or more).
+   * Resolves once the host acked, with a {@link Subscription}: an async iterable of the deliveries.
+   * Rejects with an {@link IpcError}: `invalid_payload` for a bad pattern, group or option,
+   * `limit_exceeded` past the host's subscriptions per connection.
+   */
+  subscribe<TBody = unknown>(pattern: string, options: SubscribeOptions = {}): Promise<Subscription<TBody>> {
+    const payload: Record<string, unknown> = { topic: pattern };
+    if (options.group !== undefined) payload["group"] = options.group;
+    if (options.ack !== undefined) payload["ack"] = options.ack;
+    if (options.maxPending !== undefined) payload["max_pending"] = options.maxPending;
+    let subscription: Subscription<TBody> | undefined;
+    const register = (reply: unknown, late: boolean): void => {
+      const id = (reply as Partial<SubscribeAckPayload> | null)?.subscription;
+      if (typeof id !== "string") {
+        return;
+      }
+      if (late) {
+        // Nobody holds this subscription (its subscribe timed out here), yet the host made it: end it, or it is pushed to forever.
+        this.send("runtime.unsubscribe", { subscription: id }, {}, undefined).catch(() => undefined);
+        return;
+      }
+      subscription = new Subscription<TBody>(this.link, id, pattern, options.ack ?? "none", options.maxPending ?? DEFAULT_MAX_PENDING, options.group);
+      this.subscriptions.set(id, subscription);
+    };
+    const sent = this.send("runtime.subscribe", payload, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }, register);
+    return sent.then(() => {
+      if (subscription === undefined) {
+        throw new IpcConnectionError("protocol", `runtime.subscribe.ack on ${this.socketPath} has no string 'subscription'`);
+      }
+      return subscription;
+    });
+  }
+
+  private send(messageType: string, payload: unknown, options: IpcRequestOptions, onSuccess: Slot["onSuccess"]): Promise<IpcReply> {
     if (this.failure !== undefined) {
       return Promise.reject(this.failure);
     }
@@ -130,7 +216,7 @@ export class IpcClient {
     }
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     return new Promise<IpcReply>((resolve, reject) => {
-      const slot: Slot = { resolve, reject, timer: undefined, done: false };
+      const slot: Slot = { resolve, reject, timer: undefined, done: false, onSuccess };
       slot.timer = setTimeout(() => {
         slot.done = true;
         reject(new IpcConnectionError("timeout", `no reply to ${messageType} on ${this.socketPath} within ${timeoutMs} ms`));
@@ -196,14 +282,19 @@ export class IpcClient {
   }
 
   private onLine(line: string): void {
-    const slot = this.slots.shift();
     let envelope: IpcResponse;
     try {
       envelope = decodeResponseLine(line);
     } catch (error) {
+      const slot = this.slots.shift();
       this.settle(slot, () => slot?.reject(new IpcConnectionError("protocol", `bad reply on ${this.socketPath}: ${(error as Error).message}`, { cause: error })));
       return;
     }
+    if (PUSHED_TYPES.has(envelope.message_type)) {
+      this.onPush(envelope);
+      return;
+    }
+    const slot = this.slots.shift();
     if (slot === undefined) {
       // A line nobody asked for: the host refusing the connection (overloaded, forbidden) as it closes it.
       this.failure ??= envelope.ok
@@ -223,7 +314,28 @@ export class IpcClient {
       this.settle(slot, () => slot.reject(new IpcConnectionError("protocol", `${envelope.message_type} reply has a payload_json that is not JSON`, { cause: error })));
       return;
     }
+    slot.onSuccess?.(payload, slot.done);
     this.settle(slot, () => slot.resolve({ envelope, payload }));
+  }
+
+  /**
+   * A delivery: to its subscription, or nowhere when this connection has none by that id (one
+   * already unsubscribed here, whose deliveries were in flight). A payload that is not a delivery
+   * is the host breaking the contract, and fails the connection as a stray reply does.
+   */
+  private onPush(envelope: IpcResponse): void {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(envelope.payload_json);
+    } catch {
+      payload = undefined;
+    }
+    if (!isDelivery(payload)) {
+      this.failure ??= new IpcConnectionError("protocol", `${envelope.message_type} on ${this.socketPath} is not a delivery: ${envelope.payload_json.slice(0, 200)}`);
+      this.socket.destroy();
+      return;
+    }
+    this.subscriptions.get(payload.subscription)?.accept(envelope, payload);
   }
 
   private settle(slot: Slot | undefined, outcome: () => void): void {
@@ -251,6 +363,30 @@ export class IpcClient {
         this.settle(slot, () => slot.reject(error));
       }
     }
+    for (const subscription of [...this.subscriptions.values()]) {
+      subscription.end(reason, false);
+    }
     this.closedResolve(reason);
   }
+}
+
+function requestOptions(options: PublishOptions): IpcRequestOptions {
+  const result: IpcRequestOptions = {};
+  if (options.runId !== undefined) result.runId = options.runId;
+  if (options.timeoutMs !== undefined) result.timeoutMs = options.timeoutMs;
+  return result;
+}
+
+function isDelivery(payload: unknown): payload is DeliveryPayload {
+  if (typeof payload !== "object" || payload === null) {
+    return false;
+  }
+  const fields = payload as Record<string, unknown>;
+  return (
+    typeof fields["subscription"] === "string" &&
+    typeof fields["topic"] === "string" &&
+    typeof fields["delivery"] === "number" &&
+    typeof fields["redelivered"] === "boolean" &&
+    "body" in fields
+  );
 }

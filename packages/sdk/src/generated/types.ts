@@ -27,6 +27,7 @@ export interface OpsClawIpcContract {
   response?: IpcResponse;
   error_code?: IpcErrorCode;
   messages?: MessageCatalog;
+  pushes?: PushCatalog;
 }
 /**
  * A request line: one JSON object on one line (docs/protocol.md §2). Unknown fields are ignored by the server.
@@ -226,4 +227,21 @@ export interface GroupInfo {
   ack: string;
   queued: number;
   members: SubscriptionInfo[];
+}
+/**
+ * Every message_type the host pushes without a request (the broker's deliveries, docs/protocol.md §9.3), with its payload type. A pushed line is never a reply: a client tells it apart by message_type.
+ */
+export interface PushCatalog {
+  "runtime.message": {
+    payload: DeliveryPayload;
+  };
+}
+export interface DeliveryPayload {
+  subscription: string;
+  topic: string;
+  delivery: number;
+  redelivered: boolean;
+  body: unknown;
+  key?: null | string;
+  dropped?: number | null;
 }

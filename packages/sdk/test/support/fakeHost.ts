@@ -93,3 +93,32 @@ export function responseLine(fields: {
 export function runIdOf(line: string): string | null {
   return (JSON.parse(line) as { run_id?: string }).run_id ?? null;
 }
+
+/** A pushed `runtime.message` line as the host writes it: the payload's fields in the order of docs/protocol.md. */
+export function deliveryLine(fields: {
+  subscription: string;
+  topic: string;
+  delivery: number;
+  redelivered?: boolean;
+  body: unknown;
+  key?: string;
+  dropped?: number;
+  runId?: string | null;
+}): string {
+  const payload: Record<string, unknown> = {
+    subscription: fields.subscription,
+    topic: fields.topic,
+    delivery: fields.delivery,
+    redelivered: fields.redelivered ?? false,
+    body: fields.body,
+  };
+  if (fields.key !== undefined) payload["key"] = fields.key;
+  if (fields.dropped !== undefined) payload["dropped"] = fields.dropped;
+  return responseLine({ messageType: "runtime.message", runId: fields.runId ?? null, payload });
+}
+
+/** The message_type and parsed payload of a request line. */
+export function requestOf(line: string): { messageType: string; payload: unknown } {
+  const request = JSON.parse(line) as { message_type: string; payload_json: string };
+  return { messageType: request.message_type, payload: JSON.parse(request.payload_json) as unknown };
+}

@@ -1,0 +1,63 @@
+using System.Buffers;
+using System.Text;
+using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Tests.Broker;
+
+/// <summary>The fast delivery line must be, byte for byte, the line the envelope encoder writes for the same delivery.</summary>
+public sealed class DeliveryLineSpecs
+{
+    [Theory]
+    [InlineData("runs.r42", "{\"a\":[1,2.50,null]}", null, null, "s1", 1L, false, 0L)]
+    [InlineData("t", "\"quote \\\" back \\\\ slash \\n nl \\u2028 ls\"", "key with \"quotes\" and \\ and \n and \u2028 and é", "run \"1\"\t", "s99", 123456789L, true, 42L)]
+    [InlineData("a.b-c_d", "null", "", "", "weird\u0001id", long.MaxValue, false, long.MaxValue)]
+    [InlineData("x", "\"\u0085 next line, \u2029 para, \u007f del, 😀 emoji\"", "\u0085\u2029\u007f😀", "😀", "s1", 9L, true, 1L)]
+    public void A_delivery_line_should_equal_the_encoded_delivery_response(
+        string topic, string body, string? key, string? runId, string subscription, long delivery, bool redelivered, long dropped)
+    {
+        var message = new PublishedMessage(topic, body, key, runId);
+        var expected = EnvelopeEncoder.Encode(DeliveryEncoder.Response(subscription, message, delivery, redelivered, dropped));
+
+        var output = new ArrayBufferWriter<byte>();
+        var subscriptionBytes = DeliveryLine.SubscriptionBytes(subscription);
+        DeliveryLine.Write(output, message, subscriptionBytes, delivery, redelivered, dropped);
+
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.Equal(expected.Length, DeliveryLine.Length(message, subscriptionBytes, delivery, redelivered, dropped));
+    }
+
+    [Fact]
+    public void Random_messages_should_give_the_same_bytes_both_ways()
+    {
+        var random = new Random(1313);
+        const string Alphabet = "ab\"\\\n\r\t\b\f\u000b\u0000\u001f\u007f\u0085\u2028\u2029é€😀 <>&'/";
+        string Text(int max)
+        {
+            var builder = new StringBuilder();
+            for (var i = random.Next(max); i > 0; i--)
+            {
+                builder.Append(Alphabet[random.Next(Alphabet.Length)]);
+            }
+
+            // A lone surrogate half would not survive UTF-8 either way; keep pairs whole.
+            return builder.ToString().Replace("\ud83d", "", StringComparison.Ordinal).Replace("\ude00", "", StringComparison.Ordinal);
+        }
+
+        for (var i = 0; i < 2000; i++)
+        {
+            var body = Newtonsoft.Json.JsonConvert.ToString(Text(20));
+            var message = new PublishedMessage("t." + i, body, random.Next(2) == 0 ? null : Text(10), random.Next(2) == 0 ? null : Text(10));
+            var subscription = "s" + random.Next(1000);
+            var delivery = random.NextInt64(1, long.MaxValue);
+            var dropped = random.Next(3) == 0 ? 0 : random.NextInt64(1, 1000);
+            var redelivered = random.Next(2) == 0;
+
+            var expected = EnvelopeEncoder.Encode(DeliveryEncoder.Response(subscription, message, delivery, redelivered, dropped));
+            var output = new ArrayBufferWriter<byte>();
+            DeliveryLine.Write(output, message, DeliveryLine.SubscriptionBytes(subscription), delivery, redelivered, dropped);
+
+            Assert.True(expected.AsSpan().SequenceEqual(output.WrittenSpan), $"differs for {message.Body} / {message.Key} / {message.RunId}");
+        }
+    }
+}
