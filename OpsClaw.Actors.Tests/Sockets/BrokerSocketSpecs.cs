@@ -294,4 +294,17 @@ public sealed class BrokerSocketSpecs : SocketSpecBase
         Assert.True((long)broker["delivered"]! >= 1);
         Assert.Equal(1L, (long)broker["subscriptions"]!);
     }
+
+    [Fact]
+    public async Task The_broker_should_take_its_bounds_from_the_settings_the_host_was_started_with()
+    {
+        var binding = await StartAsync("opsclaw.broker.max-subscriptions-per-connection = 1");
+        using var client = await WireClient.ConnectAsync(binding.PathOf("runtime"));
+        await client.SubscribeAsync("a");
+
+        await client.SendAsync("runtime.subscribe", "{\"topic\":\"b\"}");
+
+        var refused = await client.ReplyAsync();
+        Assert.Equal(("limit_exceeded", "subscription limit (1) reached"), ((string?)refused["error_code"], (string?)refused["error"]));
+    }
 }

@@ -17,11 +17,15 @@ public sealed class RuntimeChannelActor : ChannelActor
     private readonly IActorRef _broker;
     private readonly ForwardListeners _forwardListeners;
 
-    /// <summary>A runtime channel; usually made with <see cref="Props"/>. Its broker takes <c>opsclaw.broker</c> from the actor system's config.</summary>
+    /// <summary>
+    /// A runtime channel; usually made with <see cref="Props"/>. Its broker takes its bounds from the
+    /// settings the IPC subsystem was started with, or from <c>opsclaw.broker</c> in the actor system's
+    /// config when it is made on its own.
+    /// </summary>
     public RuntimeChannelActor()
         : base(Name)
     {
-        var (settings, _) = IpcSettingsReader.Read(Context.System.Settings.Config);
+        var settings = ServedSettings.Get(Context.System).Current ?? IpcSettingsReader.Read(Context.System.Settings.Config).Settings;
 
         // A config that does not read was refused at startup already; an actor built by hand falls back to the defaults.
         var forwardListeners = new ForwardListeners();

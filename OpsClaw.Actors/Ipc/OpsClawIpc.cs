@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
+using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Actors.Ipc;
@@ -112,6 +113,7 @@ public sealed class OpsClawIpc : IExtension
 
         // One budget for every connection of every channel: max-buffered-bytes is host-wide.
         Budget = new BufferBudget(settings.MaxBufferedBytes, new MemoryReclaimer());
+        ServedSettings.Get(_system).Current = settings;
         _root = _system.ActorOf(IpcRootActor.Props(settings, timing, definitions, registry, _ready, Budget, listenFds), RootName);
         RegisterShutdownTasks(_root, timing);
         return Ready;
