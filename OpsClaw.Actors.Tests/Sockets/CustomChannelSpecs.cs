@@ -15,7 +15,7 @@ public sealed class CustomChannelSpecs : SocketSpecBase
     [Fact]
     public async Task Custom_channel_should_answer_on_its_own_socket_in_request_order_whatever_its_handlers_do()
     {
-        var binding = await StartAsync("opsclaw.ipc.request-timeout = 500ms", [ChannelDefinition.Control(), Echo()]);
+        var binding = await StartAsync("opsclaw.ipc.request-timeout = 2s", [ChannelDefinition.Control(), Echo()]);
         using var connection = await RawConnection.ConnectAsync(binding.PathOf("echo"));
 
         await connection.WriteAsync(
