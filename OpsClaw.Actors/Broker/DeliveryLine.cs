@@ -26,6 +26,10 @@ internal static class DeliveryLine
         "\"\\" + new string([.. Enumerable.Range(0, 0x20).Select(code => (char)code)])
         + new string([.. Enumerable.Range(0x7F, 0x21).Select(code => (char)code)]) + "\u2028\u2029");
 
+    /// <summary>What the line writer alone escapes: DEL and the C1 controls.</summary>
+    private static readonly SearchValues<char> LineWriterOnly = SearchValues.Create(
+        new string([.. Enumerable.Range(0x7F, 0x21).Select(code => (char)code)]));
+
     private static readonly byte[] Redelivered = Escaped(",\"redelivered\":true");
     private static readonly byte[] NotRedelivered = Escaped(",\"redelivered\":false");
     private static readonly byte[] DroppedName = Escaped(",\"dropped\":");
@@ -84,23 +88,7 @@ internal static class DeliveryLine
     /// Line text outside any string value, with strings already JSON-encoded in it (the <c>run_id</c>):
     /// only what <see cref="Utf8LineWriter"/> adds, DEL and the C1 controls as <c>\u</c> escapes.
     /// </summary>
-    private static byte[] Raw(string text)
-    {
-        var line = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            if (c is >= '\u007F' and <= '\u009F')
-            {
-                line.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                line.Append(c);
-            }
-        }
-
-        return Encoding.UTF8.GetBytes(line.ToString());
-    }
+    private static byte[] Raw(string text) => Encode(text, LineWriterOnly);
 
     /// <summary>
     /// Text as the envelope writer makes it bytes inside a JSON string: Newtonsoft's default escaping
@@ -108,10 +96,16 @@ internal static class DeliveryLine
     /// <see cref="Utf8LineWriter"/>'s (DEL and the other C1 controls as <c>\u</c> escapes, a lone
     /// surrogate as U+FFFD). One pass over UTF-16, and none at all for text with nothing to escape.
     /// </summary>
-    private static byte[] Escaped(string text)
+    private static byte[] Escaped(string text) => Encode(text, Special);
+
+    /// <summary>
+    /// The UTF-8 bytes of <paramref name="text"/> with each character of <paramref name="special"/>
+    /// escaped (short forms for the five that have one, <c>\u</c> for the rest).
+    /// </summary>
+    private static byte[] Encode(string text, SearchValues<char> special)
     {
         var rest = text.AsSpan();
-        var at = rest.IndexOfAny(Special);
+        var at = rest.IndexOfAny(special);
         if (at < 0)
         {
             return Encoding.UTF8.GetBytes(text);
@@ -151,7 +145,7 @@ internal static class DeliveryLine
             }
 
             rest = rest[(at + 1)..];
-            at = rest.IndexOfAny(Special);
+            at = rest.IndexOfAny(special);
         }
 
         line.Append(rest);
