@@ -19,4 +19,10 @@ public sealed record BrokerSettings(int MaxSubscriptionsPerConnection, int MaxQu
     /// <returns>The settings.</returns>
     /// <exception cref="IpcSettingsException">A setting under <c>opsclaw</c> is bad; every problem is listed.</exception>
     public static BrokerSettings Create(Config config) => IpcSettings.Create(config).Broker;
+
+    /// <summary><c>storage</c>: where streams are stored.</summary>
+    public StorageSettings Storage { get; init; } = StorageSettings.Default;
+
+    /// <summary><c>streams</c>: the declared durable streams, by name.</summary>
+    public IReadOnlyList<StreamSettings> Streams { get; init; } = [];
 }

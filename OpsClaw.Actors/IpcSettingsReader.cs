@@ -12,7 +12,7 @@ namespace OpsClaw.Actors;
 /// is not served. A pure function of the config: the CLI's <c>config check</c>, <c>serve-sockets</c>
 /// and the Akka.Hosting path all judge a config by it.
 /// </summary>
-internal sealed class IpcSettingsReader
+internal sealed partial class IpcSettingsReader
 {
     private const string Ipc = IpcSettings.ConfigPath;
     private const string DurationExample = "such as 30s, 500ms or 2m";
@@ -21,7 +21,7 @@ internal sealed class IpcSettingsReader
 
     private static readonly string[] TopLevelKeys = ["ipc", "broker"];
 
-    private static readonly string[] BrokerKeys = ["max-subscriptions-per-connection", "max-queued", "ack-wait"];
+    private static readonly string[] BrokerKeys = ["max-subscriptions-per-connection", "max-queued", "ack-wait", "storage", "streams"];
 
     private static readonly string[] ChannelKeys = ["socket-mode", "allow-any-uid", "allowed-uids"];
 
@@ -161,8 +161,10 @@ internal sealed class IpcSettingsReader
         var maxSubscriptions = Positive(broker, "max-subscriptions-per-connection", BrokerPath);
         var maxQueued = Positive(broker, "max-queued", BrokerPath);
         var ackWait = Duration(broker, "ack-wait", BrokerPath);
+        var storage = ReadStorage(broker);
+        var streams = ReadStreams(broker);
         Unknown(BrokerPath, broker, BrokerKeys);
-        return new BrokerSettings(maxSubscriptions, maxQueued, ackWait);
+        return new BrokerSettings(maxSubscriptions, maxQueued, ackWait) { Storage = storage!, Streams = streams };
     }
 
     /// <summary>
@@ -242,9 +244,9 @@ internal sealed class IpcSettingsReader
     }
 
     /// <summary>off (or false, or any zero duration) turns it off; otherwise as <see cref="Duration"/>.</summary>
-    private TimeSpan? OptionalDuration(HoconObject ipc, string name)
+    private TimeSpan? OptionalDuration(HoconObject ipc, string name, string under = Ipc)
     {
-        var key = $"{Ipc}.{name}";
+        var key = $"{under}.{name}";
         var value = ipc.Items.GetValueOrDefault(name);
         var expected = $"must be off or a duration from 1ms to {SettingValues.FormatDuration(SettingValues.MaxDuration)}, {DurationExample}";
         if (Text(key, value, expected) is not { } text)

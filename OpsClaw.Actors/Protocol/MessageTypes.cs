@@ -78,6 +78,12 @@ public static class MessageTypes
     /// <summary><c>control.topics.ok</c>: the reply to <see cref="ControlTopics"/>, a <c>TopicsReport</c>.</summary>
     public const string ControlTopicsOk = "control.topics.ok";
 
+    /// <summary><c>control.streams</c>: asks for every declared stream with its range, size and durable consumers.</summary>
+    public const string ControlStreams = "control.streams";
+
+    /// <summary><c>control.streams.ok</c>: the reply to <see cref="ControlStreams"/>, a <c>StreamsReport</c>.</summary>
+    public const string ControlStreamsOk = "control.streams.ok";
+
     /// <summary>The message type of every error response.</summary>
     public const string Error = "error";
 }

@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using OpsClaw.Actors;
 using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Protocol;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace OpsClaw.Actors.Broker;
+namespace OpsClaw.Actors;
 
 /// <summary>
 /// The rules for topics and subscription patterns (docs/protocol.md §9.1): 1 to 255
@@ -39,6 +39,33 @@ internal static class TopicSyntax
     /// <param name="pattern">The pattern as the client sent it.</param>
     /// <param name="field">The payload field it came in, named in the problem.</param>
     public static string? CheckPattern(string pattern, string field = "topic") => Check(pattern, pattern: true, field);
+
+    /// <summary>Whether some topic matches both patterns (both valid).</summary>
+    public static bool Overlap(string a, string b)
+    {
+        var left = a.Split('.');
+        var right = b.Split('.');
+        for (var i = 0; ; i++)
+        {
+            var leftEnded = i >= left.Length;
+            var rightEnded = i >= right.Length;
+            if (leftEnded || rightEnded)
+            {
+                return leftEnded && rightEnded;
+            }
+
+            // '>' takes one or more tokens, and the other pattern has one here: any tail of it fits.
+            if (left[i] == AnyTail || right[i] == AnyTail)
+            {
+                return true;
+            }
+
+            if (left[i] != AnyToken && right[i] != AnyToken && !string.Equals(left[i], right[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+    }
 
     private static string? Check(string text, bool pattern, string field)
     {
