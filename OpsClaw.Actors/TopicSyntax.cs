@@ -40,6 +40,37 @@ internal static class TopicSyntax
     /// <param name="field">The payload field it came in, named in the problem.</param>
     public static string? CheckPattern(string pattern, string field = "topic") => Check(pattern, pattern: true, field);
 
+    /// <summary>Whether <paramref name="topic"/> (valid) matches <paramref name="pattern"/> (valid).</summary>
+    public static bool Matches(string pattern, string topic)
+    {
+        var patternRest = pattern.AsSpan();
+        var topicRest = topic.AsSpan();
+        while (true)
+        {
+            var patternDot = patternRest.IndexOf('.');
+            var topicDot = topicRest.IndexOf('.');
+            var patternToken = patternDot < 0 ? patternRest : patternRest[..patternDot];
+            var topicToken = topicDot < 0 ? topicRest : topicRest[..topicDot];
+            if (patternToken is AnyTail)
+            {
+                return true;
+            }
+
+            if (patternToken is not AnyToken && !patternToken.SequenceEqual(topicToken))
+            {
+                return false;
+            }
+
+            if (patternDot < 0 || topicDot < 0)
+            {
+                return patternDot < 0 && topicDot < 0;
+            }
+
+            patternRest = patternRest[(patternDot + 1)..];
+            topicRest = topicRest[(topicDot + 1)..];
+        }
+    }
+
     /// <summary>Whether some topic matches both patterns (both valid).</summary>
     public static bool Overlap(string a, string b)
     {

@@ -25,6 +25,7 @@ public sealed partial class LayeringSpecs
         Root + ".Contracts",        // payload shapes
         Root + ".Metrics",
         Root + ".Broker",           // the broker's pure core: topics, the subscription trie, member choice, its payloads
+        Root + ".Streams",          // durable streams' storage, records and positions (no actors)
         Root + ".Channels",         // channel actors and their protocol
         Root + ".Sockets",          // listeners and connections
         Root + ".Ipc",              // the IPC subsystem: OpsClawIpc and /user/ipc

@@ -27,7 +27,14 @@ internal sealed class BrokerPayloadReader
     private const int Group = 1;
     private const int AckField = 2;
     private const int MaxPending = 3;
-    private static readonly FieldSpec[] SubscribeFields = [new("topic"), new("group"), new("ack"), new("max_pending")];
+    private const int Stream = 4;
+    private const int Durable = 5;
+    private const int Start = 6;
+    private static readonly FieldSpec[] SubscribeFields =
+        [new("topic"), new("group"), new("ack"), new("max_pending"), new("stream"), new("durable"), new("start")];
+
+    /// <summary>The longest durable consumer name.</summary>
+    public const int MaxDurableLength = 128;
 
     private const int Subscription = 0;
     private const int Delivery = 1;
@@ -87,18 +94,95 @@ internal sealed class BrokerPayloadReader
         var groupProblem = fields.Text(Group, required: false, out var group);
         var ackProblem = fields.Text(AckField, required: false, out var ack);
         var maxPendingProblem = fields.Whole(MaxPending, required: false, 1, SubscribeRequest.MaxPendingLimit, out var maxPending);
+        var streamProblem = fields.Text(Stream, required: false, out var stream);
+        var durableProblem = fields.Text(Durable, required: false, out var durable);
         TopicPattern? pattern = null;
         var mode = AckMode.None;
+        DurableRequest? durableRequest = null;
         problem = patternProblem
             ?? (TopicPattern.TryParse(text!, out pattern, out var invalid) ? null : invalid)
             ?? groupProblem
             ?? (group is null ? null : NameLimits.CheckGroup(group))
             ?? ackProblem
             ?? ReadAckMode(ack, out mode)
-            ?? maxPendingProblem;
+            ?? maxPendingProblem
+            ?? streamProblem
+            ?? durableProblem
+            ?? ReadDurable(fields, stream, durable, group, ack, out durableRequest);
         return problem is null
-            ? PayloadRead<SubscribeRequest>.Valid(new SubscribeRequest(pattern!, group, mode, (int)(maxPending ?? SubscribeRequest.DefaultMaxPending)))
+            ? PayloadRead<SubscribeRequest>.Valid(new SubscribeRequest(pattern!, group, durableRequest is null ? mode : AckMode.Explicit, (int)(maxPending ?? SubscribeRequest.DefaultMaxPending))
+            {
+                Durable = durableRequest,
+            })
             : PayloadRead<SubscribeRequest>.Invalid(problem);
+    }
+
+    /// <summary>
+    /// <c>stream</c>, <c>durable</c> and <c>start</c> together make a durable consumer (docs/broker.md,
+    /// "Streams"): both names or neither, explicit ack, no group (the durable name is the group).
+    /// </summary>
+    private static string? ReadDurable(PayloadFields fields, string? stream, string? durable, string? group, string? ack, out DurableRequest? request)
+    {
+        request = null;
+        if (stream is null && durable is null)
+        {
+            return fields.IsGiven(Start) ? "field 'start' needs 'stream' and 'durable' (it says where a durable consumer starts)" : null;
+        }
+
+        if (stream is null || durable is null)
+        {
+            return "fields 'stream' and 'durable' go together: a stream is read by a named durable consumer";
+        }
+
+        if (!IpcSettingsReader.IsPlainName(stream, StreamSettings.MaxNameLength))
+        {
+            return $"field 'stream' must be a stream name (1 to {StreamSettings.MaxNameLength} characters of A-Z, a-z, 0-9, '_' and '-')";
+        }
+
+        if (!IpcSettingsReader.IsPlainName(durable, MaxDurableLength))
+        {
+            return $"field 'durable' must be 1 to {MaxDurableLength} characters of A-Z, a-z, 0-9, '_' and '-'";
+        }
+
+        if (group is not null)
+        {
+            return "field 'group' cannot be used with 'durable': subscriptions with the same durable name already share its messages";
+        }
+
+        if (ack == "none")
+        {
+            return "field 'ack' must be \"explicit\" (or absent) for a durable consumer: its position moves only with acknowledgements";
+        }
+
+        var start = StreamStart.New;
+        if (fields.IsGiven(Start))
+        {
+            const string StartExpected = "field 'start' must be \"new\", \"all\" or a sequence number from 1";
+            if (fields.Text(Start, required: false, out var startText) is null)
+            {
+                start = startText switch
+                {
+                    "new" => StreamStart.New,
+                    "all" => new StreamStart(StreamStartKind.All, 0),
+                    _ => default,
+                };
+                if (start == default)
+                {
+                    return StartExpected;
+                }
+            }
+            else if (fields.Whole(Start, required: false, 1, long.MaxValue, out var seq) is null)
+            {
+                start = new StreamStart(StreamStartKind.Seq, seq!.Value);
+            }
+            else
+            {
+                return StartExpected;
+            }
+        }
+
+        request = new DurableRequest(stream, durable, start);
+        return null;
     }
 
     /// <summary><c>runtime.unsubscribe</c>: <c>subscription</c> (a string; whether it names a live subscription is the broker's to say).</summary>

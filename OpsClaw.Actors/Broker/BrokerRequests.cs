@@ -17,6 +17,9 @@ internal sealed record PublishRequest(string Topic, string Body, string? Key)
 /// <param name="MaxPending">Deliveries held for the subscription at once (unwritten for <see cref="AckMode.None"/>, unacknowledged for <see cref="AckMode.Explicit"/>).</param>
 internal sealed record SubscribeRequest(TopicPattern Pattern, string? Group, AckMode Ack, int MaxPending)
 {
+    /// <summary>For a durable consumer of a stream: which, and where it starts; null for a live subscription.</summary>
+    public DurableRequest? Durable { get; init; }
+
     public const int DefaultMaxPending = 1000;
     public const int MaxPendingLimit = 65536;
 }
@@ -45,3 +48,25 @@ internal sealed record AckRequest(string Subscription, long Delivery, bool UpTo)
 /// <param name="Subscription">The subscription's id on the connection.</param>
 /// <param name="Delivery">The delivery number to deliver again.</param>
 internal sealed record NackRequest(string Subscription, long Delivery);
+
+/// <summary>Where a new durable consumer starts reading its stream (<c>start</c>).</summary>
+/// <param name="Kind">New messages only, all retained ones, or from a sequence number.</param>
+/// <param name="Seq">With <see cref="StreamStartKind.Seq"/>: the first sequence number to deliver.</param>
+internal readonly record struct StreamStart(StreamStartKind Kind, long Seq)
+{
+    public static StreamStart New { get; } = new(StreamStartKind.New, 0);
+}
+
+/// <summary>The kinds of <see cref="StreamStart"/>.</summary>
+internal enum StreamStartKind
+{
+    New,
+    All,
+    Seq,
+}
+
+/// <summary>A checked durable <c>runtime.subscribe</c>: the stream and consumer named, and where a new consumer starts.</summary>
+/// <param name="Stream">A declared stream's name.</param>
+/// <param name="Durable">The consumer's name.</param>
+/// <param name="Start">Where it starts if it is new.</param>
+internal sealed record DurableRequest(string Stream, string Durable, StreamStart Start);

@@ -9,8 +9,8 @@ namespace OpsClaw.Actors.Broker;
 /// Builds the <c>runtime.message</c> line a subscriber is pushed for one delivery: a response
 /// envelope (all seven fields, written by the same encoder as every reply) whose <c>payload_json</c>
 /// holds, in this order, <c>subscription</c>, <c>topic</c>, <c>delivery</c>, <c>redelivered</c>,
-/// <c>body</c> (the published JSON as it is), then <c>key</c> if the message has one and
-/// <c>dropped</c> if it is not zero. Clients may rely on the order, so it is fixed here, not left to a serializer.
+/// <c>body</c> (the published JSON as it is), then <c>key</c> if the message has one,
+/// <c>dropped</c> if it is not zero, and <c>stream</c> and <c>seq</c> for a message read from a stream. Clients may rely on the order, so it is fixed here, not left to a serializer.
 /// </summary>
 internal static class DeliveryEncoder
 {
@@ -21,6 +21,8 @@ internal static class DeliveryEncoder
     public const string BodyField = "body";
     public const string KeyField = "key";
     public const string DroppedField = "dropped";
+    public const string StreamField = "stream";
+    public const string SeqField = "seq";
 
     /// <summary>A builder grown past this by one huge body is dropped afterwards rather than kept for the thread's life.</summary>
     private const int RetainedChars = 32 * 1024;
@@ -72,6 +74,14 @@ internal static class DeliveryEncoder
             {
                 writer.WritePropertyName(DroppedField);
                 writer.WriteValue(dropped);
+            }
+
+            if (message.Stream is { } stream)
+            {
+                writer.WritePropertyName(StreamField);
+                writer.WriteValue(stream);
+                writer.WritePropertyName(SeqField);
+                writer.WriteValue(message.Seq);
             }
 
             writer.WriteEndObject();

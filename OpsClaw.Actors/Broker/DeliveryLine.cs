@@ -45,7 +45,7 @@ internal static class DeliveryLine
         var parts = message.LineParts;
         return parts.Head.Length + subscription.Length + parts.Middle.Length + Digits(delivery)
             + (redelivered ? Redelivered.Length : NotRedelivered.Length) + parts.Body.Length
-            + (dropped == 0 ? 0 : DroppedName.Length + Digits(dropped)) + Tail.Length;
+            + (dropped == 0 ? 0 : DroppedName.Length + Digits(dropped)) + parts.Stream.Length + Tail.Length;
     }
 
     /// <summary>Writes the whole line, <c>\n</c> included, into <paramref name="output"/>.</summary>
@@ -66,6 +66,7 @@ internal static class DeliveryLine
             at += Number(span[at..], dropped);
         }
 
+        Put(span, ref at, parts.Stream);
         Put(span, ref at, Tail);
         output.Advance(at);
     }
@@ -81,7 +82,11 @@ internal static class DeliveryLine
         return new Parts(
             [.. Raw(head), .. Escaped("{\"" + DeliveryEncoder.SubscriptionField + "\":\"")],
             Escaped("\",\"" + DeliveryEncoder.TopicField + "\":" + JsonConvert.ToString(message.Topic) + ",\"" + DeliveryEncoder.DeliveryField + "\":"),
-            Escaped(body));
+            Escaped(body),
+            message.Stream is { } stream
+                ? Escaped(",\"" + DeliveryEncoder.StreamField + "\":" + JsonConvert.ToString(stream) + ",\"" + DeliveryEncoder.SeqField + "\":"
+                    + message.Seq.ToString(CultureInfo.InvariantCulture))
+                : []);
     }
 
     /// <summary>
@@ -186,5 +191,6 @@ internal static class DeliveryLine
     /// <param name="Head">The envelope up to the subscription id: schema, type, <c>run_id</c>, and the payload's opening.</param>
     /// <param name="Middle">From after the subscription id to the delivery number: the topic.</param>
     /// <param name="Body">The body and, when the message has one, the key.</param>
-    internal sealed record Parts(byte[] Head, byte[] Middle, byte[] Body);
+    /// <param name="Stream">For a message read from a stream, its <c>stream</c> and <c>seq</c> fields (after <c>dropped</c>); empty otherwise.</param>
+    internal sealed record Parts(byte[] Head, byte[] Middle, byte[] Body, byte[] Stream);
 }

@@ -32,6 +32,15 @@ internal sealed class PublishedMessage
     /// <summary>The publisher's <c>run_id</c>, which each delivery line carries; null when it had none.</summary>
     public string? RunId { get; }
 
+    /// <summary>The stream it was read from, for a durable consumer's delivery; null for a live one.</summary>
+    public string? Stream { get; init; }
+
+    /// <summary>Its sequence number in <see cref="Stream"/>.</summary>
+    public long Seq { get; init; }
+
+    /// <summary>Messages of <see cref="Stream"/> its retention deleted just before this one, unread by the consumer it goes to.</summary>
+    public long Missed { get; init; }
+
     /// <summary><see cref="StableHash.OfText"/> of <see cref="Key"/>, or null without a key.</summary>
     public ulong? KeyHash { get; }
 

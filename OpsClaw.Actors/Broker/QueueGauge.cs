@@ -21,6 +21,9 @@ internal sealed class QueueGauge(int maxQueued)
 
     public int MaxQueued { get; } = maxQueued;
 
+    /// <summary>Places free now: the members' <c>max_pending</c> plus <see cref="MaxQueued"/>, less what is held.</summary>
+    public long Room => Interlocked.Read(ref _pendingCapacity) + MaxQueued - Held;
+
     /// <summary>Takes a place for one message; false when the queue is full (nothing is taken then).</summary>
     public bool TryTake()
     {

@@ -23,6 +23,7 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
     private readonly QueueGauge _gauge;
     private readonly TimeSpan _ackWait;
     private readonly SubscriptionStats? _groupStats;
+    private readonly IActorRef? _owner;
     private readonly BrokerMetrics _metrics;
     private readonly Dictionary<SubscriptionId, MemberState> _members = [];
     private readonly DeliveryOutbox _outbox = new();
@@ -41,11 +42,19 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
     private int _waiting;
     private bool _timerSet;
 
-    public BrokerAckQueueActor(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats)
+    /// <param name="gauge">The queue's places, shared with whoever admits messages into it.</param>
+    /// <param name="ackWait">How long a delivery may stay unacknowledged.</param>
+    /// <param name="groupStats">The group's figures, or null for one subscription's queue.</param>
+    /// <param name="owner">
+    /// A durable consumer that stores acknowledgements: acks are told to it as <see cref="BrokerProtocol.Acknowledged"/>
+    /// and it answers them once stored. Null: the queue answers acks itself.
+    /// </param>
+    public BrokerAckQueueActor(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats, IActorRef? owner = null)
     {
         _gauge = gauge;
         _ackWait = ackWait;
         _groupStats = groupStats;
+        _owner = owner;
         _metrics = BrokerMetrics.Get(Context.System);
         Receive<BrokerProtocol.Enqueue>(enqueue =>
         {
@@ -77,8 +86,8 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         return handled;
     }
 
-    public static Props Props(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats) =>
-        Akka.Actor.Props.Create(() => new BrokerAckQueueActor(gauge, ackWait, groupStats));
+    public static Props Props(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats, IActorRef? owner = null) =>
+        Akka.Actor.Props.Create(() => new BrokerAckQueueActor(gauge, ackWait, groupStats, owner));
 
     private void OnJoin(BrokerProtocol.Member member)
     {
@@ -152,13 +161,14 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
 
         switch (settle.Kind)
         {
-            case BrokerProtocol.SettleKind.Ack when member.TryAck(settle.Delivery, out _):
+            case BrokerProtocol.SettleKind.Ack when member.TryAck(settle.Delivery, out var acked):
                 Settled(member, 1);
-                Reply(settle, IpcResponse.Success(MessageTypes.RuntimeAckOk, envelope.RunId, IpcResponse.EmptyPayload));
+                Acked(settle, [acked.Entry.Message]);
                 break;
             case BrokerProtocol.SettleKind.AckUpTo when settle.Delivery < member.NextDelivery && settle.Delivery >= 1:
-                Settled(member, member.AckUpTo(settle.Delivery));
-                Reply(settle, IpcResponse.Success(MessageTypes.RuntimeAckOk, envelope.RunId, IpcResponse.EmptyPayload));
+                var messages = _owner is null ? null : new List<PublishedMessage>();
+                Settled(member, member.AckUpTo(settle.Delivery, messages));
+                Acked(settle, messages ?? []);
                 break;
             case BrokerProtocol.SettleKind.Nack when member.TryAck(settle.Delivery, out var nacked):
                 member.Info.Stats.SetPending(member.Unacked);
@@ -181,6 +191,20 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
             member.Info.Stats.SetPending(member.Unacked);
             Pull(member);
             Published();
+        }
+    }
+
+    /// <summary>An ack is answered here, or by the durable consumer that owns the queue once it stored it.</summary>
+    private void Acked(BrokerProtocol.Settle settle, IReadOnlyList<PublishedMessage> messages)
+    {
+        var reply = IpcResponse.Success(MessageTypes.RuntimeAckOk, settle.Request.Envelope.RunId, IpcResponse.EmptyPayload);
+        if (_owner is { } owner)
+        {
+            owner.Tell(new BrokerProtocol.Acknowledged([.. messages], new ChannelProtocol.Reply(settle.Request.Id, reply), settle.ReplyTo));
+        }
+        else
+        {
+            Reply(settle, reply);
         }
     }
 
@@ -421,15 +445,16 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
 
         public bool TryAck(long delivery, out Unacked settled) => _unacked.Remove(delivery, out settled!);
 
-        /// <summary>Settles every unacknowledged delivery up to <paramref name="delivery"/>; returns how many.</summary>
-        public int AckUpTo(long delivery)
+        /// <summary>Settles every unacknowledged delivery up to <paramref name="delivery"/>, collecting their messages when asked; returns how many.</summary>
+        public int AckUpTo(long delivery, List<PublishedMessage>? messages)
         {
             var settled = 0;
             for (; _lowest <= delivery; _lowest++)
             {
-                if (_unacked.Remove(_lowest))
+                if (_unacked.Remove(_lowest, out var acked))
                 {
                     settled++;
+                    messages?.Add(acked.Entry.Message);
                 }
             }
 

@@ -3,6 +3,7 @@ using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Streams;
 
 namespace OpsClaw.Actors.Channels;
 
@@ -41,12 +42,16 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>Messages for acknowledgement queues accepted while handling one message, told as one batch per queue at its end.</summary>
     private readonly Dictionary<IActorRef, List<PublishedMessage>> _enqueued = [];
 
+    /// <summary>The declared streams (docs/broker.md, "Streams"), their actors and durable consumers.</summary>
+    private readonly BrokerStreams _streams;
+
     public BrokerActor(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null)
     {
         _settings = settings;
         _forwardListeners = forwardListeners ?? new ForwardListeners();
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
+        _streams = new BrokerStreams(settings, Context);
         Receive<ChannelProtocol.Request>(request =>
         {
             if (Answer(request, Sender) is { } reply)
@@ -58,7 +63,29 @@ internal sealed class BrokerActor : ReceiveActor
         });
         Receive<ChannelProtocol.RequestBatch>(batch => OnBatch(batch, Sender));
         Receive<BrokerProtocol.InputEnded>(ended => RemoveConnection(ended.Connection, tellConnection: true));
-        Receive<Terminated>(terminated => RemoveConnection(terminated.ActorRef, tellConnection: false));
+        Receive<Terminated>(terminated =>
+        {
+            switch (_streams.Stopped(terminated.ActorRef))
+            {
+                case BrokerStreams.StoppedKind.Consumer:
+                    EndSubscriptionsOf(terminated.ActorRef);
+                    break;
+                case BrokerStreams.StoppedKind.NotOurs:
+                    RemoveConnection(terminated.ActorRef, tellConnection: false);
+                    break;
+            }
+        });
+        Receive<StreamProtocol.Refused>(refused =>
+        {
+            if (_subscriptions.TryGetValue(refused.Id, out var subscription))
+            {
+                _connections[subscription.Connection].Remove(subscription.Subscription);
+                Remove(subscription, tellConnection: false);
+            }
+        });
+        Receive<BrokerStreams.Restart>(restart => _streams.Start(restart.Stream));
+        Receive<BrokerStreams.KnownConsumers>(known => _streams.Adopt(known));
+        Receive<BrokerProtocol.GetStreams>(_ => _streams.Report().PipeTo(Sender));
         Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
         Receive<BrokerProtocol.GetTopics>(_ => Sender.Tell(BrokerTopics.Report(_registry, _subscriptions, _groups)));
     }
@@ -88,6 +115,7 @@ internal sealed class BrokerActor : ReceiveActor
     private void SendOutbox()
     {
         _outbox.SendAll();
+        _streams.SendAppends();
         if (_enqueued.Count > 0)
         {
             foreach (var (queue, messages) in _enqueued)
@@ -118,8 +146,8 @@ internal sealed class BrokerActor : ReceiveActor
         var envelope = request.Envelope;
         var response = envelope.MessageType switch
         {
-            MessageTypes.RuntimePublish => OnPublish(envelope),
-            MessageTypes.RuntimeForward => OnForward(envelope),
+            MessageTypes.RuntimePublish => OnPublish(request, replyTo),
+            MessageTypes.RuntimeForward => OnForward(request, replyTo),
             MessageTypes.RuntimeSubscribe => OnSubscribe(request, replyTo),
             MessageTypes.RuntimeUnsubscribe => OnUnsubscribe(envelope, replyTo),
             MessageTypes.RuntimeAck or MessageTypes.RuntimeNack => OnSettle(request, replyTo),
@@ -128,24 +156,66 @@ internal sealed class BrokerActor : ReceiveActor
         return response is null ? null : new ChannelProtocol.Reply(request.Id, response);
     }
 
-    private IpcResponse OnPublish(IpcRequest envelope)
+    /// <summary>A publish is answered at once, or, when a stream stores its topic, by the stream once stored (null here).</summary>
+    private IpcResponse? OnPublish(ChannelProtocol.Request request, IActorRef replyTo)
     {
+        var envelope = request.Envelope;
         var read = _reader.ReadPublish(envelope.PayloadJson);
         if (read.Value is not { } publish)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
         }
 
+        var stream = _streams.For(publish.Topic);
+        if (stream is { Available: false })
+        {
+            return _streams.Unavailable(stream, envelope);
+        }
+
         _registry.Match(publish.Topic, _match);
-        return Publish(publish.ToMessage(envelope.RunId), envelope) is { } refused
-            ? refused
-            : IpcResponse.Success(MessageTypes.RuntimePublishAck, envelope.RunId, BrokerReplies.Matched(_match.Matched));
+        var message = publish.ToMessage(envelope.RunId);
+        if (Publish(message, envelope) is { } refused)
+        {
+            return refused;
+        }
+
+        if (stream is not null)
+        {
+            _streams.Append(stream, new StreamProtocol.Appending(request, replyTo, message, _match.Matched));
+            return null;
+        }
+
+        return IpcResponse.Success(MessageTypes.RuntimePublishAck, envelope.RunId, BrokerReplies.Matched(_match.Matched));
     }
 
     /// <summary><c>runtime.forward</c> publishes its payload to topic <c>runtime.forward</c>, keyed by its run_id; its reply stays the §6 bytes.</summary>
-    private IpcResponse OnForward(IpcRequest envelope)
+    private IpcResponse? OnForward(ChannelProtocol.Request request, IActorRef replyTo)
     {
+        var envelope = request.Envelope;
+        var stream = _streams.For(TopicSyntax.ForwardTopic);
+        if (stream is { Available: false })
+        {
+            return _streams.Unavailable(stream, envelope);
+        }
+
         _registry.Match(TopicSyntax.ForwardTopic, _match);
+        if (stream is not null)
+        {
+            var read = _reader.ReadForward(envelope.PayloadJson, envelope.RunId);
+            if (read.Value is not { } stored)
+            {
+                return read.Reject(envelope.MessageType, envelope.RunId);
+            }
+
+            if (Publish(stored, envelope) is { } refused)
+            {
+                return refused;
+            }
+
+            _streams.Append(stream, new StreamProtocol.Appending(request, replyTo, stored, _match.Matched));
+            return null;
+        }
+
         if (_match.Matched > 0)
         {
             // Only read when someone listens: forward is the hot path of the original contract.
@@ -260,13 +330,18 @@ internal sealed class BrokerActor : ReceiveActor
         return true;
     }
 
-    private IpcResponse OnSubscribe(ChannelProtocol.Request request, IActorRef replyTo)
+    private IpcResponse? OnSubscribe(ChannelProtocol.Request request, IActorRef replyTo)
     {
         var envelope = request.Envelope;
         var read = _reader.ReadSubscribe(envelope.PayloadJson);
         if (read.Value is not { } subscribe)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
+        }
+
+        if (subscribe.Durable is { } durable)
+        {
+            return OnDurableSubscribe(request, replyTo, subscribe, durable);
         }
 
         var pattern = subscribe.Pattern.Text;
@@ -278,14 +353,7 @@ internal sealed class BrokerActor : ReceiveActor
                 envelope.RunId);
         }
 
-        if (!_connections.TryGetValue(replyTo, out var connection))
-        {
-            connection = new ConnectionSubscriptions();
-            _connections.Add(replyTo, connection);
-            Context.Watch(replyTo);
-        }
-
-        if (connection.Count >= _settings.MaxSubscriptionsPerConnection)
+        if (ConnectionFor(replyTo, envelope) is not { } connection)
         {
             return IpcErrors.SubscriptionLimit(_settings.MaxSubscriptionsPerConnection, envelope.RunId);
         }
@@ -320,6 +388,63 @@ internal sealed class BrokerActor : ReceiveActor
         queue?.Tell(new BrokerProtocol.Join(new BrokerProtocol.Member(id, replyTo, wireId, subscribe.MaxPending, stats)));
         _metrics.SubscriptionAdded();
         return IpcResponse.Success(MessageTypes.RuntimeSubscribeAck, envelope.RunId, BrokerReplies.Subscribed(wireId));
+    }
+
+    /// <summary>The connection's subscriptions (watched from its first), or null when it holds as many as it may.</summary>
+    private ConnectionSubscriptions? ConnectionFor(IActorRef replyTo, IpcRequest envelope)
+    {
+        if (!_connections.TryGetValue(replyTo, out var connection))
+        {
+            connection = new ConnectionSubscriptions();
+            _connections.Add(replyTo, connection);
+            Context.Watch(replyTo);
+        }
+
+        return connection.Count >= _settings.MaxSubscriptionsPerConnection ? null : connection;
+    }
+
+    /// <summary>
+    /// A durable consumer's subscription: kept here like any other (limits, unsubscribe, the connection
+    /// ending), but answered by the consumer, which may refuse it (another topic than the one it reads).
+    /// </summary>
+    private IpcResponse? OnDurableSubscribe(ChannelProtocol.Request request, IActorRef replyTo, SubscribeRequest subscribe, DurableRequest durable)
+    {
+        var envelope = request.Envelope;
+        if (_streams.Named(durable.Stream) is not { } stream)
+        {
+            return IpcErrors.InvalidPayload(envelope.MessageType, _streams.NoSuchStream(durable.Stream), envelope.RunId);
+        }
+
+        if (!stream.Available)
+        {
+            return _streams.Unavailable(stream, envelope);
+        }
+
+        if (ConnectionFor(replyTo, envelope) is not { } connection)
+        {
+            return IpcErrors.SubscriptionLimit(_settings.MaxSubscriptionsPerConnection, envelope.RunId);
+        }
+
+        var id = new SubscriptionId(++_lastId);
+        var wireId = connection.NextId();
+        var stats = new SubscriptionStats();
+        var consumer = _streams.ConsumerOf(stream, durable.Durable);
+        var live = new LiveSubscription(id, replyTo, wireId, subscribe.Pattern.Text, null, AckMode.Explicit, subscribe.MaxPending, stats, consumer, null);
+        _subscriptions.Add(id, live);
+        connection.Add(live);
+        _metrics.SubscriptionAdded();
+        consumer.Tell(new StreamProtocol.Subscribe(new BrokerProtocol.Member(id, replyTo, wireId, subscribe.MaxPending, stats), request, subscribe.Pattern, durable.Start));
+        return null;
+    }
+
+    /// <summary>A durable consumer stopped (its storage failed): its subscriptions end, and their connections are told.</summary>
+    private void EndSubscriptionsOf(IActorRef consumer)
+    {
+        foreach (var subscription in _subscriptions.Values.Where(subscription => Equals(subscription.Queue, consumer)).ToList())
+        {
+            _connections[subscription.Connection].Remove(subscription.Subscription);
+            Remove(subscription, tellConnection: true);
+        }
     }
 
     private GroupState GroupOf(string name, string pattern, AckMode ack)

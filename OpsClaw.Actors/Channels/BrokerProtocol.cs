@@ -70,6 +70,12 @@ internal static class BrokerProtocol
     /// <param name="ReplyTo">The connection that asked.</param>
     public sealed record Settle(SubscriptionId Member, ChannelProtocol.Request Request, string Subscription, long Delivery, SettleKind Kind, IActorRef ReplyTo);
 
+    /// <summary>
+    /// Deliveries acknowledged in a durable consumer's queue: the consumer stores their positions, then
+    /// tells <paramref name="ReplyTo"/> the <paramref name="Reply"/>, so an ack the client saw is never lost.
+    /// </summary>
+    public sealed record Acknowledged(PublishedMessage[] Messages, ChannelProtocol.Reply Reply, IActorRef ReplyTo);
+
     /// <summary>How a <see cref="Settle"/> settles.</summary>
     public enum SettleKind
     {
@@ -80,6 +86,16 @@ internal static class BrokerProtocol
 
     /// <summary>Told by a queue with no member left once it holds nothing more (or its kept deliveries expired): the broker may stop it.</summary>
     public sealed record Idle(IActorRef Queue);
+
+    /// <summary>Asks the broker for its <see cref="Contracts.StreamsReport"/>; the runtime channel passes it on.</summary>
+    public sealed class GetStreams
+    {
+        public static readonly GetStreams Instance = new();
+
+        private GetStreams()
+        {
+        }
+    }
 
     /// <summary>Asks the broker for its <see cref="Contracts.TopicsReport"/>; the runtime channel passes it on.</summary>
     public sealed class GetTopics

@@ -18,5 +18,9 @@ internal static class BrokerReplies
         _ => IpcJson.SerializePayload(new PublishAckPayload(matched)),
     };
 
+    /// <summary>A stored publish's reply; stream names need no escaping, so it is written without a serializer.</summary>
+    public static string Stored(int matched, string stream, long seq) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"matched\":{matched},\"stream\":\"{stream}\",\"seq\":{seq}}}");
+
     public static string Subscribed(string subscription) => IpcJson.SerializePayload(new SubscribeAckPayload(subscription));
 }

@@ -39,6 +39,8 @@ public sealed class ControlChannelActor : ChannelActor
             root.Ask<StatusReport>(IpcIntrospection.GetStatus.Instance, IntrospectionTimeout));
         HandleAsync<EmptyPayload, TopicsReport>(MessageTypes.ControlTopics, MessageTypes.ControlTopicsOk, _ =>
             root.Ask<TopicsReport>(BrokerProtocol.GetTopics.Instance, IntrospectionTimeout));
+        HandleAsync<EmptyPayload, StreamsReport>(MessageTypes.ControlStreams, MessageTypes.ControlStreamsOk, _ =>
+            root.Ask<StreamsReport>(BrokerProtocol.GetStreams.Instance, IntrospectionTimeout));
     }
 
     /// <summary>The props of a control channel, for a <c>ChannelDefinition</c> or a spec.</summary>

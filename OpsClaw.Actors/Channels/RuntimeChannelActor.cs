@@ -54,6 +54,7 @@ public sealed class RuntimeChannelActor : ChannelActor
         Route(MessageTypes.RuntimeAck, broker);
         Route(MessageTypes.RuntimeNack, broker);
         Receive<BrokerProtocol.GetTopics>(ask => broker.Forward(ask));
+        Receive<BrokerProtocol.GetStreams>(ask => broker.Forward(ask));
     }
 
     /// <summary>A read of broker requests only goes to the broker as it came: one message, its deliveries and replies batched too.</summary>

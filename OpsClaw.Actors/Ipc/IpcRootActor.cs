@@ -7,6 +7,7 @@ using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 using OpsClaw.Actors.Sockets;
+using OpsClaw.Actors.Streams;
 
 namespace OpsClaw.Actors.Ipc;
 
@@ -249,6 +250,17 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
             else
             {
                 Sender.Tell(new TopicsReport([]));
+            }
+        });
+        Receive<BrokerProtocol.GetStreams>(ask =>
+        {
+            if (_served.Find(channel => channel.Name == RuntimeChannelActor.Name) is { Actor: { } runtime })
+            {
+                runtime.Forward(ask);
+            }
+            else
+            {
+                Sender.Tell(new StreamsReport(StreamStorage.ProviderName(_settings.Broker.Storage.Provider), []));
             }
         });
         Receive<IpcIntrospection.GetChannels>(_ =>

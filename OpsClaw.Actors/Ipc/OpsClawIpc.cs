@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Sockets;
+using OpsClaw.Actors.Streams;
 
 namespace OpsClaw.Actors.Ipc;
 
@@ -103,6 +104,20 @@ public sealed class OpsClawIpc : IExtension
         {
             _ready.TrySetException(new IpcStartupException(tooShort));
             return Ready;
+        }
+
+        // Streams' storage is opened before anything is served, so a file that cannot be made is a refusal to start, not a stream that never works.
+        if (settings.Broker.Streams.Count > 0)
+        {
+            try
+            {
+                StreamStorage.Get(_system).Open(settings.Broker.Storage);
+            }
+            catch (IpcStartupException ex)
+            {
+                _ready.TrySetException(ex);
+                return Ready;
+            }
         }
 
         // Akka starts its scheduler on first use by queueing the timer loop to the thread pool and blocking

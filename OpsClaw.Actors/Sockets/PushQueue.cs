@@ -93,6 +93,9 @@ internal sealed class PushQueue(BrokerMetrics metrics)
             }
 
             delivery = deliver.Delivery;
+
+            // From a stream: messages its retention deleted before this consumer read them, told once.
+            dropped = deliver.Redelivered ? 0 : deliver.Message.Missed;
         }
 
         target.Unwritten++;

@@ -1,0 +1,240 @@
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Streams;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// The broker's streams (docs/broker.md, "Streams"): one <see cref="StreamActor"/> per declared
+/// stream and one <see cref="StreamConsumerActor"/> per durable consumer, all children of the broker,
+/// which this class creates, restarts and asks for their figures. A stream whose storage failed is
+/// unavailable (its publishes are refused at once) until it is restarted, with a growing pause.
+/// Its consumers stop with it, ending their subscriptions; they come back on the next subscribe.
+/// </summary>
+internal sealed class BrokerStreams
+{
+    private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IActorContext _context;
+    private readonly TimeSpan _ackWait;
+    private readonly StreamCatalog _catalog;
+    private readonly string _storage;
+    private readonly Dictionary<string, Stream> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<IActorRef, Stream> _byActor = [];
+    private readonly Dictionary<IActorRef, (Stream Stream, string Durable)> _consumers = [];
+    private readonly Dictionary<Stream, List<StreamProtocol.Appending>> _appends = [];
+
+    public BrokerStreams(BrokerSettings settings, IActorContext context)
+    {
+        _context = context;
+        _ackWait = settings.AckWait;
+        _catalog = new StreamCatalog(settings.Streams);
+        _storage = StreamStorage.ProviderName(settings.Storage.Provider);
+        if (_catalog.IsEmpty)
+        {
+            return;
+        }
+
+        // Opened by OpsClawIpc.Start already when the host starts; a broker made on its own (a spec) opens it here.
+        StreamStorage.Get(context.System).Open(settings.Storage);
+        foreach (var stream in settings.Streams)
+        {
+            _byName.Add(stream.Name, new Stream(stream));
+            Start(stream.Name);
+        }
+
+        FindDurableConsumers();
+    }
+
+    /// <summary>The stream a topic is stored in, or null.</summary>
+    public Stream? For(string topic) => _catalog.For(topic) is { } settings ? _byName[settings.Name] : null;
+
+    public Stream? Named(string name) => _byName.GetValueOrDefault(name);
+
+    public string NoSuchStream(string name) => _byName.Count == 0
+        ? $"no stream named '{name}': none is declared (opsclaw.broker.streams)"
+        : $"no stream named '{name}' (declared: {string.Join(", ", _byName.Keys.Order(StringComparer.Ordinal))})";
+
+    /// <summary>The refusal of a request for a stream whose storage is failing; the host's log says why.</summary>
+    public IpcResponse Unavailable(Stream stream, IpcRequest envelope) => IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId);
+
+    public void Append(Stream stream, StreamProtocol.Appending appending)
+    {
+        if (!_appends.TryGetValue(stream, out var entries))
+        {
+            entries = [];
+            _appends.Add(stream, entries);
+        }
+
+        entries.Add(appending);
+    }
+
+    /// <summary>One <see cref="StreamProtocol.Append"/> per stream for what one batch of requests published.</summary>
+    public void SendAppends()
+    {
+        if (_appends.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (stream, entries) in _appends)
+        {
+            stream.Actor!.Tell(new StreamProtocol.Append([.. entries]));
+        }
+
+        _appends.Clear();
+    }
+
+    /// <summary>(Re)starts a stream's actor; it recovers from storage before it answers anything.</summary>
+    public void Start(string name)
+    {
+        var stream = _byName[name];
+        if (stream.Actor is not null)
+        {
+            return;
+        }
+
+        var actor = _context.ActorOf(StreamActor.Props(stream.Settings), "stream-" + name);
+        _context.Watch(actor);
+        stream.Actor = actor;
+        _byActor.Add(actor, stream);
+    }
+
+    /// <summary>The durable consumer's actor, made if it is not running.</summary>
+    public IActorRef ConsumerOf(Stream stream, string durable)
+    {
+        foreach (var (actor, known) in _consumers)
+        {
+            if (known.Stream == stream && string.Equals(known.Durable, durable, StringComparison.Ordinal))
+            {
+                return actor;
+            }
+        }
+
+        // Names hold no '.', so "stream.durable" names one consumer only.
+        var consumer = _context.ActorOf(StreamConsumerActor.Props(stream.Settings.Name, durable, stream.Actor!, _ackWait), $"consumer-{stream.Settings.Name}.{durable}");
+        _context.Watch(consumer);
+        _consumers.Add(consumer, (stream, durable));
+        return consumer;
+    }
+
+    /// <summary>An actor the broker watches stopped: which of the streams' it was, if any.</summary>
+    public StoppedKind Stopped(IActorRef actor)
+    {
+        if (_consumers.Remove(actor))
+        {
+            return StoppedKind.Consumer;
+        }
+
+        if (!_byActor.Remove(actor, out var stream))
+        {
+            return StoppedKind.NotOurs;
+        }
+
+        stream.Actor = null;
+        foreach (var (consumer, known) in _consumers)
+        {
+            if (known.Stream == stream)
+            {
+                _context.Stop(consumer);
+            }
+        }
+
+        // 1 s, 2 s, 4 s … up to a minute: a database that is down is not hammered.
+        var pause = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(stream.Failures++, 6)));
+        _context.System.Scheduler.ScheduleTellOnce(pause, _context.Self, new Restart(stream.Settings.Name), _context.Self);
+        return StoppedKind.Stream;
+    }
+
+    /// <summary>The consumers stored for each stream, found once at start so that control.streams lists them before anyone subscribes.</summary>
+    public void Adopt(KnownConsumers known)
+    {
+        foreach (var id in known.PersistenceIds)
+        {
+            foreach (var stream in _byName.Values)
+            {
+                if (StreamConsumerActor.DurableOf(id, stream.Settings.Name) is { } durable
+                    && IpcSettingsReader.IsPlainName(durable, Broker.BrokerPayloadReader.MaxDurableLength)
+                    && stream.Actor is not null)
+                {
+                    ConsumerOf(stream, durable);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every stream's figures and its consumers', asked of their actors.</summary>
+    public async Task<StreamsReport> Report()
+    {
+        var streams = new List<StreamInfo>();
+        foreach (var stream in _byName.Values.OrderBy(stream => stream.Settings.Name, StringComparer.Ordinal))
+        {
+            var settings = stream.Settings;
+            if (stream.Actor is not { } actor)
+            {
+                streams.Add(new StreamInfo(settings.Name, settings.Subjects, "unavailable", 0, 0, 0, 0, []));
+                continue;
+            }
+
+            var consumers = _consumers.Where(pair => pair.Value.Stream == stream).Select(pair => pair.Key).ToList();
+            try
+            {
+                var info = await actor.Ask<StreamInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout);
+                var consumerInfos = new List<StreamConsumerInfo>();
+                foreach (var consumer in consumers)
+                {
+                    consumerInfos.Add(await consumer.Ask<StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout));
+                }
+
+                streams.Add(info with { Consumers = [.. consumerInfos.OrderBy(consumer => consumer.Name, StringComparer.Ordinal)] });
+            }
+            catch (AskTimeoutException)
+            {
+                // A stream still reading its storage stashes questions until it has.
+                streams.Add(new StreamInfo(settings.Name, settings.Subjects, "recovering", 0, 0, 0, 0, []));
+            }
+        }
+
+        return new StreamsReport(_storage, streams);
+    }
+
+    private void FindDurableConsumers()
+    {
+        var journal = PersistenceQuery.Get(_context.System).ReadJournalFor<SqlReadJournal>(StreamStorage.QueryId);
+        journal.CurrentPersistenceIds()
+            .Where(id => id.StartsWith("consumer/", StringComparison.Ordinal))
+            .RunWith(Sink.Seq<string>(), _context.Materializer())
+            .PipeTo(_context.Self, success: ids => new KnownConsumers(ids));
+    }
+
+    /// <summary>One declared stream and its actor, null while it is down.</summary>
+    internal sealed class Stream(StreamSettings settings)
+    {
+        public StreamSettings Settings { get; } = settings;
+
+        public IActorRef? Actor { get; set; }
+
+        public int Failures { get; set; }
+
+        public bool Available => Actor is not null;
+    }
+
+    /// <summary>What a stopped actor was to the streams.</summary>
+    internal enum StoppedKind
+    {
+        NotOurs,
+        Stream,
+        Consumer,
+    }
+
+    /// <summary>Time to start a stream again after its storage failed.</summary>
+    internal sealed record Restart(string Stream);
+
+    /// <summary>The stored persistence ids of durable consumers.</summary>
+    internal sealed record KnownConsumers(IReadOnlyList<string> PersistenceIds);
+}

@@ -1,0 +1,421 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Streams;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// One durable consumer of a stream (docs/broker.md, "Streams"), a child of the broker: a persistent
+/// actor that stores its acknowledged position and feeds the stream's messages, in sequence order, to
+/// a <see cref="BrokerAckQueueActor"/> whose members are the subscriptions using its name. It reads
+/// from the journal while it is behind and takes new messages straight from the stream once caught
+/// up; both go by sequence number, so the switch between them neither skips nor repeats a message.
+/// It feeds only what the queue has room for, so a slow consumer costs the host no memory, only
+/// reads. An ack is answered once stored; with no member left the queue goes and reading starts
+/// again from the stored position when one comes back.
+/// </summary>
+internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
+{
+    /// <summary>Messages read from the journal at once, at most.</summary>
+    private const int ReadBatch = 1000;
+
+    /// <summary>Messages fed to the queue beyond its members' max_pending, so a member that acks finds the next one waiting.</summary>
+    private const int FeedAhead = 1000;
+
+    /// <summary>A snapshot every so many ack writes bounds what recovery replays.</summary>
+    private const int SnapshotEvery = 1000;
+
+    private const string RetryTimer = "retry-read";
+
+    private readonly string _stream;
+    private readonly string _durable;
+    private readonly IActorRef _streamActor;
+    private readonly TimeSpan _ackWait;
+    private readonly ConsumerPosition _position = new();
+    private readonly Dictionary<SubscriptionId, BrokerProtocol.Member> _members = [];
+    private readonly SubscriptionStats _stats = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private string? _topic;
+    private IActorRef? _queue;
+    private QueueGauge? _gauge;
+    private bool _ranged;
+    private long _firstSeq = 1;
+    private long _lastSeq;
+    private long _nextRead = 1;
+    private long _missed;
+    private bool _reading;
+    private int _generation;
+    private long _ackWrites;
+    private SqlReadJournal? _journal;
+    private IMaterializer? _materializer;
+
+    public StreamConsumerActor(string stream, string durable, IActorRef streamActor, TimeSpan ackWait)
+    {
+        _stream = stream;
+        _durable = durable;
+        _streamActor = streamActor;
+        _ackWait = ackWait;
+        JournalPluginId = StreamStorage.JournalId;
+        SnapshotPluginId = StreamStorage.SnapshotId;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is ConsumerSnapshot snapshot)
+            {
+                _topic = snapshot.Topic;
+                _position.Restore(snapshot.AckedSeq, snapshot.AckedAbove);
+            }
+        });
+        Recover<ConsumerCreated>(created =>
+        {
+            _topic = created.Topic;
+            _position.DoneTo(created.AckedSeq);
+        });
+        Recover<ConsumerAcked>(acked =>
+        {
+            foreach (var seq in acked.Seqs)
+            {
+                _position.Done(seq);
+            }
+
+            _position.DoneTo(acked.AckedSeq);
+            _ackWrites++;
+        });
+        Recover<RecoveryCompleted>(_ => _streamActor.Tell(new StreamProtocol.Follow(Self)));
+
+        Command<StreamProtocol.Range>(range =>
+        {
+            (_firstSeq, _lastSeq, _ranged) = (range.FirstSeq, range.LastSeq, true);
+            _nextRead = _position.AckedSeq + 1;
+            Stash.UnstashAll();
+            Feed();
+        });
+        Command<StreamProtocol.Subscribe>(subscribe =>
+        {
+            // The range says where "new" starts; until the stream answered, subscriptions wait.
+            if (!_ranged)
+            {
+                Stash.Stash();
+                return;
+            }
+
+            OnSubscribe(subscribe);
+        });
+        Command<BrokerProtocol.Leave>(leave => OnLeave(leave.Id));
+        Command<BrokerProtocol.Settle>(settle =>
+        {
+            if (_queue is { } queue && _members.ContainsKey(settle.Member))
+            {
+                queue.Forward(settle);
+            }
+            else
+            {
+                settle.ReplyTo.Tell(new ChannelProtocol.Reply(settle.Request.Id, IpcErrors.UnknownSubscription(settle.Subscription, settle.Request.Envelope.RunId)));
+            }
+        });
+        Command<BrokerProtocol.Acknowledged>(OnAcknowledged);
+        Command<BrokerProtocol.Idle>(_ => { });
+        Command<StreamProtocol.Appended>(OnAppended);
+        Command<ReadDone>(OnRead);
+        Command<ReadFailed>(failed =>
+        {
+            if (failed.Generation != _generation)
+            {
+                return;
+            }
+
+            _reading = false;
+            _log.Warning(failed.Cause, "durable consumer {0} of stream {1}: reading the stream failed; trying again in 1s", _durable, _stream);
+            Timers.StartSingleTimer(RetryTimer, RetryRead.Instance, TimeSpan.FromSeconds(1));
+        });
+        Command<RetryRead>(_ => Feed());
+        Command<StreamProtocol.GetInfo>(_ => Sender.Tell(Info()));
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "durable consumer {0} of stream {1}: a snapshot was not saved", _durable, _stream));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId => Id(_stream, _durable);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Stream and durable names hold no <c>/</c>, so the id names one consumer only.</summary>
+    public static string Id(string stream, string durable) => $"consumer/{stream}/{durable}";
+
+    /// <summary>The consumer names of <paramref name="stream"/> among stored persistence ids.</summary>
+    public static string? DurableOf(string persistenceId, string stream)
+    {
+        var prefix = $"consumer/{stream}/";
+        return persistenceId.StartsWith(prefix, StringComparison.Ordinal) ? persistenceId[prefix.Length..] : null;
+    }
+
+    public static Props Props(string stream, string durable, IActorRef streamActor, TimeSpan ackWait) =>
+        Akka.Actor.Props.Create(() => new StreamConsumerActor(stream, durable, streamActor, ackWait));
+
+    private void OnSubscribe(StreamProtocol.Subscribe subscribe)
+    {
+        var topic = subscribe.Topic.Text;
+        if (_topic is null)
+        {
+            var floor = subscribe.Start.Kind switch
+            {
+                StreamStartKind.All => 0,
+                StreamStartKind.Seq => subscribe.Start.Seq - 1,
+                _ => _lastSeq,
+            };
+            Persist(new ConsumerCreated(topic, floor), created =>
+            {
+                _topic = created.Topic;
+                _position.DoneTo(created.AckedSeq);
+                _nextRead = _position.AckedSeq + 1;
+                Accept(subscribe);
+            });
+            return;
+        }
+
+        if (!string.Equals(_topic, topic, StringComparison.Ordinal))
+        {
+            var envelope = subscribe.Request.Envelope;
+            subscribe.Member.Connection.Tell(new ChannelProtocol.Reply(subscribe.Request.Id, IpcErrors.InvalidPayload(
+                envelope.MessageType,
+                $"durable consumer '{_durable}' of stream '{_stream}' reads topic '{_topic}'; subscribe with that topic",
+                envelope.RunId)));
+            Context.Parent.Tell(new StreamProtocol.Refused(subscribe.Member.Id));
+            return;
+        }
+
+        Accept(subscribe);
+    }
+
+    /// <summary>The connection learns of the subscription before its ack, and deliveries come after both.</summary>
+    private void Accept(StreamProtocol.Subscribe subscribe)
+    {
+        var member = subscribe.Member;
+        var envelope = subscribe.Request.Envelope;
+        member.Connection.Tell(new BrokerProtocol.Subscribed(member.Id, member.Subscription, subscribe.Request.Id, AckMode.Explicit, member.MaxPending, member.Stats));
+        member.Connection.Tell(new ChannelProtocol.Reply(
+            subscribe.Request.Id, IpcResponse.Success(MessageTypes.RuntimeSubscribeAck, envelope.RunId, BrokerReplies.Subscribed(member.Subscription))));
+        if (_queue is null)
+        {
+            _gauge = new QueueGauge(FeedAhead);
+            _queue = Context.ActorOf(BrokerAckQueueActor.Props(_gauge, _ackWait, _stats, Self), "queue-" + (++_generation));
+            _nextRead = _position.AckedSeq + 1;
+            _reading = false;
+        }
+
+        _members.Add(member.Id, member);
+        _queue.Tell(new BrokerProtocol.Join(member));
+        Feed();
+    }
+
+    private void OnLeave(SubscriptionId id)
+    {
+        if (!_members.Remove(id) || _queue is not { } queue)
+        {
+            return;
+        }
+
+        queue.Tell(new BrokerProtocol.Leave(id));
+        if (_members.Count == 0)
+        {
+            // What it held unacknowledged is read again from the stored position when a member comes back.
+            Context.Stop(queue);
+            (_queue, _gauge, _reading) = (null, null, false);
+            _generation++;
+            _stats.SetQueued(0);
+        }
+    }
+
+    private void OnAcknowledged(BrokerProtocol.Acknowledged acknowledged)
+    {
+        if (acknowledged.Messages.Length == 0)
+        {
+            acknowledged.ReplyTo.Tell(acknowledged.Reply);
+            return;
+        }
+
+        var seqs = new long[acknowledged.Messages.Length];
+        for (var i = 0; i < seqs.Length; i++)
+        {
+            seqs[i] = acknowledged.Messages[i].Seq;
+            _position.Done(seqs[i]);
+        }
+
+        PersistAsync(new ConsumerAcked(seqs, _position.AckedSeq), _ =>
+        {
+            acknowledged.ReplyTo.Tell(acknowledged.Reply);
+            if (++_ackWrites % SnapshotEvery == 0)
+            {
+                SaveSnapshot(new ConsumerSnapshot(_topic ?? "", _position.AckedSeq, _position.AckedAbove()));
+            }
+        });
+        Feed();
+    }
+
+    /// <summary>New messages: taken as they are when this consumer is caught up and has room; read later otherwise.</summary>
+    private void OnAppended(StreamProtocol.Appended appended)
+    {
+        var messages = appended.Messages;
+        _lastSeq = Math.Max(_lastSeq, messages[^1].Seq);
+        _firstSeq = appended.FirstSeq;
+        if (_queue is not null && !_reading && _nextRead >= messages[0].Seq && _nextRead <= messages[^1].Seq)
+        {
+            FeedAll(messages.AsSpan((int)(_nextRead - messages[0].Seq)));
+        }
+
+        Feed();
+    }
+
+    private void OnRead(ReadDone read)
+    {
+        if (read.Generation != _generation)
+        {
+            return;
+        }
+
+        _reading = false;
+        var messages = new List<PublishedMessage>(read.Events.Count);
+        foreach (var envelope in read.Events)
+        {
+            if (envelope.Event is StoredMessage stored && envelope.SequenceNr >= _nextRead)
+            {
+                messages.Add(new PublishedMessage(stored.Topic, stored.Body, stored.Key, stored.RunId) { Stream = _stream, Seq = envelope.SequenceNr });
+            }
+        }
+
+        if (FeedAll(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages)) && _nextRead <= read.To)
+        {
+            // The rest of the range was deleted by retention while it was being read.
+            _missed += read.To - _nextRead + 1;
+            _position.DoneTo(read.To);
+            _nextRead = read.To + 1;
+        }
+
+        Feed();
+    }
+
+    /// <summary>Feeds messages in sequence order while the queue has room; false when it stopped for lack of room.</summary>
+    private bool FeedAll(ReadOnlySpan<PublishedMessage> messages)
+    {
+        if (_queue is not { } queue || _gauge is not { } gauge)
+        {
+            return false;
+        }
+
+        var fed = new List<PublishedMessage>();
+        var complete = true;
+        foreach (var message in messages)
+        {
+            if (message.Seq < _nextRead)
+            {
+                continue;
+            }
+
+            if (message.Seq > _nextRead)
+            {
+                // Retention deleted these before this consumer read them: the next delivery says how many.
+                _missed += message.Seq - _nextRead;
+                _position.DoneTo(message.Seq - 1);
+            }
+
+            if (_position.IsDone(message.Seq) || !TopicSyntax.Matches(_topic!, message.Topic))
+            {
+                _position.Done(message.Seq);
+                _nextRead = message.Seq + 1;
+                continue;
+            }
+
+            if (!gauge.TryTake())
+            {
+                complete = false;
+                break;
+            }
+
+            fed.Add(_missed == 0 ? message : new PublishedMessage(message.Topic, message.Body, message.Key, message.RunId)
+            {
+                Stream = message.Stream,
+                Seq = message.Seq,
+                Missed = _missed,
+            });
+            _missed = 0;
+            _nextRead = message.Seq + 1;
+        }
+
+        if (fed.Count > 0)
+        {
+            queue.Tell(new BrokerProtocol.Enqueue([.. fed]));
+        }
+
+        return complete;
+    }
+
+    /// <summary>Starts a journal read when this consumer is behind and its queue has room.</summary>
+    private void Feed()
+    {
+        if (_queue is null || _gauge is not { } gauge || _reading || !_ranged)
+        {
+            return;
+        }
+
+        if (_nextRead < _firstSeq)
+        {
+            _missed += _firstSeq - _nextRead;
+            _position.DoneTo(_firstSeq - 1);
+            _nextRead = _firstSeq;
+        }
+
+        var room = gauge.Room;
+        if (_nextRead > _lastSeq || room <= 0)
+        {
+            return;
+        }
+
+        var from = _nextRead;
+        var to = Math.Min(_lastSeq, from + Math.Min(room, ReadBatch) - 1);
+        var generation = _generation;
+        _reading = true;
+        _journal ??= PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(StreamStorage.QueryId);
+        _materializer ??= Context.Materializer();
+        _journal.CurrentEventsByPersistenceId(StreamActor.Id(_stream), from, to)
+            .RunWith(Sink.Seq<EventEnvelope>(), _materializer)
+            .PipeTo(Self, success: events => new ReadDone(generation, to, events), failure: cause => new ReadFailed(generation, cause));
+    }
+
+    private StreamConsumerInfo Info() =>
+        new(_durable, _topic ?? "", _position.AckedSeq, _gauge is { } gauge ? Math.Min(gauge.Held, _members.Values.Sum(member => (long)member.MaxPending)) : 0, _members.Count);
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        _log.Error(cause, "durable consumer {0} of stream {1}: storing its position failed; it stops and its subscriptions end", _durable, _stream);
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        _log.Error(reason, "durable consumer {0} of stream {1}: its position could not be read", _durable, _stream);
+
+    private sealed record ReadDone(int Generation, long To, IReadOnlyList<EventEnvelope> Events);
+
+    private sealed record ReadFailed(int Generation, Exception Cause);
+
+    private sealed class RetryRead
+    {
+        public static readonly RetryRead Instance = new();
+
+        private RetryRead()
+        {
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Akka.Actor;
+using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Contracts;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// The messages between the broker, its <see cref="StreamActor"/>s and their
+/// <see cref="StreamConsumerActor"/>s (docs/broker.md, "Streams").
+/// </summary>
+internal static class StreamProtocol
+{
+    /// <summary>Publishes for one stream, in order, from one batch of requests: stored, then answered.</summary>
+    public sealed record Append(Appending[] Entries);
+
+    /// <summary>One publish to store and the request to answer once it is stored.</summary>
+    /// <param name="Request">The publish (or forward) request, for its id, type and <c>run_id</c>.</param>
+    /// <param name="ReplyTo">Its connection.</param>
+    /// <param name="Message">The message as the broker read it.</param>
+    /// <param name="Matched">The live deliveries the broker made of it, for the reply.</param>
+    public readonly record struct Appending(ChannelProtocol.Request Request, IActorRef ReplyTo, PublishedMessage Message, int Matched);
+
+    /// <summary>Messages the stream stored, in sequence order, for the consumers that follow it.</summary>
+    /// <param name="Messages">Each with its <see cref="PublishedMessage.Stream"/> and <see cref="PublishedMessage.Seq"/>.</param>
+    /// <param name="FirstSeq">The oldest retained sequence number after this batch.</param>
+    public sealed record Appended(PublishedMessage[] Messages, long FirstSeq);
+
+    /// <summary>A consumer asks to be told of new messages; the stream answers with its <see cref="Range"/>.</summary>
+    public sealed record Follow(IActorRef Consumer);
+
+    /// <summary>The range a stream retains: <c>[FirstSeq, LastSeq]</c>, empty when FirstSeq &gt; LastSeq.</summary>
+    public sealed record Range(long FirstSeq, long LastSeq);
+
+    /// <summary>Asks a stream for its <see cref="StreamInfo"/> (without consumers) or a consumer for its <see cref="StreamConsumerInfo"/>.</summary>
+    public sealed class GetInfo
+    {
+        public static readonly GetInfo Instance = new();
+
+        private GetInfo()
+        {
+        }
+    }
+
+    /// <summary>
+    /// A subscription for a durable consumer: the consumer checks it against what it stored, tells
+    /// the connection <see cref="BrokerProtocol.Subscribed"/> and answers the request itself, or
+    /// refuses it and tells the broker <see cref="Refused"/>.
+    /// </summary>
+    /// <param name="Member">The subscription as a member of the consumer's queue.</param>
+    /// <param name="Request">The subscribe request.</param>
+    /// <param name="Topic">The pattern that filters the stream for this consumer.</param>
+    /// <param name="Start">Where a new consumer starts.</param>
+    public sealed record Subscribe(BrokerProtocol.Member Member, ChannelProtocol.Request Request, TopicPattern Topic, StreamStart Start);
+
+    /// <summary>The consumer refused a subscription: the broker forgets it (its connection never heard of it).</summary>
+    public sealed record Refused(SubscriptionId Id);
+}
