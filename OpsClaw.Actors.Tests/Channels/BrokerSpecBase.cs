@@ -24,6 +24,12 @@ public abstract class BrokerSpecBase : TestKit
     {
     }
 
+    /// <summary>A broker spec on the wall clock, with more config (stream storage does its own waiting).</summary>
+    protected BrokerSpecBase(string config)
+        : base(config)
+    {
+    }
+
     protected static readonly BrokerSettings DefaultSettings = BrokerSettings.Default;
 
     protected TestScheduler Clock => (TestScheduler)Sys.Scheduler;
@@ -49,11 +55,24 @@ public abstract class BrokerSpecBase : TestKit
     {
         while (true)
         {
+            if (RepliesOf(connection).Remove(id, out var kept))
+            {
+                return kept;
+            }
+
             var message = await connection.ReceiveOneAsync(TimeSpan.FromSeconds(5));
             switch (message)
             {
                 case ChannelProtocol.Reply reply when reply.Id == id:
                     return reply.Response;
+                case ChannelProtocol.ReplyBatch batch:
+                    // A stream answers the publishes of one write together; each is kept until asked for.
+                    foreach (var reply in batch.Replies.Take(batch.Count))
+                    {
+                        RepliesOf(connection).Add(reply.Id, reply.Response);
+                    }
+
+                    break;
                 case BrokerProtocol.Deliver deliver:
                     EarlyOf(connection).Enqueue(deliver);
                     break;
@@ -68,6 +87,19 @@ public abstract class BrokerSpecBase : TestKit
     }
 
     private readonly Dictionary<TestProbe, Queue<BrokerProtocol.Deliver>> _early = [];
+
+    private readonly Dictionary<TestProbe, Dictionary<long, IpcResponse>> _replies = [];
+
+    private Dictionary<long, IpcResponse> RepliesOf(TestProbe connection)
+    {
+        if (!_replies.TryGetValue(connection, out var replies))
+        {
+            replies = [];
+            _replies.Add(connection, replies);
+        }
+
+        return replies;
+    }
 
     private Queue<BrokerProtocol.Deliver> EarlyOf(TestProbe connection)
     {

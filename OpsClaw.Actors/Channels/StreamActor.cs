@@ -34,11 +34,13 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
     private bool _flushScheduled;
     private bool _deleting;
 
-    public StreamActor(StreamSettings settings)
+    /// <param name="settings">The stream's settings.</param>
+    /// <param name="plugins">The journal and snapshot store; OpsClaw's own by default (specs pass Akka's test plugins).</param>
+    public StreamActor(StreamSettings settings, StreamPlugins? plugins = null)
     {
         _settings = settings;
-        JournalPluginId = StreamStorage.JournalId;
-        SnapshotPluginId = StreamStorage.SnapshotId;
+        JournalPluginId = (plugins ?? StreamPlugins.Default).Journal;
+        SnapshotPluginId = (plugins ?? StreamPlugins.Default).Snapshot;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -97,7 +99,7 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
 
     public static string Id(string stream) => "stream/" + stream;
 
-    public static Props Props(StreamSettings settings) => Akka.Actor.Props.Create(() => new StreamActor(settings));
+    public static Props Props(StreamSettings settings, StreamPlugins? plugins = null) => Akka.Actor.Props.Create(() => new StreamActor(settings, plugins));
 
     /// <summary>Each publish is stored in order; all of one batch go to the journal as one write.</summary>
     private void OnAppend(StreamProtocol.Append append)

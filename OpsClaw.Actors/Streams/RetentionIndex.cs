@@ -23,10 +23,17 @@ internal sealed class RetentionIndex
 
     public long Bytes { get; private set; }
 
-    /// <summary>Counts a message stored at <paramref name="seq"/> (always the next one).</summary>
+    /// <summary>Counts a message stored at <paramref name="seq"/>: the next one, or, in recovery, the first left after a delete.</summary>
     public void Add(long seq, long bytes, long storedAt)
     {
-        if (Messages == 0)
+        if (Messages > 0 && seq > LastSeq + 1)
+        {
+            // Recovery replays what retention left; a snapshot older than a delete still counts what it deleted.
+            _blocks.Clear();
+            Bytes = 0;
+        }
+
+        if (Messages == 0 || seq > LastSeq + 1)
         {
             FirstSeq = seq;
         }

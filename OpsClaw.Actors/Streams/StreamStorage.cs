@@ -145,6 +145,14 @@ internal sealed class StreamStorage : IExtension
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
 
+/// <summary>The persistence plugins a stream's actors write through.</summary>
+/// <param name="Journal">The journal's plugin id.</param>
+/// <param name="Snapshot">The snapshot store's plugin id.</param>
+internal sealed record StreamPlugins(string Journal, string Snapshot)
+{
+    public static StreamPlugins Default { get; } = new(StreamStorage.JournalId, StreamStorage.SnapshotId);
+}
+
 /// <summary>Makes the <see cref="StreamStorage"/> of an actor system.</summary>
 internal sealed class StreamStorageProvider : ExtensionIdProvider<StreamStorage>
 {
