@@ -59,6 +59,7 @@ internal static class ConfigCommand
         }
 
         text.Append(IpcSettingsHocon.Write(settings));
+        text.Append(BrokerStreamsHocon.Write(settings.Broker));
         var drain = configuration.Effective.GetString(DrainPhaseKey);
         text.Append($"{DrainPhaseKey} = {(SettingValues.TryDuration(drain, out var phase) ? SettingValues.FormatDuration(phase) : drain)}\n");
         Console.Out.Write(text.ToString());

@@ -11,6 +11,7 @@ var root = new RootCommand("OpsClaw: a local message broker that serves NDJSON e
     PubCommand.Create(),
     SubCommand.Create(),
     Shortcuts.Topics(),
+    Shortcuts.Streams(),
     StopCommand.Create(),
     SendCommand.Create(),
     new Command("ipc", "Serve the IPC sockets, or talk to them.")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Client;
 using OpsClaw.Actors.Contracts;
@@ -8,7 +9,8 @@ namespace OpsClaw.Host;
 
 /// <summary>
 /// <c>opsclaw pub &lt;topic&gt; &lt;json&gt; [--key] [--run-id] [--json]</c>: one <c>runtime.publish</c>,
-/// as <c>nats pub</c> or <c>redis-cli publish</c>; prints how many deliveries it made.
+/// as <c>nats pub</c> or <c>redis-cli publish</c>; prints how many deliveries it made, and where a
+/// stream stored it.
 /// </summary>
 internal static class PubCommand
 {
@@ -24,7 +26,7 @@ internal static class PubCommand
         var location = new HostLocation(RuntimeChannelActor.Name);
         var json = ShortcutCommand.JsonOption();
         var timeout = ShortcutCommand.TimeoutOption();
-        var command = new Command("pub", "Publish a message to a topic (runtime.publish) and print how many deliveries it made: 'matched N'.")
+        var command = new Command("pub", "Publish a message to a topic (runtime.publish) and print how many deliveries it made, 'matched N', and the stream and seq it was stored under when a stream took it.")
         {
             topic, body, key, runId, json, timeout,
         };
@@ -47,8 +49,14 @@ internal static class PubCommand
                 return ExitCodes.Usage;
             }
 
-            return ReplyOutput.Print<PublishAckPayload>(MessageTypes.RuntimePublish, reply.Response, parse.GetValue(json), ack => $"matched {ack.Matched}");
+            return ReplyOutput.Print<PublishAckPayload>(MessageTypes.RuntimePublish, reply.Response, parse.GetValue(json), Words);
         });
         return command;
     }
+
+    /// <summary><c>matched N</c>, then <c>stream S  seq Q</c> when a stream stored the message.</summary>
+    private static string Words(PublishAckPayload ack) =>
+        ack is { Stream: { } stream, Seq: { } seq }
+            ? string.Create(CultureInfo.InvariantCulture, $"matched {ack.Matched}  stream {stream}  seq {seq}")
+            : string.Create(CultureInfo.InvariantCulture, $"matched {ack.Matched}");
 }

@@ -6,7 +6,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Host;
 
-/// <summary>The one-request shortcuts: <c>opsclaw ping</c>, <c>health</c>, <c>channels</c> and <c>topics</c>.</summary>
+/// <summary>The one-request shortcuts: <c>opsclaw ping</c>, <c>health</c>, <c>channels</c>, <c>topics</c> and <c>streams</c>.</summary>
 internal static class Shortcuts
 {
     public static Command Ping() => ShortcutCommand.Create<StatusPayload>(
@@ -36,4 +36,11 @@ internal static class Shortcuts
         ControlChannelActor.Name,
         MessageTypes.ControlTopics,
         (report, _, _) => TopicsTable.Render(report));
+
+    public static Command Streams() => ShortcutCommand.Create<StreamsReport>(
+        "streams",
+        "List the declared durable streams: subjects, status, first and last seq, messages and bytes; and each durable consumer's filter, acked seq, pending and members.",
+        ControlChannelActor.Name,
+        MessageTypes.ControlStreams,
+        (report, _, _) => StreamsTable.Render(report));
 }

@@ -6,22 +6,24 @@ using OpsClaw.Actors.Client;
 namespace OpsClaw.Host;
 
 /// <summary>
-/// <c>opsclaw sub &lt;pattern&gt; [--group] [--ack none|explicit] [--max-pending] [--count]</c>: subscribes
-/// on the runtime socket and prints each delivery's payload as one line of JSON until Ctrl-C, SIGTERM,
+/// <c>opsclaw sub &lt;pattern&gt; [--group] [--ack none|explicit] [--max-pending] [--count]</c>, or
+/// <c>opsclaw sub [pattern] --stream --durable [--start]</c> for a durable consumer: subscribes on the
+/// runtime socket and prints each delivery's payload as one line of JSON until Ctrl-C, SIGTERM,
 /// <c>--count</c> deliveries or the end of its stdout's reader, as <c>nats sub</c> does; then it unsubscribes.
 /// </summary>
 internal static class SubCommand
 {
     public static Command Create()
     {
-        var pattern = new Argument<string>("pattern")
+        var pattern = new Argument<string?>("pattern")
         {
-            Description = "The topic pattern: '*' stands for one token, a last '>' for one or more (runs.*, runs.>).",
+            Description = "The topic pattern: '*' stands for one token, a last '>' for one or more (runs.*, runs.>). With --stream it filters the stream's messages, and may be left out (>).",
+            Arity = ArgumentArity.ZeroOrOne,
         };
         var group = new Option<string?>("--group") { Description = "Join this queue group: each message goes to one of its members." };
         var ack = new Option<string>("--ack")
         {
-            Description = "none: at most once; explicit: each delivery is acked once printed, so one never printed is delivered again.",
+            Description = "none: at most once; explicit: each delivery is acked once printed, so one never printed is delivered again. --durable is always explicit.",
             DefaultValueFactory = _ => "none",
         };
         ack.AcceptOnlyFromAmong("none", "explicit");
@@ -33,20 +35,22 @@ internal static class SubCommand
         var count = WholeNumber.Option("--count", "Exit after printing this many deliveries [default: until Ctrl-C].", "n", int.MaxValue);
         var location = new HostLocation(RuntimeChannelActor.Name);
         var timeout = ShortcutCommand.TimeoutOption(description: "How long to wait for each reply of the host (the subscribe, each ack, the unsubscribe).");
-        var command = new Command("sub", "Subscribe to a topic pattern and print each delivery as one line of JSON until Ctrl-C or --count deliveries.")
+        var command = new Command("sub", "Subscribe to a topic pattern, or read a stream as a durable consumer, and print each delivery as one line of JSON until Ctrl-C or --count deliveries.")
         {
             pattern, group, ack, maxPending, count, timeout,
         };
+        var streams = new SubStreamOptions();
+        streams.AddTo(command, pattern, group, ack);
         location.AddTo(command);
         command.SetAction((parse, _) =>
         {
-            var options = new SubscribeOptions
+            var options = streams.Apply(parse, new SubscribeOptions
             {
                 Group = parse.GetValue(group),
                 Ack = parse.GetValue(ack) == "explicit" ? AckMode.Explicit : AckMode.None,
                 MaxPending = parse.GetValue(maxPending),
-            };
-            return RunAsync(location.Resolve(parse), parse.GetValue(pattern)!, options, parse.GetValue(count), Milliseconds.Of(parse, timeout));
+            });
+            return RunAsync(location.Resolve(parse), SubStreamOptions.PatternOf(parse, pattern), options, parse.GetValue(count), Milliseconds.Of(parse, timeout));
         });
         return command;
     }

@@ -51,7 +51,8 @@ internal static class BrokerRequests
         Publish(topic, body is null ? "null" : body.ToString(Newtonsoft.Json.Formatting.None), key);
 
     public static string Subscribe(string pattern, SubscribeOptions options, int maxPending) =>
-        IpcJson.SerializePayload(new SubscribePayload(pattern, options.Group, AckText(options.Ack), maxPending));
+        IpcJson.SerializePayload(new SubscribePayload(
+            pattern, options.Group, AckText(options.EffectiveAck), maxPending, options.Stream, options.Durable, options.Start?.ToJson()));
 
     public static string Unsubscribe(string subscription) => IpcJson.SerializePayload(new UnsubscribePayload(subscription));
 

@@ -18,6 +18,8 @@ public sealed class Delivery
         Body = fields.Body;
         Key = fields.Key;
         Dropped = dropped;
+        Stream = fields.Stream;
+        Seq = fields.Seq;
         RunId = runId;
         PayloadJson = payloadJson;
     }
@@ -46,17 +48,27 @@ public sealed class Delivery
     /// <summary>
     /// With <see cref="AckMode.None"/>: deliveries this subscription lost since the previous one it
     /// yielded, dropped by the host (its subscriber fell <c>max_pending</c> behind) or by this client
-    /// (its buffer of deliveries not yet taken was full). 0 when none were lost.
+    /// (its buffer of deliveries not yet taken was full). For a durable consumer: messages the stream's
+    /// retention deleted before this consumer read them. 0 when none were lost.
     /// </summary>
     public long Dropped { get; }
+
+    /// <summary>The stream it was read from, for a durable consumer's delivery; null for a live subscription's.</summary>
+    public string? Stream { get; }
+
+    /// <summary>
+    /// Its sequence number in <see cref="Stream"/> (1, 2, 3, …, the same on every redelivery and for every
+    /// consumer, unlike <see cref="DeliveryNumber"/>); null for a live subscription's delivery.
+    /// </summary>
+    public long? Seq { get; }
 
     /// <summary>The publisher's <c>run_id</c> (for <c>runtime.forward</c>, the request's run id); null when it had none.</summary>
     public string? RunId { get; }
 
     /// <summary>
     /// The delivery's <c>payload_json</c>: compact JSON with <c>subscription</c>, <c>topic</c>,
-    /// <c>delivery</c>, <c>redelivered</c>, <c>body</c>, then <c>key</c> and <c>dropped</c> when
-    /// present; <c>dropped</c> is <see cref="Dropped"/>, so it includes deliveries this client dropped.
+    /// <c>delivery</c>, <c>redelivered</c>, <c>body</c>, then <c>key</c>, <c>dropped</c>, <c>stream</c>
+    /// and <c>seq</c> when present; <c>dropped</c> is <see cref="Dropped"/>, so it includes deliveries this client dropped.
     /// </summary>
     public string PayloadJson { get; }
 

@@ -7,7 +7,7 @@ namespace OpsClaw.Actors.Client;
 
 /// <summary>The fields of one delivery payload, its body as the exact JSON text the host wrote.</summary>
 internal readonly record struct DeliveryFields(
-    string Subscription, string Topic, long Number, bool Redelivered, string Body, string? Key, long Dropped);
+    string Subscription, string Topic, long Number, bool Redelivered, string Body, string? Key, long Dropped, string? Stream = null, long? Seq = null);
 
 /// <summary>
 /// Reads the <c>payload_json</c> of a pushed <c>runtime.message</c> line with the BCL's strict
@@ -29,6 +29,8 @@ internal static class DeliveryReader
     private static readonly byte[] BodyName = "body"u8.ToArray();
     private static readonly byte[] KeyName = "key"u8.ToArray();
     private static readonly byte[] DroppedName = "dropped"u8.ToArray();
+    private static readonly byte[] StreamName = "stream"u8.ToArray();
+    private static readonly byte[] SeqName = "seq"u8.ToArray();
 
     /// <summary>The delivery's fields, or null with what is wrong with the payload.</summary>
     public static DeliveryFields? Read(string payloadJson, out string? problem)
@@ -71,6 +73,16 @@ internal static class DeliveryReader
                 writer.WriteNumber(DroppedName, dropped);
             }
 
+            if (fields.Stream is { } stream)
+            {
+                writer.WriteString(StreamName, stream);
+            }
+
+            if (fields.Seq is { } seq)
+            {
+                writer.WriteNumber(SeqName, seq);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -86,8 +98,8 @@ internal static class DeliveryReader
             return null;
         }
 
-        string? subscription = null, topic = null, body = null, key = null;
-        long? number = null;
+        string? subscription = null, topic = null, body = null, key = null, stream = null;
+        long? number = null, seq = null;
         bool? redelivered = null;
         long dropped = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -126,6 +138,15 @@ internal static class DeliveryReader
                 reader.Read();
                 dropped = reader.GetInt64();
             }
+            else if (reader.ValueTextEquals(StreamName))
+            {
+                stream = NextString(ref reader);
+            }
+            else if (reader.ValueTextEquals(SeqName))
+            {
+                reader.Read();
+                seq = reader.GetInt64();
+            }
             else
             {
                 // A field a newer host added: skipped, as every client skips what it does not know.
@@ -144,7 +165,7 @@ internal static class DeliveryReader
             _ => null,
         };
         return problem is null
-            ? new DeliveryFields(subscription!, topic!, number!.Value, redelivered!.Value, body!, key, dropped)
+            ? new DeliveryFields(subscription!, topic!, number!.Value, redelivered!.Value, body!, key, dropped, stream, seq)
             : null;
     }
 

@@ -15,7 +15,11 @@ public sealed partial class IpcClient
     /// <param name="runId">The request's <c>run_id</c>, which every delivery of the message carries; null for none.</param>
     /// <param name="timeout">How long to wait for the host's answer; <see cref="DefaultTimeout"/> when null.</param>
     /// <param name="cancellationToken">Stops waiting; a cancelled write leaves the connection unusable.</param>
-    /// <returns>How many deliveries the publish made (<c>matched</c>): one per matching subscription without a group, one per matching group.</returns>
+    /// <returns>
+    /// How many deliveries the publish made (<c>matched</c>): one per matching subscription without a group, one per
+    /// matching group. <see cref="PublishWithAckAsync(string, string, string?, string?, TimeSpan?, CancellationToken)"/>
+    /// also gives the stream and sequence number the message was stored under.
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="bodyJson"/> is not one strict JSON document.</exception>
     /// <exception cref="IpcRequestException">
     /// the host refused it: <c>invalid_payload</c> for a bad topic or key, <c>overloaded</c> when an
@@ -30,7 +34,7 @@ public sealed partial class IpcClient
         string? runId = null,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
-        PublishPayloadAsync(BrokerRequests.Publish(topic, bodyJson, key), runId, timeout, cancellationToken);
+        MatchedAsync(PublishPayloadAsync(BrokerRequests.Publish(topic, bodyJson, key), runId, timeout, cancellationToken));
 
     /// <summary>Publishes a message whose body is a JSON value already built (<c>runtime.publish</c>).</summary>
     /// <param name="topic">The topic, e.g. <c>runs.r42</c>.</param>
@@ -50,6 +54,54 @@ public sealed partial class IpcClient
         string? runId = null,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default) =>
+        MatchedAsync(PublishPayloadAsync(BrokerRequests.Publish(topic, body, key), runId, timeout, cancellationToken));
+
+    /// <summary>
+    /// Publishes a message (<c>runtime.publish</c>) and returns the host's whole ack: <c>matched</c>, and, when
+    /// the topic matches a stream's subjects, the <c>stream</c> it was stored in and its <c>seq</c> there. The
+    /// ack comes only once the message is stored, so a returned <c>seq</c> survives a restart of the host.
+    /// </summary>
+    /// <param name="topic">The topic, e.g. <c>orders.o42</c>.</param>
+    /// <param name="bodyJson">The body as JSON text (any JSON value).</param>
+    /// <param name="key">The message's key for queue-group affinity; null for none.</param>
+    /// <param name="runId">The request's <c>run_id</c>, which every delivery of the message carries; null for none.</param>
+    /// <param name="timeout">How long to wait for the host's answer; <see cref="DefaultTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Stops waiting; a cancelled write leaves the connection unusable.</param>
+    /// <returns>The ack: <see cref="PublishAckPayload.Stream"/> and <see cref="PublishAckPayload.Seq"/> are null when no stream stored it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="bodyJson"/> is not one strict JSON document.</exception>
+    /// <exception cref="IpcRequestException">
+    /// the host refused it: <c>invalid_payload</c>, <c>overloaded</c>, or an error of the stream's storage (the
+    /// message was then stored nowhere).
+    /// </exception>
+    /// <exception cref="TimeoutException">no answer within <paramref name="timeout"/>; the message may have been stored.</exception>
+    /// <exception cref="IOException">the connection closed before the answer came.</exception>
+    public Task<PublishAckPayload> PublishWithAckAsync(
+        string topic,
+        string bodyJson,
+        string? key = null,
+        string? runId = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
+        PublishPayloadAsync(BrokerRequests.Publish(topic, bodyJson, key), runId, timeout, cancellationToken);
+
+    /// <summary>As <see cref="PublishWithAckAsync(string, string, string?, string?, TimeSpan?, CancellationToken)"/>, with a body already built.</summary>
+    /// <param name="topic">The topic, e.g. <c>orders.o42</c>.</param>
+    /// <param name="body">The body; null publishes JSON <c>null</c>.</param>
+    /// <param name="key">The message's key for queue-group affinity; null for none.</param>
+    /// <param name="runId">The request's <c>run_id</c>; null for none.</param>
+    /// <param name="timeout">How long to wait for the host's answer; <see cref="DefaultTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Stops waiting; a cancelled write leaves the connection unusable.</param>
+    /// <returns>The ack, with the stream and sequence number when a stream stored the message.</returns>
+    /// <exception cref="IpcRequestException">the host refused it.</exception>
+    /// <exception cref="TimeoutException">no answer within <paramref name="timeout"/>.</exception>
+    /// <exception cref="IOException">the connection closed before the answer came.</exception>
+    public Task<PublishAckPayload> PublishWithAckAsync(
+        string topic,
+        JToken? body,
+        string? key = null,
+        string? runId = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
         PublishPayloadAsync(BrokerRequests.Publish(topic, body, key), runId, timeout, cancellationToken);
 
     /// <summary>
@@ -58,7 +110,10 @@ public sealed partial class IpcClient
     /// its members); enumerate it to take them.
     /// </summary>
     /// <param name="pattern">A topic whose tokens may also be <c>*</c> (exactly one token) or, last, <c>&gt;</c> (one or more): <c>runs.*</c>, <c>runs.&gt;</c>.</param>
-    /// <param name="options">Group, ack mode and <c>max_pending</c>; the protocol's defaults when null.</param>
+    /// <param name="options">
+    /// Group, ack mode and <c>max_pending</c>, or a stream and durable consumer to read it as (the pattern then
+    /// filters the stream's messages); the protocol's defaults when null.
+    /// </param>
     /// <param name="timeout">
     /// How long to wait for the host's answer, and afterwards for the answers to the subscription's acks,
     /// nacks and unsubscribe; <see cref="DefaultTimeout"/> when null.
@@ -67,7 +122,8 @@ public sealed partial class IpcClient
     /// <returns>The live subscription; dispose it (or call <see cref="IpcSubscription.UnsubscribeAsync"/>) to end it.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="SubscribeOptions.MaxPending"/> is not from 1 to <see cref="SubscribeOptions.MaxPendingLimit"/>.</exception>
     /// <exception cref="IpcRequestException">
-    /// the host refused it: <c>invalid_payload</c> for a bad pattern or group, <c>limit_exceeded</c> past
+    /// the host refused it: <c>invalid_payload</c> for a bad pattern or group, or stream options it does not
+    /// take (a stream it does not declare, a durable with a group); <c>limit_exceeded</c> past
     /// <c>broker.max-subscriptions-per-connection</c>.
     /// </exception>
     /// <exception cref="TimeoutException">
@@ -143,7 +199,9 @@ public sealed partial class IpcClient
         }
     }
 
-    private async Task<int> PublishPayloadAsync(string payloadJson, string? runId, TimeSpan? timeout, CancellationToken cancellationToken)
+    private static async Task<int> MatchedAsync(Task<PublishAckPayload> publishing) => (await publishing.ConfigureAwait(false)).Matched;
+
+    private async Task<PublishAckPayload> PublishPayloadAsync(string payloadJson, string? runId, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var response = await SendAsync(MessageTypes.RuntimePublish, payloadJson, runId, timeout, cancellationToken).ConfigureAwait(false);
         if (!response.Ok)
@@ -153,7 +211,7 @@ public sealed partial class IpcClient
 
         try
         {
-            return JsonConvert.DeserializeObject<PublishAckPayload>(response.PayloadJson, IpcJson.Settings)?.Matched
+            return JsonConvert.DeserializeObject<PublishAckPayload>(response.PayloadJson, IpcJson.Settings)
                 ?? throw new JsonSerializationException("the payload is null");
         }
         catch (JsonException ex)

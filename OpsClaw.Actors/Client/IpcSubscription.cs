@@ -41,7 +41,9 @@ public sealed class IpcSubscription : IAsyncDisposable
         Id = id;
         Pattern = pattern;
         Group = options.Group;
-        Ack = options.Ack;
+        Ack = options.EffectiveAck;
+        Stream = options.Stream;
+        Durable = options.Durable;
         MaxPending = maxPending;
         Timeout = timeout;
         _deliveries = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(maxPending)
@@ -61,8 +63,14 @@ public sealed class IpcSubscription : IAsyncDisposable
     /// <summary>The queue group; null without one.</summary>
     public string? Group { get; }
 
-    /// <summary>How its deliveries are settled.</summary>
+    /// <summary>How its deliveries are settled (always <see cref="AckMode.Explicit"/> for a durable consumer).</summary>
     public AckMode Ack { get; }
+
+    /// <summary>The stream it reads, as a durable consumer; null for a live subscription.</summary>
+    public string? Stream { get; }
+
+    /// <summary>The durable consumer's name; null for a live subscription.</summary>
+    public string? Durable { get; }
 
     /// <summary>Its <c>max_pending</c>: the bound on deliveries the host holds for it, and on those buffered here.</summary>
     public int MaxPending { get; }

@@ -17,6 +17,6 @@ export type {
 export { LineSplitter } from "./lineSplitter.js";
 export { sendIpcRequest } from "./sendIpcRequest.js";
 export { Subscription } from "./subscription.js";
-export type { AckMode, Delivery, SubscribeOptions } from "./subscription.js";
+export type { AckMode, Delivery, StreamStart, SubscribeOptions } from "./subscription.js";
 // Types only: the module is empty at run time, and every type the schema adds is exported without a change here.
 export * from "./generated/types.js";

@@ -12,6 +12,7 @@ import type {
   StatusPayload,
   StatusReport,
   StopPayload,
+  StreamsReport,
   SubscribeAckPayload,
 } from "./generated/types.js";
 import { LineSplitter } from "./lineSplitter.js";
@@ -155,7 +156,8 @@ export class IpcClient {
   /**
    * Publishes `body` (any JSON value; `null` included, `undefined` is not JSON) to `topic`.
    * Resolves with the reply payload: `matched`, the deliveries the publish made (one per matching
-   * subscription without a group, one per matching group).
+   * subscription without a group, one per matching group); and when the topic matches a stream's
+   * subjects, the `stream` it was stored in and its `seq` there (the reply comes only once it is stored).
    */
   async publish(topic: string, body: unknown, options: PublishOptions = {}): Promise<PublishAckPayload> {
     if (body === undefined) {
@@ -171,12 +173,21 @@ export class IpcClient {
    * Resolves once the host acked, with a {@link Subscription}: an async iterable of the deliveries.
    * Rejects with an {@link IpcError}: `invalid_payload` for a bad pattern, group or option,
    * `limit_exceeded` past the host's subscriptions per connection.
+   *
+   * With `{ stream, durable }` it is a durable consumer of a stream the host declares: it reads the
+   * stream's stored messages from `start` (or where the durable left off), each delivery carrying
+   * `stream` and `seq`, and always with `ack: "explicit"`.
    */
   subscribe<TBody = unknown>(pattern: string, options: SubscribeOptions = {}): Promise<Subscription<TBody>> {
     const payload: Record<string, unknown> = { topic: pattern };
     if (options.group !== undefined) payload["group"] = options.group;
     if (options.ack !== undefined) payload["ack"] = options.ack;
     if (options.maxPending !== undefined) payload["max_pending"] = options.maxPending;
+    if (options.stream !== undefined) payload["stream"] = options.stream;
+    if (options.durable !== undefined) payload["durable"] = options.durable;
+    if (options.start !== undefined) payload["start"] = options.start;
+    // A durable consumer is explicit-ack whether or not `ack` says so: its deliveries must be ackable here.
+    const ackMode = options.ack ?? (options.durable === undefined ? "none" : "explicit");
     let subscription: Subscription<TBody> | undefined;
     const register = (reply: unknown, late: boolean): void => {
       const id = (reply as Partial<SubscribeAckPayload> | null)?.subscription;
@@ -188,7 +199,16 @@ export class IpcClient {
         this.send("runtime.unsubscribe", { subscription: id }, {}, undefined).catch(() => undefined);
         return;
       }
-      subscription = new Subscription<TBody>(this.link, id, pattern, options.ack ?? "none", options.maxPending ?? DEFAULT_MAX_PENDING, options.group);
+      subscription = new Subscription<TBody>(
+        this.link,
+        id,
+        pattern,
+        ackMode,
+        options.maxPending ?? DEFAULT_MAX_PENDING,
+        options.group,
+        options.stream,
+        options.durable,
+      );
       this.subscriptions.set(id, subscription);
     };
     const sent = this.send("runtime.subscribe", payload, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }, register);
@@ -247,6 +267,11 @@ export class IpcClient {
   /** The host and live figures per channel (`control.status`). */
   status(): Promise<IpcReply<StatusReport>> {
     return this.request("control.status");
+  }
+
+  /** Every declared stream with its status, retained range, size and durable consumers (`control.streams`, on the control socket). */
+  streams(): Promise<IpcReply<StreamsReport>> {
+    return this.request("control.streams");
   }
 
   /**

@@ -17,7 +17,23 @@ export interface SubscribeOptions {
   maxPending?: number;
   /** How long to wait for the subscribe ack; the client's `requestTimeoutMs` by default. */
   timeoutMs?: number;
+  /**
+   * A stream declared in the host's configuration, read with `durable`: the pattern then filters the
+   * stream's stored messages (`">"` for all of them).
+   */
+  stream?: string;
+  /**
+   * The durable consumer's name (1–128 characters of `A–Z a–z 0–9 _ -`), with `stream`: the host keeps its
+   * acknowledged position across reconnects and restarts, and connections using the same name share its
+   * messages. Always `ack: "explicit"`; no `group` with it.
+   */
+  durable?: string;
+  /** Where a new durable consumer starts: `"new"` (the host's default), `"all"`, or a sequence number. One that exists ignores it. */
+  start?: StreamStart;
 }
+
+/** Where a new durable consumer starts reading its stream: messages stored from now on, all it retains, or from a sequence number. */
+export type StreamStart = "new" | "all" | number;
 
 /** One message pushed to a subscription (a `runtime.message` line), with the means to settle it. */
 export interface Delivery<TBody = unknown> {
@@ -31,8 +47,15 @@ export interface Delivery<TBody = unknown> {
   readonly body: TBody;
   /** The publish's key, when it had one. */
   readonly key?: string;
-  /** With `ack: "none"`: deliveries lost since the previous one (by the host or the client's full buffer); absent when none. */
+  /**
+   * With `ack: "none"`: deliveries lost since the previous one (by the host or the client's full buffer);
+   * from a stream: messages its retention deleted before this consumer read them. Absent when none.
+   */
   readonly dropped?: number;
+  /** The stream it was read from (durable consumers only). */
+  readonly stream?: string;
+  /** Its sequence number in that stream: the same on a redelivery, unlike `delivery`. */
+  readonly seq?: number;
   /** The publisher's `run_id`, or null. */
   readonly runId: string | null;
   /** Acknowledges this delivery (`runtime.ack`); only for `ack: "explicit"` subscriptions. */
@@ -82,6 +105,10 @@ export class Subscription<TBody = unknown> implements AsyncIterableIterator<Deli
     readonly ackMode: AckMode,
     readonly maxPending: number,
     readonly group: string | undefined,
+    /** The stream it reads as a durable consumer; undefined for a live subscription. */
+    readonly stream?: string,
+    /** The durable consumer's name; undefined for a live subscription. */
+    readonly durable?: string,
   ) {}
 
   /** Deliveries received and not yet taken by the consumer. */
@@ -241,6 +268,8 @@ class ReceivedDelivery<TBody> implements Delivery<TBody> {
   // Declared only: present as properties just when the delivery carries them.
   declare readonly key?: string;
   declare readonly dropped?: number;
+  declare readonly stream?: string;
+  declare readonly seq?: number;
   readonly runId: string | null;
 
   constructor(owner: Subscription<TBody>, envelope: IpcResponse, payload: DeliveryPayload, dropped: number) {
@@ -255,6 +284,12 @@ class ReceivedDelivery<TBody> implements Delivery<TBody> {
     }
     if (dropped > 0) {
       (this as { dropped?: number }).dropped = dropped;
+    }
+    if (typeof payload.stream === "string") {
+      (this as { stream?: string }).stream = payload.stream;
+    }
+    if (typeof payload.seq === "number") {
+      (this as { seq?: number }).seq = payload.seq;
     }
     this.runId = envelope.run_id;
   }

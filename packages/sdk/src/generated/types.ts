@@ -129,6 +129,12 @@ export interface MessageCatalog {
     request_payload: EmptyPayload;
     reply_payload: TopicsReport;
   };
+  "control.streams": {
+    channel: "control";
+    reply_type: "control.streams.ok";
+    request_payload: EmptyPayload;
+    reply_payload: StreamsReport;
+  };
 }
 export interface EmptyPayload {}
 export interface StatusPayload {
@@ -144,12 +150,17 @@ export interface PublishPayload {
 }
 export interface PublishAckPayload {
   matched: number;
+  stream?: null | string;
+  seq?: number | null;
 }
 export interface SubscribePayload {
   topic: string;
   group?: null | string;
   ack?: null | string;
   max_pending?: number | null;
+  stream?: null | string;
+  durable?: null | string;
+  start?: unknown;
 }
 export interface SubscribeAckPayload {
   subscription: string;
@@ -228,6 +239,27 @@ export interface GroupInfo {
   queued: number;
   members: SubscriptionInfo[];
 }
+export interface StreamsReport {
+  storage: string;
+  streams: StreamInfo[];
+}
+export interface StreamInfo {
+  name: string;
+  subjects: string[];
+  status: string;
+  first_seq: number;
+  last_seq: number;
+  messages: number;
+  bytes: number;
+  consumers: StreamConsumerInfo[];
+}
+export interface StreamConsumerInfo {
+  name: string;
+  topic: string;
+  acked_seq: number;
+  pending: number;
+  members: number;
+}
 /**
  * Every message_type the host pushes without a request (the broker's deliveries, docs/protocol.md §9.3), with its payload type. A pushed line is never a reply: a client tells it apart by message_type.
  */
@@ -244,4 +276,6 @@ export interface DeliveryPayload {
   body: unknown;
   key?: null | string;
   dropped?: number | null;
+  stream?: null | string;
+  seq?: number | null;
 }

@@ -103,6 +103,8 @@ export function deliveryLine(fields: {
   body: unknown;
   key?: string;
   dropped?: number;
+  stream?: string;
+  seq?: number;
   runId?: string | null;
 }): string {
   const payload: Record<string, unknown> = {
@@ -114,6 +116,8 @@ export function deliveryLine(fields: {
   };
   if (fields.key !== undefined) payload["key"] = fields.key;
   if (fields.dropped !== undefined) payload["dropped"] = fields.dropped;
+  if (fields.stream !== undefined) payload["stream"] = fields.stream;
+  if (fields.seq !== undefined) payload["seq"] = fields.seq;
   return responseLine({ messageType: "runtime.message", runId: fields.runId ?? null, payload });
 }
 
