@@ -124,7 +124,7 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
         }
 
         var fresh = CreateTestProbe();
-        await DurableAsync(broker, fresh, "from-new");
+        await DurableAsync(broker, fresh, "from-new", "new");
         var fromThree = CreateTestProbe();
         await DurableAsync(broker, fromThree, "from-3", 3);
         await PublishStoredAsync(broker, publisher, "orders.new", "5");

@@ -160,16 +160,18 @@ internal sealed class BrokerPayloadReader
             const string StartExpected = "field 'start' must be \"new\", \"all\" or a sequence number from 1";
             if (fields.Text(Start, required: false, out var startText) is null)
             {
-                start = startText switch
+                StreamStart? named = startText switch
                 {
                     "new" => StreamStart.New,
                     "all" => new StreamStart(StreamStartKind.All, 0),
-                    _ => default,
+                    _ => null,
                 };
-                if (start == default)
+                if (named is not { } known)
                 {
                     return StartExpected;
                 }
+
+                start = known;
             }
             else if (fields.Whole(Start, required: false, 1, long.MaxValue, out var seq) is null)
             {
