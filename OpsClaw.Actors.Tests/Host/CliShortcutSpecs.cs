@@ -39,7 +39,7 @@ public sealed class CliShortcutSpecs : IDisposable
             (0,
              $"CHANNEL  {"SOCKET".PadRight(socketColumn)}  MESSAGE TYPES\n" +
              $"runtime  {_dir.Socket("runtime")}  runtime.ping runtime.forward runtime.publish runtime.subscribe runtime.unsubscribe runtime.ack runtime.nack\n" +
-             $"control  {_dir.Socket("control")}  control.health control.stop control.channels control.status control.topics",
+             $"control  {_dir.Socket("control")}  control.health control.stop control.channels control.status control.topics control.streams",
              ""),
             await RunAsync("channels", "--dir", _dir.SocketDir));
     }

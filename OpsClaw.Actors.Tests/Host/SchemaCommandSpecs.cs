@@ -65,7 +65,7 @@ public sealed class SchemaCommandSpecs : IDisposable
 
         // The wire order of a delivery's payload; key and dropped only when there is one.
         var delivery = (JObject)schema["definitions"]!["DeliveryPayload"]!;
-        Assert.Equal(["subscription", "topic", "delivery", "redelivered", "body", "key", "dropped"], PropertyNames(delivery));
+        Assert.Equal(["subscription", "topic", "delivery", "redelivered", "body", "key", "dropped", "stream", "seq"], PropertyNames(delivery));
         Assert.Equal(["subscription", "topic", "delivery", "redelivered", "body"], delivery["required"]!.Values<string>());
 
         // A pushed type is never a request nor a reply, so a pipelining client cannot take one for the other.

@@ -28,7 +28,7 @@ public sealed class IntrospectionSpecs : SocketSpecBase
                     {
                         ["name"] = "control",
                         ["socket_path"] = binding.PathOf("control"),
-                        ["message_types"] = new JArray("control.health", "control.stop", "control.channels", "control.status", "control.topics"),
+                        ["message_types"] = new JArray("control.health", "control.stop", "control.channels", "control.status", "control.topics", "control.streams"),
                     },
                     new JObject
                     {
