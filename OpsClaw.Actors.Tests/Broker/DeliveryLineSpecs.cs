@@ -27,6 +27,27 @@ public sealed class DeliveryLineSpecs
         Assert.Equal(expected.Length, DeliveryLine.Length(message, subscriptionBytes, delivery, redelivered, dropped));
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(17L)]
+    public void A_stream_delivery_line_should_end_with_its_stream_and_seq_as_the_encoder_writes_them(long dropped)
+    {
+        var message = new PublishedMessage("orders.new", "{\"n\":1}", "k", "r1") { Stream = "orders_2", Seq = 9_007_199_254_740_993 };
+        var expected = EnvelopeEncoder.Encode(DeliveryEncoder.Response("s3", message, 4, redelivered: true, dropped));
+
+        var output = new ArrayBufferWriter<byte>();
+        var subscription = DeliveryLine.SubscriptionBytes("s3");
+        DeliveryLine.Write(output, message, subscription, 4, redelivered: true, dropped);
+
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.Equal(expected.Length, DeliveryLine.Length(message, subscription, 4, redelivered: true, dropped));
+        var payload = Newtonsoft.Json.Linq.JObject.Parse(IpcCodec.DecodeResponse(expected).PayloadJson);
+        Assert.Equal(
+            dropped == 0 ? ["subscription", "topic", "delivery", "redelivered", "body", "key", "stream", "seq"] : ["subscription", "topic", "delivery", "redelivered", "body", "key", "dropped", "stream", "seq"],
+            payload.Properties().Select(property => property.Name));
+        Assert.Equal(9_007_199_254_740_993, (long)payload["seq"]!);
+    }
+
     [Fact]
     public void Random_messages_should_give_the_same_bytes_both_ways()
     {
@@ -47,7 +68,12 @@ public sealed class DeliveryLineSpecs
         for (var i = 0; i < 2000; i++)
         {
             var body = Newtonsoft.Json.JsonConvert.ToString(Text(20));
-            var message = new PublishedMessage("t." + i, body, random.Next(2) == 0 ? null : Text(10), random.Next(2) == 0 ? null : Text(10));
+            var fromStream = random.Next(3) == 0;
+            var message = new PublishedMessage("t." + i, body, random.Next(2) == 0 ? null : Text(10), random.Next(2) == 0 ? null : Text(10))
+            {
+                Stream = fromStream ? "orders-" + random.Next(10) : null,
+                Seq = fromStream ? random.NextInt64(1, long.MaxValue) : 0,
+            };
             var subscription = "s" + random.Next(1000);
             var delivery = random.NextInt64(1, long.MaxValue);
             var dropped = random.Next(3) == 0 ? 0 : random.NextInt64(1, 1000);

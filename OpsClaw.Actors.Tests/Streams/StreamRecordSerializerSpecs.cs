@@ -50,6 +50,44 @@ public sealed class StreamRecordSerializerSpecs : TestKit
         Assert.Throws<SerializationException>(() => Serializer.FromBinary([0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F], "A"));
     }
 
+    [Fact]
+    public void Random_bytes_should_only_ever_fail_as_a_serialization_exception()
+    {
+        var random = new Random(1414);
+        string[] manifests = ["M", "S", "C", "A", "P"];
+        object[] records =
+        [
+            new StoredMessage("orders.new", "{\"n\":1}", "k", "r", 1), new StreamSnapshot(1, [new RetentionBlock(1, 2, 3, 4)]),
+            new ConsumerCreated(">", 0), new ConsumerAcked([1, 2], 2), new ConsumerSnapshot(">", 3, [5]),
+        ];
+        var valid = records.Select(record => Serializer.ToBinary(record)).ToArray();
+        for (var i = 0; i < 20_000; i++)
+        {
+            // Half random bytes, half valid records with bytes flipped or cut: the reader sees both.
+            var manifest = manifests[random.Next(manifests.Length)];
+            byte[] bytes;
+            if (random.Next(2) == 0)
+            {
+                bytes = new byte[random.Next(64)];
+                random.NextBytes(bytes);
+            }
+            else
+            {
+                bytes = [.. valid[random.Next(valid.Length)]];
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                bytes = bytes[..random.Next(bytes.Length + 1)];
+            }
+
+            try
+            {
+                Serializer.FromBinary(bytes, manifest);
+            }
+            catch (SerializationException)
+            {
+            }
+        }
+    }
+
     private static string Describe(object record) => record switch
     {
         ConsumerAcked acked => $"acked {acked.AckedSeq} [{string.Join(",", acked.Seqs)}]",
