@@ -82,7 +82,9 @@ internal sealed partial class IpcSettingsReader
                 continue;
             }
 
-            if (Block(key, block) is not { } settings)
+            // An empty block reads as no value at all in HOCON: it is a stream with no subjects.
+            var settings = block.IsEmpty ? new HoconObject() : Block(key, block);
+            if (settings is null)
             {
                 continue;
             }
