@@ -29,6 +29,25 @@ public sealed class StreamRecordSerializerSpecs : TestKit
     }
 
     [Fact]
+    public void Every_record_type_should_be_bound_to_this_serializer_once_storage_is_open()
+    {
+        var directory = Directory.CreateTempSubdirectory("opsclaw-serializer-").FullName;
+        try
+        {
+            StreamStorage.Get(Sys).Open(StorageSettings.Default with { SqliteFile = Path.Combine(directory, "b.db") });
+
+            // Never Akka's default JSON serializer, which writes .NET type names into the journal.
+            Assert.All(StreamRecordSerializer.RecordTypes, type =>
+                Assert.IsType<StreamRecordSerializer>(Sys.Serialization.FindSerializerForType(type)));
+            Assert.IsType<StreamRecordSerializer>(Sys.Serialization.FindSerializerFor(new StoredMessage("a", "1", null, null, 0)));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_stream_snapshot_should_read_back_its_blocks()
     {
         var snapshot = new StreamSnapshot(5, [new RetentionBlock(5, 260, 9000, 77), new RetentionBlock(261, 300, 100, 99)]);

@@ -21,6 +21,10 @@ internal sealed class StreamRecordSerializer(ExtendedActorSystem system) : Seria
     private const string AckedManifest = "A";
     private const string ConsumerSnapshotManifest = "P";
 
+    /// <summary>Every type this serializer writes; each is bound to it by <see cref="StreamStorage"/>.</summary>
+    public static IReadOnlyList<Type> RecordTypes { get; } =
+        [typeof(StoredMessage), typeof(StreamSnapshot), typeof(ConsumerCreated), typeof(ConsumerAcked), typeof(ConsumerSnapshot)];
+
     public override int Identifier => Id;
 
     public override string Manifest(object o) => o switch

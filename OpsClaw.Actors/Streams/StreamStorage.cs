@@ -50,10 +50,9 @@ internal sealed class StreamStorage : IExtension
             }
 
             var connectionString = settings.Provider == StorageProvider.Sqlite ? PrepareSqlite(settings.SqliteFile) : settings.ConnectionString;
-            var serializer = new StreamRecordSerializer(_system);
-            _system.Serialization.AddSerializer("opsclaw-streams", serializer);
-            _system.Serialization.AddSerializationMap(typeof(IStreamRecord), serializer);
-            _system.Settings.InjectTopLevelFallback(PluginConfig(settings.Provider, connectionString));
+
+            // Injected config rebuilds the actor system's serialization, so the serializer is bound there too.
+            _system.Settings.InjectTopLevelFallback(PluginConfig(settings.Provider, connectionString).WithFallback(SerializerConfig()));
             Opened = settings;
         }
     }
@@ -135,6 +134,23 @@ internal sealed class StreamStorage : IExtension
         return Under(JournalId, journal, SqlPersistence.DefaultJournalConfiguration)
             .WithFallback(Under(SnapshotId, snapshot, SqlPersistence.DefaultSnapshotConfiguration))
             .WithFallback(Under(QueryId, query, SqlPersistence.DefaultQueryConfiguration));
+    }
+
+    /// <summary>
+    /// Binds every stream record type to <see cref="StreamRecordSerializer"/>, each by name: a record
+    /// must never fall to Akka's default JSON serializer, which writes .NET type names.
+    /// </summary>
+    private static Config SerializerConfig()
+    {
+        var serializer = Quote(typeof(StreamRecordSerializer).FullName + ", " + typeof(StreamRecordSerializer).Assembly.GetName().Name);
+        var bindings = string.Join("\n", StreamRecordSerializer.RecordTypes.Select(type =>
+            $"{Quote(type.FullName + ", " + type.Assembly.GetName().Name)} = opsclaw-streams"));
+        return ConfigurationFactory.ParseString($$"""
+            akka.actor.serializers.opsclaw-streams = {{serializer}}
+            akka.actor.serialization-bindings {
+            {{bindings}}
+            }
+            """);
     }
 
     /// <summary>Our keys at <paramref name="path"/>, over the library's defaults for that plugin moved there.</summary>
