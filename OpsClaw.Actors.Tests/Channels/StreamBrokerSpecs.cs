@@ -25,7 +25,11 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     private BrokerSettings Settings => BrokerSettings.Default with { AckWait = TimeSpan.FromSeconds(30) } with
     {
         Storage = StorageSettings.Default with { SqliteFile = Path.Combine(_directory, "state", "broker.db") },
-        Streams = [new StreamSettings("orders", ["orders.>"], null, null, null), new StreamSettings("audit", ["audit.*"], null, null, null)],
+        Streams =
+        [
+            new StreamSettings("orders", ["orders.>"], null, null, null), new StreamSettings("audit", ["audit.*"], null, null, null),
+            new StreamSettings("recent", ["recent.>"], 3, null, null),
+        ],
     };
 
     private IActorRef Start() => StartBroker(Settings);
@@ -38,9 +42,10 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
         return (long)JObject.Parse(reply.PayloadJson)["seq"]!;
     }
 
-    private async Task<(SubscriptionId Key, string Id)> DurableAsync(IActorRef broker, TestProbe connection, string durable, object? start = null, string topic = ">", int maxPending = 100)
+    private async Task<(SubscriptionId Key, string Id)> DurableAsync(
+        IActorRef broker, TestProbe connection, string durable, object? start = null, string topic = ">", int maxPending = 100, string stream = "orders")
     {
-        var payload = new JObject { ["topic"] = topic, ["stream"] = "orders", ["durable"] = durable, ["max_pending"] = maxPending };
+        var payload = new JObject { ["topic"] = topic, ["stream"] = stream, ["durable"] = durable, ["max_pending"] = maxPending };
         if (start is not null)
         {
             payload["start"] = JToken.FromObject(start);
@@ -191,6 +196,37 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
         Assert.Equal(IpcErrors.InvalidPayloadCode, refused.ErrorCode);
         Assert.Contains("reads topic 'orders.eu'", refused.Error, StringComparison.Ordinal);
         await NothingMoreAsync(other);
+    }
+
+    [Fact]
+    public async Task A_consumer_behind_retention_should_resume_at_the_first_retained_message_and_be_told_how_many_it_missed()
+    {
+        var broker = Start();
+        var publisher = CreateTestProbe();
+        await PublishStoredAsync(broker, publisher, "recent.a", "1");
+        var reader = CreateTestProbe();
+        var (_, subscription) = await DurableAsync(broker, reader, "late", "all", stream: "recent");
+        await AckAsync(broker, reader, subscription, (await DeliveryAsync(reader)).Delivery);
+        var id = SendRaw(broker, reader, MessageTypes.RuntimeUnsubscribe, $"{{\"subscription\":\"{subscription}\"}}");
+        await reader.ExpectMsgAsync<BrokerProtocol.Unsubscribed>();
+        Assert.True((await ReplyAsync(reader, id)).Ok);
+
+        // max-messages 3: of seq 2 to 12 only 10, 11, 12 are kept.
+        for (var i = 2; i <= 12; i++)
+        {
+            await PublishStoredAsync(broker, publisher, "recent.a", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await AwaitAssertAsync(async () =>
+        {
+            var report = await broker.Ask<Contracts.StreamsReport>(BrokerProtocol.GetStreams.Instance, TimeSpan.FromSeconds(5));
+            Assert.Equal(10, report.Streams.Single(stream => stream.Name == "recent").FirstSeq);
+        });
+        var back = CreateTestProbe();
+        await DurableAsync(broker, back, "late", stream: "recent");
+        var deliveries = await DeliveriesAsync(back, 3);
+        Assert.Equal([10L, 11, 12], deliveries.Select(delivery => delivery.Message.Seq));
+        Assert.Equal([8L, 0, 0], deliveries.Select(delivery => delivery.Message.Missed));
     }
 
     [Fact]

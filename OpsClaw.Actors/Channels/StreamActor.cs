@@ -84,6 +84,14 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         Command<DeleteMessagesSuccess>(_ =>
         {
             _deleting = false;
+
+            // Consumers take a gap below the first retained message as deleted, and only such a gap.
+            var trimmed = new StreamProtocol.Trimmed(_index.FirstSeq);
+            foreach (var follower in _followers)
+            {
+                follower.Tell(trimmed);
+            }
+
             ApplyRetention();
         });
         Command<DeleteMessagesFailure>(failed =>

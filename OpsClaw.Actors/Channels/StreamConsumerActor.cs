@@ -24,11 +24,11 @@ namespace OpsClaw.Actors.Channels;
 /// </summary>
 internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 {
-    /// <summary>Messages read from the journal at once, at most.</summary>
-    private const int ReadBatch = 1000;
+    /// <summary>Messages read from the journal at once, at most: each read is a query of its own, so fewer, larger ones.</summary>
+    private const int ReadBatch = 5000;
 
     /// <summary>Messages fed to the queue beyond its members' max_pending, so a member that acks finds the next one waiting.</summary>
-    private const int FeedAhead = 1000;
+    private const int FeedAhead = 5000;
 
     /// <summary>A snapshot every so many ack writes bounds what recovery replays.</summary>
     private const int SnapshotEvery = 1000;
@@ -125,6 +125,11 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         Command<BrokerProtocol.Acknowledged>(OnAcknowledged);
         Command<BrokerProtocol.Idle>(_ => { });
         Command<StreamProtocol.Appended>(OnAppended);
+        Command<StreamProtocol.Trimmed>(trimmed =>
+        {
+            _firstSeq = Math.Max(_firstSeq, trimmed.FirstSeq);
+            Feed();
+        });
         Command<ReadDone>(OnRead);
         Command<ReadFailed>(failed =>
         {
@@ -301,6 +306,14 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
         if (FeedAll(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages)) && _nextRead <= read.To)
         {
+            if (read.To >= _firstSeq)
+            {
+                // Stored messages the read did not return, and retention did not delete: never skip them, read again.
+                _log.Warning("durable consumer {0} of stream {1}: messages {2} to {3} were not read back; reading again in 1s", _durable, _stream, _nextRead, read.To);
+                Timers.StartSingleTimer(RetryTimer, RetryRead.Instance, TimeSpan.FromSeconds(1));
+                return;
+            }
+
             // The rest of the range was deleted by retention while it was being read.
             _missed += read.To - _nextRead + 1;
             _position.DoneTo(read.To);
@@ -329,7 +342,8 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
             if (message.Seq > _nextRead)
             {
-                // Retention deleted these before this consumer read them: the next delivery says how many.
+                // Retention deletes the oldest only, so a gap before a stored message is deleted
+                // messages: the next delivery says how many this consumer missed.
                 _missed += message.Seq - _nextRead;
                 _position.DoneTo(message.Seq - 1);
             }

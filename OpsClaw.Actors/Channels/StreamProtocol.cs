@@ -25,6 +25,9 @@ internal static class StreamProtocol
     /// <param name="FirstSeq">The oldest retained sequence number after this batch.</param>
     public sealed record Appended(PublishedMessage[] Messages, long FirstSeq);
 
+    /// <summary>Retention deleted the stream's oldest messages: the first retained one is now <paramref name="FirstSeq"/>.</summary>
+    public sealed record Trimmed(long FirstSeq);
+
     /// <summary>A consumer asks to be told of new messages; the stream answers with its <see cref="Range"/>.</summary>
     public sealed record Follow(IActorRef Consumer);
 
