@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { IpcClient } from "../src/ipcClient.js";
-import type { Delivery, Subscription } from "../src/subscription.js";
+import { take } from "./support/deliveries.js";
 import { within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
 import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isConnectionError, isIpcError } from "./support/suite.js";
@@ -12,17 +12,6 @@ import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isConnectionError, isIpcEr
 failOnUnhandledRejections();
 
 const WAIT_MS = 20_000;
-
-/** The next `count` deliveries of a subscription, each within WAIT_MS. */
-async function take<TBody>(subscription: Subscription<TBody>, count: number): Promise<Delivery<TBody>[]> {
-  const taken: Delivery<TBody>[] = [];
-  for (let i = 0; i < count; i++) {
-    const next = await within(subscription.next(), WAIT_MS, `delivery ${i + 1} of ${count} on ${subscription.id}`);
-    assert.equal(next.done, false, `${subscription.id} ended after ${i} of ${count} deliveries`);
-    taken.push(next.value as Delivery<TBody>);
-  }
-  return taken;
-}
 
 /** Opens `count` runtime connections, closed again by the returned function. */
 async function connections(host: RunningHost, count: number): Promise<{ clients: IpcClient[]; close: () => Promise<void> }> {
@@ -49,7 +38,7 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
       assert.deepEqual(await publisher!.publish("runs.r42", { n: 0, text: "gr\u00fc\u00dfe \u{1F600}" }, { key: "r42", runId: "pub-0" }), { matched: 1 });
       assert.deepEqual(await publisher!.publish("runs.r42.deeper", { n: -1 }), { matched: 0 }, "* is exactly one token");
       assert.deepEqual(await publisher!.publish("other.r42", { n: -2 }), { matched: 0 });
-      const [first] = await take(subscription, 1);
+      const [first] = await take(subscription, 1, WAIT_MS);
       const { ack: _ack, nack: _nack, ...fields } = first!;
       assert.deepEqual(fields, {
         subscription: subscription.id,
@@ -147,18 +136,18 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
     try {
       const subscription = await subscriber!.subscribe<string>("work.*", { ack: "explicit", maxPending: 8 });
       await publisher!.publish("work.a", "first", { runId: "w1" });
-      const [first] = await take(subscription, 1);
+      const [first] = await take(subscription, 1, WAIT_MS);
       assert.deepEqual([first!.delivery, first!.redelivered, first!.body, first!.runId], [1, false, "first", "w1"]);
       await first!.nack();
 
-      const [again] = await take(subscription, 1);
+      const [again] = await take(subscription, 1, WAIT_MS);
       assert.deepEqual([again!.delivery, again!.redelivered, again!.body, again!.runId, again!.topic], [2, true, "first", "w1", "work.a"]);
       await again!.ack();
       await assert.rejects(again!.ack(), isIpcError("unknown_delivery", new RegExp(`^unknown delivery 2 of '${subscription.id}'$`)));
       await assert.rejects(first!.nack(), isIpcError("unknown_delivery"), "a nacked delivery is settled under its old number");
 
       await Promise.all([1, 2, 3].map((n) => publisher!.publish("work.b", `n${n}`)));
-      const batch = await take(subscription, 3);
+      const batch = await take(subscription, 3, WAIT_MS);
       assert.deepEqual(batch.map((delivery) => [delivery.delivery, delivery.body]), [[3, "n1"], [4, "n2"], [5, "n3"]]);
       await subscription.ackUpTo(5);
       await assert.rejects(batch[1]!.ack(), isIpcError("unknown_delivery"), "ackUpTo settled it");
@@ -176,10 +165,10 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
       // Published while the leaver is the group's only member, so all twenty are its.
       const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => publisher!.publish("hand.off", `m${i}`)));
       assert.ok(acks.every((ack) => ack.matched === 1));
-      const held = await take(left, 20);
+      const held = await take(left, 20, WAIT_MS);
       const stay = await staying!.subscribe<string>("hand.>", { group: "pair", ack: "explicit" });
       await left.unsubscribe();
-      const moved = await take(stay, 20);
+      const moved = await take(stay, 20, WAIT_MS);
       assert.deepEqual(moved.map((delivery) => delivery.body).sort(), held.map((delivery) => delivery.body).sort());
       assert.ok(moved.every((delivery) => delivery.redelivered), "each marked redelivered");
       await stay.ackUpTo(moved[moved.length - 1]!.delivery);
@@ -203,7 +192,7 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
       // With a consumer waiting, what is still to come (the host's unwritten ones, then this) fits the buffer, so it is not lost.
       await publisher!.publish("burst.x", "final");
       for (;;) {
-        const [delivery] = await take(subscription, 1);
+        const [delivery] = await take(subscription, 1, WAIT_MS);
         taken.push(delivery!);
         if (delivery!.body === "final") break;
       }

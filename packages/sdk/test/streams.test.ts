@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { IpcClient } from "../src/ipcClient.js";
-import type { Delivery, Subscription } from "../src/subscription.js";
+import { take } from "./support/deliveries.js";
 import { within } from "./support/events.js";
 import { FakeHost, deliveryLine, requestOf, responseLine } from "./support/fakeHost.js";
 import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isIpcError } from "./support/suite.js";
@@ -10,16 +10,6 @@ import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isIpcError } from "./suppo
 // stream and seq of deliveries and publish acks, and control.streams. No host with streams is needed.
 
 const WAIT_MS = 10_000;
-
-async function take<TBody>(subscription: Subscription<TBody>, count: number): Promise<Delivery<TBody>[]> {
-  const taken: Delivery<TBody>[] = [];
-  for (let i = 0; i < count; i++) {
-    const next = await within(subscription.next(), WAIT_MS, `delivery ${i + 1} of ${count}`);
-    assert.equal(next.done, false, `the subscription ended after ${i} of ${count} deliveries`);
-    taken.push(next.value as Delivery<TBody>);
-  }
-  return taken;
-}
 
 const REPORT = {
   storage: "sqlite",

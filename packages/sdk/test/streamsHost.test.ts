@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { IpcClient } from "../src/ipcClient.js";
-import type { Delivery, Subscription } from "../src/subscription.js";
+import { take } from "./support/deliveries.js";
 import { within } from "./support/events.js";
 import { startHost, type RunningHost } from "./support/host.js";
 import { SUITE_TIMEOUT_MS, failOnUnhandledRejections } from "./support/suite.js";
@@ -12,16 +12,6 @@ import { SUITE_TIMEOUT_MS, failOnUnhandledRejections } from "./support/suite.js"
 failOnUnhandledRejections();
 
 const WAIT_MS = 20_000;
-
-async function take<TBody>(subscription: Subscription<TBody>, count: number): Promise<Delivery<TBody>[]> {
-  const taken: Delivery<TBody>[] = [];
-  for (let i = 0; i < count; i++) {
-    const next = await within(subscription.next(), WAIT_MS, `delivery ${i + 1} of ${count} on ${subscription.id}`);
-    assert.equal(next.done, false, `${subscription.id} ended after ${i} of ${count} deliveries`);
-    taken.push(next.value as Delivery<TBody>);
-  }
-  return taken;
-}
 
 describe("streams through a real host", { timeout: SUITE_TIMEOUT_MS }, () => {
   let host: RunningHost;
@@ -47,7 +37,7 @@ describe("streams through a real host", { timeout: SUITE_TIMEOUT_MS }, () => {
       const first = await IpcClient.connect(host.runtime);
       const subscription = await first.subscribe<{ n: number }>(">", { stream: "orders", durable: "worker", start: "all" });
       assert.equal(subscription.ackMode, "explicit");
-      const deliveries = await take(subscription, 3);
+      const deliveries = await take(subscription, 3, WAIT_MS);
       assert.deepEqual(deliveries.map((delivery) => [delivery.topic, delivery.body.n, delivery.stream, delivery.seq]), [
         ["orders.o1", 1, "orders", 1],
         ["orders.o2", 2, "orders", 2],
@@ -67,7 +57,7 @@ describe("streams through a real host", { timeout: SUITE_TIMEOUT_MS }, () => {
       // The durable exists: start is ignored, and seq 3, never acked, comes again.
       const second = await IpcClient.connect(host.runtime);
       const resumed = await second.subscribe(">", { stream: "orders", durable: "worker", start: "new" });
-      const [again] = await take(resumed, 1);
+      const [again] = await take(resumed, 1, WAIT_MS);
       assert.equal(again!.seq, 3);
       await again!.ack();
       await second.close();

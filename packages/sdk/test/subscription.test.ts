@@ -3,7 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { IpcConnectionError } from "../src/errors.js";
 import type { IpcErrorCode } from "../src/generated/types.js";
 import { IpcClient } from "../src/ipcClient.js";
-import type { Delivery, SubscribeOptions, Subscription } from "../src/subscription.js";
+import type { SubscribeOptions, Subscription } from "../src/subscription.js";
+import { take } from "./support/deliveries.js";
 import { within } from "./support/events.js";
 import { FakeHost, deliveryLine, requestOf, responseLine, runIdOf, type Peer } from "./support/fakeHost.js";
 import { SUITE_TIMEOUT_MS, failOnUnhandledRejections, isConnectionError, isIpcError } from "./support/suite.js";
@@ -20,17 +21,6 @@ async function subscribed<TBody = unknown>(client: IpcClient, peer: Peer, id: st
   await peer.nextLine();
   await peer.write(responseLine({ messageType: "runtime.subscribe.ack", payload: { subscription: id } }));
   return within(pending, WAIT_MS, "the subscribe");
-}
-
-/** The next `count` deliveries of a subscription. */
-async function take<TBody>(subscription: Subscription<TBody>, count: number): Promise<Delivery<TBody>[]> {
-  const taken: Delivery<TBody>[] = [];
-  for (let i = 0; i < count; i++) {
-    const next = await within(subscription.next(), WAIT_MS, `delivery ${i + 1} of ${count}`);
-    assert.equal(next.done, false, `the subscription ended after ${i} of ${count} deliveries`);
-    taken.push(next.value as Delivery<TBody>);
-  }
-  return taken;
 }
 
 describe("IpcClient publish and subscribe against a scripted server", { timeout: SUITE_TIMEOUT_MS }, () => {
