@@ -53,7 +53,7 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
       const count = 500;
       const acks = Array.from({ length: count }, (_, i) => publisher!.publish(`runs.r${i}`, { n: i + 1 }));
       assert.ok((await Promise.all(acks)).every((ack) => ack.matched === 1));
-      const rest = await take(subscription, count);
+      const rest = await take(subscription, count, WAIT_MS);
       assert.deepEqual(rest.map((delivery) => delivery.body.n), Array.from({ length: count }, (_, i) => i + 1), "in publish order");
       assert.deepEqual(rest.map((delivery) => delivery.delivery), Array.from({ length: count }, (_, i) => i + 2), "numbered 2, 3, …");
       assert.ok(rest.every((delivery) => delivery.key === undefined && delivery.runId === null && delivery.dropped === undefined));
@@ -78,7 +78,7 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
           assert.deepEqual(reply, { matched: 1 });
         }
       });
-      const deliveries = await take(subscription, count / 2);
+      const deliveries = await take(subscription, count / 2, WAIT_MS);
       assert.deepEqual(
         deliveries.map((delivery) => [delivery.body, delivery.runId]),
         Array.from({ length: count / 2 }, (_, i) => [2 * i + 1, `p${2 * i + 1}`]),
@@ -188,7 +188,7 @@ describe("publish and subscribe through the real host", { timeout: SUITE_TIMEOUT
       await subscriber!.ping();
       assert.ok(subscription.bufferedCount <= maxPending, `buffered ${subscription.bufferedCount}`);
 
-      const taken = await take(subscription, subscription.bufferedCount);
+      const taken = await take(subscription, subscription.bufferedCount, WAIT_MS);
       // With a consumer waiting, what is still to come (the host's unwritten ones, then this) fits the buffer, so it is not lost.
       await publisher!.publish("burst.x", "final");
       for (;;) {
