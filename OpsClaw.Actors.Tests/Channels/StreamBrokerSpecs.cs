@@ -109,6 +109,15 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
             await AckAsync(broker, reader, subscription, delivery.Delivery);
         }
 
+        // A member that leaves unacked: its deliveries come again to the next one, marked redelivered.
+        var id = SendRaw(broker, reader, MessageTypes.RuntimeUnsubscribe, $"{{\"subscription\":\"{subscription}\"}}");
+        await reader.ExpectMsgAsync<BrokerProtocol.Unsubscribed>();
+        Assert.True((await ReplyAsync(reader, id)).Ok);
+        var next = CreateTestProbe();
+        await DurableAsync(broker, next, "d1");
+        var redelivered = await DeliveriesAsync(next, 2);
+        Assert.Equal([(4L, true), (5L, true)], redelivered.Select(delivery => (delivery.Message.Seq, delivery.Redelivered)));
+
         // A restart of the broker (the host) keeps the acknowledged position: 4 and 5 come again, nothing before.
         broker = await RestartAsync(broker);
         await PublishStoredAsync(broker, publisher, "orders.new", "{\"n\":6}");
@@ -248,7 +257,7 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     }
 
     [Theory]
-    [InlineData("{\"topic\":\">\",\"stream\":\"nope\",\"durable\":\"d\"}", "no stream named 'nope' (declared: audit, orders)")]
+    [InlineData("{\"topic\":\">\",\"stream\":\"nope\",\"durable\":\"d\"}", "no stream named 'nope' (declared: audit, orders, recent)")]
     [InlineData("{\"topic\":\">\",\"stream\":\"orders\"}", "fields 'stream' and 'durable' go together")]
     [InlineData("{\"topic\":\">\",\"stream\":\"orders\",\"durable\":\"d\",\"ack\":\"none\"}", "field 'ack' must be \"explicit\"")]
     [InlineData("{\"topic\":\">\",\"stream\":\"orders\",\"durable\":\"d\",\"group\":\"g\"}", "field 'group' cannot be used with 'durable'")]

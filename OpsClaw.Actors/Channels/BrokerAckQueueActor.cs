@@ -58,9 +58,9 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         _metrics = BrokerMetrics.Get(Context.System);
         Receive<BrokerProtocol.Enqueue>(enqueue =>
         {
-            foreach (var message in enqueue.Messages)
+            for (var i = 0; i < enqueue.Messages.Length; i++)
             {
-                Place(new Entry(_nextSequence++, message, Redelivered: false), retry: false);
+                Place(new Entry(_nextSequence++, enqueue.Messages[i], Redelivered: i < enqueue.Redelivered), retry: false);
             }
 
             Published();

@@ -50,7 +50,9 @@ internal static class BrokerProtocol
     public sealed record Member(SubscriptionId Id, IActorRef Connection, string Subscription, int MaxPending, SubscriptionStats Stats);
 
     /// <summary>Messages the broker accepted for a queue, in publish order (each already took its place in the queue's gauge).</summary>
-    public sealed record Enqueue(PublishedMessage[] Messages);
+    /// <param name="Messages">The messages.</param>
+    /// <param name="Redelivered">How many of the first ones were delivered before (a durable consumer reading again what went unacknowledged).</param>
+    public sealed record Enqueue(PublishedMessage[] Messages, int Redelivered = 0);
 
     /// <summary>A subscription joins the queue.</summary>
     public sealed record Join(Member Member);

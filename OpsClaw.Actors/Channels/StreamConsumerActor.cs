@@ -52,6 +52,9 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     private long _lastSeq;
     private long _nextRead = 1;
     private long _missed;
+
+    /// <summary>The highest sequence number fed to a queue since this actor started: one fed again is a redelivery.</summary>
+    private long _highestFed;
     private bool _reading;
     private int _generation;
     private long _ackWrites;
@@ -332,6 +335,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         }
 
         var fed = new List<PublishedMessage>();
+        var redelivered = 0;
         var complete = true;
         foreach (var message in messages)
         {
@@ -369,11 +373,21 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
             });
             _missed = 0;
             _nextRead = message.Seq + 1;
+
+            // Fed in sequence order, so the ones fed before are the first ones.
+            if (message.Seq <= _highestFed)
+            {
+                redelivered++;
+            }
+            else
+            {
+                _highestFed = message.Seq;
+            }
         }
 
         if (fed.Count > 0)
         {
-            queue.Tell(new BrokerProtocol.Enqueue([.. fed]));
+            queue.Tell(new BrokerProtocol.Enqueue([.. fed], redelivered));
         }
 
         return complete;
