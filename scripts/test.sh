@@ -90,6 +90,12 @@ if [ -f packages/sdk/package.json ]; then
 fi
 
 [ "$total_failed" -eq 0 ] || status=1
+if [ "$status" -ne 0 ]; then
+  # CI keeps only the tail of this output: name what failed right before the summary line.
+  echo "== what failed"
+  grep -E "^ +Failed [A-Za-z]" "$log_dir/dotnet-test.log" 2>/dev/null | sed -E 's/^ +//' | head -40 || true
+  grep -E "^ *not ok " "${sdk_log:-/dev/null}" 2>/dev/null | head -40 || true
+fi
 if [ "$total_skipped" -gt 0 ]; then
   # Specs skip only for a missing precondition (e.g. not root); they say which in the output above.
   echo "$total_skipped skipped (not counted as passed; the reasons are printed above)"
