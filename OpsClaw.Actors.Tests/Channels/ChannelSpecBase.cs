@@ -16,6 +16,13 @@ public abstract class ChannelSpecBase : TestKit
         Client = CreateTestProbe("client");
     }
 
+    /// <summary>A channel spec with config of its own.</summary>
+    protected ChannelSpecBase(string config)
+        : base(config)
+    {
+        Client = CreateTestProbe("client");
+    }
+
     protected TestProbe Client { get; }
 
     protected long Ask(IActorRef channel, string messageType, string? runId = null, string payloadJson = "{}")

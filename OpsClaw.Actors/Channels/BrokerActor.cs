@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Metrics;
@@ -85,6 +86,8 @@ internal sealed class BrokerActor : ReceiveActor
         });
         Receive<BrokerStreams.Restart>(restart => _streams.Start(restart.Stream));
         Receive<BrokerStreams.KnownConsumers>(known => _streams.Adopt(known));
+        Receive<BrokerStreams.ConsumersUnknown>(unknown => _streams.Retry(unknown, Context.GetLogger()));
+        Receive<BrokerStreams.FindConsumers>(_ => _streams.FindDurableConsumers());
         Receive<BrokerProtocol.GetStreams>(_ => _streams.Report().PipeTo(Sender));
         Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
         Receive<BrokerProtocol.GetTopics>(_ => Sender.Tell(BrokerTopics.Report(_registry, _subscriptions, _groups)));

@@ -1,6 +1,5 @@
 using Akka.Actor;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using OpsClaw.Actors.Contracts;
@@ -28,6 +27,7 @@ internal sealed class BrokerStreams
     private readonly Dictionary<IActorRef, Stream> _byActor = [];
     private readonly Dictionary<IActorRef, (Stream Stream, string Durable)> _consumers = [];
     private readonly Dictionary<Stream, List<StreamProtocol.Appending>> _appends = [];
+    private int _findFailures;
 
     public BrokerStreams(BrokerSettings settings, IActorContext context)
     {
@@ -203,13 +203,27 @@ internal sealed class BrokerStreams
         return new StreamsReport(_storage, streams);
     }
 
-    private void FindDurableConsumers()
+    /// <summary>
+    /// Lists the stored consumers off the broker's thread; the answer is <see cref="KnownConsumers"/>,
+    /// or <see cref="ConsumersUnknown"/> when the storage could not be read (asked again later).
+    /// </summary>
+    public void FindDurableConsumers()
     {
-        var journal = PersistenceQuery.Get(_context.System).ReadJournalFor<SqlReadJournal>(StreamStorage.QueryId);
-        journal.CurrentPersistenceIds()
-            .Where(id => id.StartsWith("consumer/", StringComparison.Ordinal))
-            .RunWith(Sink.Seq<string>(), _context.Materializer())
-            .PipeTo(_context.Self, success: ids => new KnownConsumers(ids));
+        var materializer = _context.Materializer();
+        StreamStorage.Get(_context.System).ReadJournal()
+            .ContinueWith(journal => journal.Result.CurrentPersistenceIds()
+                .Where(id => id.StartsWith("consumer/", StringComparison.Ordinal))
+                .RunWith(Sink.Seq<string>(), materializer), TaskScheduler.Default)
+            .Unwrap()
+            .PipeTo(_context.Self, success: ids => new KnownConsumers(ids), failure: cause => new ConsumersUnknown(cause));
+    }
+
+    /// <summary>The stored consumers could not be listed: logs why and asks again after a growing pause.</summary>
+    public void Retry(ConsumersUnknown unknown, ILoggingAdapter log)
+    {
+        var pause = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(_findFailures++, 6)));
+        log.Warning("streams: the stored durable consumers could not be listed ({0}); trying again in {1} s", unknown.Cause.GetBaseException().Message, pause.TotalSeconds);
+        _context.System.Scheduler.ScheduleTellOnce(pause, _context.Self, FindConsumers.Instance, _context.Self);
     }
 
     /// <summary>One declared stream and its actor, null while it is down.</summary>
@@ -237,4 +251,17 @@ internal sealed class BrokerStreams
 
     /// <summary>The stored persistence ids of durable consumers.</summary>
     internal sealed record KnownConsumers(IReadOnlyList<string> PersistenceIds);
+
+    /// <summary>Listing the stored consumers failed.</summary>
+    internal sealed record ConsumersUnknown(Exception Cause);
+
+    /// <summary>Time to list the stored consumers again.</summary>
+    internal sealed class FindConsumers
+    {
+        public static readonly FindConsumers Instance = new();
+
+        private FindConsumers()
+        {
+        }
+    }
 }

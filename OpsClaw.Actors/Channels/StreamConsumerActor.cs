@@ -58,7 +58,6 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     private bool _reading;
     private int _generation;
     private long _ackWrites;
-    private SqlReadJournal? _journal;
     private IMaterializer? _materializer;
 
     public StreamConsumerActor(string stream, string durable, IActorRef streamActor, TimeSpan ackWait)
@@ -418,10 +417,11 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         var to = Math.Min(_lastSeq, from + Math.Min(room, ReadBatch) - 1);
         var generation = _generation;
         _reading = true;
-        _journal ??= PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(StreamStorage.QueryId);
-        _materializer ??= Context.Materializer();
-        _journal.CurrentEventsByPersistenceId(StreamActor.Id(_stream), from, to)
-            .RunWith(Sink.Seq<EventEnvelope>(), _materializer)
+        var stream = StreamActor.Id(_stream);
+        var materializer = _materializer ??= Context.Materializer();
+        StreamStorage.Get(Context.System).ReadJournal()
+            .ContinueWith(journal => journal.Result.CurrentEventsByPersistenceId(stream, from, to).RunWith(Sink.Seq<EventEnvelope>(), materializer), TaskScheduler.Default)
+            .Unwrap()
             .PipeTo(Self, success: events => new ReadDone(generation, to, events), failure: cause => new ReadFailed(generation, cause));
     }
 

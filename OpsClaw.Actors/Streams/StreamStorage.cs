@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Persistence.Query;
 using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Query;
 using Microsoft.Data.Sqlite;
 
 namespace OpsClaw.Actors.Streams;
@@ -19,6 +21,7 @@ internal sealed class StreamStorage : IExtension
 
     private readonly ExtendedActorSystem _system;
     private readonly Lock _gate = new();
+    private Task<SqlReadJournal>? _readJournal;
 
     public StreamStorage(ExtendedActorSystem system) => _system = system;
 
@@ -54,6 +57,25 @@ internal sealed class StreamStorage : IExtension
             // Injected config rebuilds the actor system's serialization, so the serializer is bound there too.
             _system.Settings.InjectTopLevelFallback(PluginConfig(settings.Provider, connectionString).WithFallback(SerializerConfig()));
             Opened = settings;
+        }
+    }
+
+    /// <summary>
+    /// The query side of the journal, made on a pool thread: its constructor waits up to 5 s for the
+    /// write journal to be ready (longer when the database is slow or locked), which would stall the
+    /// actor asking or, in a constructor, fail it. A failed attempt is not kept; the next call tries again.
+    /// </summary>
+    public Task<SqlReadJournal> ReadJournal()
+    {
+        lock (_gate)
+        {
+            if (_readJournal is null || _readJournal.IsFaulted || _readJournal.IsCanceled)
+            {
+                var system = _system;
+                _readJournal = Task.Run(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(QueryId));
+            }
+
+            return _readJournal;
         }
     }
 
