@@ -85,6 +85,7 @@ internal sealed class BrokerActor : ReceiveActor
             }
         });
         Receive<BrokerStreams.Restart>(restart => _streams.Start(restart.Stream));
+        Receive<StreamProtocol.Recovered>(_streams.Recovered);
         Receive<BrokerStreams.KnownConsumers>(known => _streams.Adopt(known));
         Receive<BrokerStreams.ConsumersUnknown>(unknown => _streams.Retry(unknown, Context.GetLogger()));
         Receive<BrokerStreams.FindConsumers>(_ => _streams.FindDurableConsumers());
@@ -170,9 +171,9 @@ internal sealed class BrokerActor : ReceiveActor
         }
 
         var stream = _streams.For(publish.Topic);
-        if (stream is { Available: false })
+        if (stream is not null && _streams.Refusal(stream, envelope) is { } streamRefusal)
         {
-            return _streams.Unavailable(stream, envelope);
+            return streamRefusal;
         }
 
         _registry.Match(publish.Topic, _match);
@@ -196,9 +197,9 @@ internal sealed class BrokerActor : ReceiveActor
     {
         var envelope = request.Envelope;
         var stream = _streams.For(TopicSyntax.ForwardTopic);
-        if (stream is { Available: false })
+        if (stream is not null && _streams.Refusal(stream, envelope) is { } streamRefusal)
         {
-            return _streams.Unavailable(stream, envelope);
+            return streamRefusal;
         }
 
         _registry.Match(TopicSyntax.ForwardTopic, _match);

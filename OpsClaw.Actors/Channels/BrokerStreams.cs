@@ -21,6 +21,7 @@ internal sealed class BrokerStreams
 
     private readonly IActorContext _context;
     private readonly TimeSpan _ackWait;
+    private readonly int _maxQueued;
     private readonly StreamCatalog _catalog;
     private readonly string _storage;
     private readonly Dictionary<string, Stream> _byName = new(StringComparer.Ordinal);
@@ -33,6 +34,7 @@ internal sealed class BrokerStreams
     {
         _context = context;
         _ackWait = settings.AckWait;
+        _maxQueued = settings.MaxQueued;
         _catalog = new StreamCatalog(settings.Streams);
         _storage = StreamStorage.ProviderName(settings.Storage.Provider);
         if (_catalog.IsEmpty)
@@ -63,8 +65,39 @@ internal sealed class BrokerStreams
     /// <summary>The refusal of a request for a stream whose storage is failing; the host's log says why.</summary>
     public IpcResponse Unavailable(Stream stream, IpcRequest envelope) => IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId);
 
+    /// <summary>
+    /// Why a publish to the stream is refused now, or null. A stream still reading its storage (the
+    /// database slow or down at start) holds what it is sent until it has; at most max-queued
+    /// publishes wait so, that an outage cannot fill the host's memory.
+    /// </summary>
+    public IpcResponse? Refusal(Stream stream, IpcRequest envelope)
+    {
+        if (!stream.Available)
+        {
+            return Unavailable(stream, envelope);
+        }
+
+        return !stream.Ready && stream.Waiting >= _maxQueued
+            ? IpcErrors.QueueFull($"stream '{stream.Settings.Name}' (still reading its storage)", _maxQueued, envelope.RunId)
+            : null;
+    }
+
+    /// <summary>The stream has read its storage: nothing waits for it any more.</summary>
+    public void Recovered(StreamProtocol.Recovered recovered)
+    {
+        if (_byName.TryGetValue(recovered.Stream, out var stream))
+        {
+            (stream.Ready, stream.Waiting) = (true, 0);
+        }
+    }
+
     public void Append(Stream stream, StreamProtocol.Appending appending)
     {
+        if (!stream.Ready)
+        {
+            stream.Waiting++;
+        }
+
         if (!_appends.TryGetValue(stream, out var entries))
         {
             entries = [];
@@ -136,7 +169,7 @@ internal sealed class BrokerStreams
             return StoppedKind.NotOurs;
         }
 
-        stream.Actor = null;
+        (stream.Actor, stream.Ready, stream.Waiting) = (null, false, 0);
         foreach (var (consumer, known) in _consumers)
         {
             if (known.Stream == stream)
@@ -178,6 +211,12 @@ internal sealed class BrokerStreams
             if (stream.Actor is not { } actor)
             {
                 streams.Add(new StreamInfo(settings.Name, settings.Subjects, "unavailable", 0, 0, 0, 0, []));
+                continue;
+            }
+
+            if (!stream.Ready)
+            {
+                streams.Add(new StreamInfo(settings.Name, settings.Subjects, "recovering", 0, 0, 0, 0, []));
                 continue;
             }
 
@@ -236,6 +275,12 @@ internal sealed class BrokerStreams
         public int Failures { get; set; }
 
         public bool Available => Actor is not null;
+
+        /// <summary>Its actor has read its storage (publishes are stored as they come).</summary>
+        public bool Ready { get; set; }
+
+        /// <summary>Publishes sent to its actor while it was not <see cref="Ready"/>.</summary>
+        public int Waiting { get; set; }
     }
 
     /// <summary>What a stopped actor was to the streams.</summary>

@@ -52,6 +52,7 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         Recover<StoredMessage>(message => _index.Add(LastSequenceNr, message.Size, message.StoredAt));
         Recover<RecoveryCompleted>(_ =>
         {
+            Context.Parent.Tell(new StreamProtocol.Recovered(_settings.Name));
             _index.AtLeast(LastSequenceNr);
             ApplyRetention();
             if (_settings.MaxAge is { } maxAge)

@@ -28,6 +28,9 @@ internal static class StreamProtocol
     /// <summary>Retention deleted the stream's oldest messages: the first retained one is now <paramref name="FirstSeq"/>.</summary>
     public sealed record Trimmed(long FirstSeq);
 
+    /// <summary>A stream tells the broker it has read its storage and stores what it is sent from now on.</summary>
+    public sealed record Recovered(string Stream);
+
     /// <summary>A consumer asks to be told of new messages; the stream answers with its <see cref="Range"/>.</summary>
     public sealed record Follow(IActorRef Consumer);
 
