@@ -101,6 +101,22 @@ internal sealed class BrokerActor : ReceiveActor
     public static Props Props(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null) =>
         Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth, forwardListeners));
 
+    /// <summary>
+    /// A crash restarts the broker empty (its runtime channel's strategy): the connections of its
+    /// subscriptions are told they ended, as when a durable consumer stops, so none keeps waiting
+    /// for deliveries that cannot come, and <c>runtime.forward</c> has no listener again.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        foreach (var subscription in _subscriptions.Values)
+        {
+            subscription.Connection.Tell(new BrokerProtocol.Unsubscribed(subscription.Id));
+        }
+
+        _forwardListeners.Any = false;
+        base.PreRestart(reason, message);
+    }
+
     /// <summary>Failures of a queue restart it empty; the broker's own state (who is subscribed) is what matters and lives here.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
