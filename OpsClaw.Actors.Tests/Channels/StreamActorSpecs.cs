@@ -60,6 +60,18 @@ public sealed class StreamActorSpecs : TestKit
     private static async Task<ChannelProtocol.Reply> ReplyAsync(TestProbe connection) =>
         Replies(await connection.ReceiveOneAsync(TimeSpan.FromSeconds(5)) ?? throw new TimeoutException("no reply in 5 s")).Single();
 
+    /// <summary>The replies to <paramref name="count"/> publishes, alone or batched as the stream wrote them.</summary>
+    private static async Task<List<ChannelProtocol.Reply>> RepliesAsync(TestProbe connection, int count)
+    {
+        var replies = new List<ChannelProtocol.Reply>();
+        while (replies.Count < count)
+        {
+            replies.AddRange(Replies(await connection.ReceiveOneAsync(TimeSpan.FromSeconds(5)) ?? throw new TimeoutException("no reply in 5 s")));
+        }
+
+        return replies;
+    }
+
     [Fact]
     public async Task A_publish_should_be_answered_once_stored_with_the_next_sequence_number()
     {
@@ -72,7 +84,7 @@ public sealed class StreamActorSpecs : TestKit
         var first = Append(stream, connection, "{\"n\":1}", matched: 2);
         var second = Append(stream, connection, "[2]");
 
-        var replies = new List<ChannelProtocol.Reply> { await ReplyAsync(connection), await ReplyAsync(connection) };
+        var replies = await RepliesAsync(connection, 2);
         Assert.Equal(
             [(first, "{\"matched\":2,\"stream\":\"orders\",\"seq\":1}"), (second, "{\"matched\":0,\"stream\":\"orders\",\"seq\":2}")],
             replies.Select(reply => (reply.Id, reply.Response.PayloadJson)));

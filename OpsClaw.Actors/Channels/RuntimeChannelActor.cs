@@ -105,7 +105,8 @@ public sealed class RuntimeChannelActor : ChannelActor
     private void OnBrokerStopped(Terminated terminated)
     {
         _broker = null;
-        var pause = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(_brokerFailures++, 5)));
+        // 5 s, 10 s, 20 s, then every 40 s: a broker that could not be made is not likely to be made a moment later.
+        var pause = TimeSpan.FromSeconds(5 << Math.Min(_brokerFailures++, 3));
         Log.Error("the broker of channel '{0}' stopped; broker requests are answered handler_failed until it is made again in {1} s", Name, pause.TotalSeconds);
         _brokerRestart = Context.System.Scheduler.ScheduleTellOnceCancelable(pause, Self, RestartBroker.Instance, Self);
     }

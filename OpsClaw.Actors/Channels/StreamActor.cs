@@ -85,14 +85,6 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         Command<DeleteMessagesSuccess>(_ =>
         {
             _deleting = false;
-
-            // Consumers take a gap below the first retained message as deleted, and only such a gap.
-            var trimmed = new StreamProtocol.Trimmed(_index.FirstSeq);
-            foreach (var follower in _followers)
-            {
-                follower.Tell(trimmed);
-            }
-
             ApplyRetention();
         });
         Command<DeleteMessagesFailure>(failed =>
@@ -193,6 +185,15 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         if (_deleting || _index.Trim(_settings, DateTime.UtcNow.Ticks) is not { } upTo)
         {
             return;
+        }
+
+        // Gone from the stream from now on, for followers too, though the delete is still to come: a
+        // consumer never delivers what the stream no longer counts, and takes a gap below the first
+        // retained message as deleted (only such a gap).
+        var trimmed = new StreamProtocol.Trimmed(_index.FirstSeq);
+        foreach (var follower in _followers)
+        {
+            follower.Tell(trimmed);
         }
 
         _deleting = true;

@@ -297,6 +297,10 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         }
 
         _reading = false;
+
+        // Retention may have trimmed the stream while the read was out: what it returned below the first
+        // retained message is not delivered.
+        SkipTrimmed();
         var messages = new List<PublishedMessage>(read.Events.Count);
         foreach (var envelope in read.Events)
         {
@@ -392,6 +396,17 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         return complete;
     }
 
+    /// <summary>Moves past what retention trimmed, counting it as missed.</summary>
+    private void SkipTrimmed()
+    {
+        if (_nextRead < _firstSeq)
+        {
+            _missed += _firstSeq - _nextRead;
+            _position.DoneTo(_firstSeq - 1);
+            _nextRead = _firstSeq;
+        }
+    }
+
     /// <summary>Starts a journal read when this consumer is behind and its queue has room.</summary>
     private void Feed()
     {
@@ -400,13 +415,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        if (_nextRead < _firstSeq)
-        {
-            _missed += _firstSeq - _nextRead;
-            _position.DoneTo(_firstSeq - 1);
-            _nextRead = _firstSeq;
-        }
-
+        SkipTrimmed();
         var room = gauge.Room;
         if (_nextRead > _lastSeq || room <= 0)
         {

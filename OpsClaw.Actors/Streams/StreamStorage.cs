@@ -127,6 +127,12 @@ internal sealed class StreamStorage : IExtension
     {
         var (linq2DbProvider, mapping) = provider == StorageProvider.PostgreSql ? ("PostgreSQL", "postgresql") : ("SQLite.MS", "sqlite");
         var connection = Quote(connectionString);
+
+        // Microsoft.Data.Sqlite begins every transaction but a read-uncommitted one with BEGIN IMMEDIATE,
+        // which takes the write lock: the plugins' reads (catch-up, recovery, the query side's polling)
+        // would queue behind the stream's writes and stall them. Read-uncommitted begins a deferred
+        // transaction; without a shared cache it reads the last commit, as any WAL reader does.
+        var reads = provider == StorageProvider.Sqlite ? "read-isolation-level = read-uncommitted" : "";
         var journal = $$"""
             plugin-id = "{{JournalId}}"
             connection-string = {{connection}}
@@ -135,6 +141,7 @@ internal sealed class StreamStorage : IExtension
             tag-write-mode = Csv
             auto-initialize = on
             replay-batch-size = 10000
+            {{reads}}
             """;
         var snapshot = $$"""
             plugin-id = "{{SnapshotId}}"
@@ -142,6 +149,7 @@ internal sealed class StreamStorage : IExtension
             provider-name = "{{linq2DbProvider}}"
             table-mapping = {{mapping}}
             auto-initialize = on
+            {{reads}}
             """;
         var query = $$"""
             plugin-id = "{{QueryId}}"
@@ -152,6 +160,7 @@ internal sealed class StreamStorage : IExtension
             tag-read-mode = Csv
             max-buffer-size = 5000
             refresh-interval = 1s
+            {{reads}}
             """;
         return Under(JournalId, journal, SqlPersistence.DefaultJournalConfiguration)
             .WithFallback(Under(SnapshotId, snapshot, SqlPersistence.DefaultSnapshotConfiguration))
