@@ -23,6 +23,9 @@ public static class StreamCrashRounds
     /// <summary>The bound on each phase of a round (publishing until the kill, reading back, catching up).</summary>
     private static readonly TimeSpan PhaseBound = TimeSpan.FromSeconds(60);
 
+    /// <summary>SQLite storage: a file in the host's directory, kept across the restarts.</summary>
+    public static string SqliteStorage(TempSocketDir dir) => $"opsclaw.broker.storage.sqlite-file = \"{Path.Combine(dir.Path, "broker.db")}\"";
+
     /// <param name="storageHocon">The <c>opsclaw.broker.storage</c> settings for the host running in the given directory.</param>
     /// <param name="plan">Rounds, publishers and the kill window.</param>
     /// <param name="output">Where each round's figures go.</param>
@@ -83,7 +86,7 @@ public static class StreamCrashRounds
 
                 output.WriteLine(
                     $"round {round}: kill after {killAfter} ms; {ledger.SentCount - sentBefore} sent, {ledger.Acked.Count - ackedBefore} acked; " +
-                    $"stream {contents.Stored} messages (last seq {lastSeq}); {AckingDurable.Name} acknowledged {positionBefore} before the kill, got {redelivered.Count} after; " +
+                    $"stream {contents.Stored} messages (last seq {lastSeq}); {AckingDurable.Name} at position {positionBefore} when killed, got {redelivered.Count} after; " +
                     $"killed at {killedAt.TotalMilliseconds:F0} ms, ready again at {restartedAt.TotalMilliseconds:F0} ms, checked at {clock.Elapsed.TotalMilliseconds:F0} ms");
                 if (violations.Any)
                 {

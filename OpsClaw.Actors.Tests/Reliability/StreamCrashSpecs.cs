@@ -13,5 +13,5 @@ public sealed class StreamCrashSpecs(ITestOutputHelper output)
 
     [Fact]
     public Task Acknowledged_publishes_and_acks_should_survive_a_kill_9_of_a_sqlite_host() =>
-        StreamCrashRounds.RunAsync(dir => $"opsclaw.broker.storage.sqlite-file = \"{Path.Combine(dir.Path, "broker.db")}\"", Plan, output);
+        StreamCrashRounds.RunAsync(StreamCrashRounds.SqliteStorage, Plan, output);
 }
