@@ -108,6 +108,7 @@ public sealed class AckingDurable : IAsyncDisposable
             throw new InvalidOperationException($"a delivery to durable {Name} has no seq: {delivery.PayloadJson}");
         }
 
+        // A round is far shorter than broker.ack-wait (30 s), so nothing here is delivered again for want of an ack.
         if (seq <= _record.Acknowledged)
         {
             _violations.Add($"durable {Name} got seq {seq} again (redelivered {delivery.Redelivered}) after its acknowledged position {_record.Acknowledged}");

@@ -108,7 +108,7 @@ public sealed class PostgresServer : IDisposable
             RunAsync("pg_ctl", "stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "10").GetAwaiter().GetResult();
             return true;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
         {
             return false;
         }
