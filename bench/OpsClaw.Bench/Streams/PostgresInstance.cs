@@ -64,7 +64,8 @@ internal sealed class PostgresInstance : IAsyncDisposable
                 ["-D", data, "-w", "-l", Path.Combine(directory, "server.log"), "-o", $"-k {directory} -c listen_addresses= -p {Port}", "start"],
                 asRoot).ConfigureAwait(false);
             var pid = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-            var version = (await RunAsync(Path.Combine(bin, "pg_ctl"), ["--version"]).ConfigureAwait(false)).Trim();
+            // "pg_ctl (PostgreSQL) 15.18 (Debian …)": the server's version is what follows the tool's name.
+            var version = (await RunAsync(Path.Combine(bin, "pg_ctl"), ["--version"]).ConfigureAwait(false)).Trim().Replace("pg_ctl (PostgreSQL)", "PostgreSQL", StringComparison.Ordinal);
             return new PostgresInstance(directory, pid, version);
         }
         catch

@@ -18,7 +18,7 @@ internal static class StreamsCommand
         var windowMs = new Option<int>("--window-ms") { Description = "Measured window of (a).", DefaultValueFactory = _ => 5000 };
         var readCount = new Option<long>("--read") { Description = "Messages (b) reads from the start of the stream.", DefaultValueFactory = _ => 200_000 };
         var restartCount = new Option<long>("--restart-messages") { Description = "Messages stored before (c) kills and restarts the server.", DefaultValueFactory = _ => 1_000_000 };
-        var fillSeconds = new Option<int>("--fill-limit-s") { Description = "Longest a fill (to the read count, to the restart count) may publish, per server.", DefaultValueFactory = _ => 90 };
+        var fillSeconds = new Option<int>("--fill-limit-s") { Description = "Longest a fill (to the read count, to the restart count) may publish, per server.", DefaultValueFactory = _ => 150 };
         var servers = new Option<string[]>("--servers") { Description = "Servers to run.", DefaultValueFactory = _ => StreamServers.All, AllowMultipleArgumentsPerToken = true };
         var restartServers = new Option<string[]>("--restart-servers")
         {

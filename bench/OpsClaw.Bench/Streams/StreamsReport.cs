@@ -33,7 +33,7 @@ internal static class StreamsReport
         text.AppendLine();
 
         var targets = new List<string[]> { new[] { "target", "measured", "result" } };
-        targets.AddRange(Evaluate(results, options).Select(target => new[] { target.Rule, target.Measured, target.Result }));
+        targets.AddRange(Evaluate(results).Select(target => new[] { target.Rule, target.Measured, target.Result }));
         MarkdownTable.Append(text, targets);
         text.AppendLine();
 
@@ -51,7 +51,7 @@ internal static class StreamsReport
         return text.ToString();
     }
 
-    public static IEnumerable<TargetOutcome> Evaluate(Results results, StreamsOptions options)
+    public static IEnumerable<TargetOutcome> Evaluate(Results results)
     {
         var sqlitePublish = StreamFigures.AckedPerSecond.Combine(results, StreamServers.SqliteName);
         yield return new TargetOutcome("≥ 50,000 acked publishes/s on SQLite", Rate(sqlitePublish, "acked/s"), sqlitePublish >= 50_000, double.IsFinite(sqlitePublish));
@@ -74,9 +74,9 @@ internal static class StreamsReport
             var full = stored >= 1_000_000;
             yield return new TargetOutcome(
                 $"{server} with 1,000,000 stored ready ≤ 5 s after a restart",
-                string.Create(CultureInfo.InvariantCulture, $"{ready:N2} s with {stored:N0} stored"),
+                string.Create(CultureInfo.InvariantCulture, $"{ready:N2} s with {stored:N0} stored") + (full ? "" : " (not 1,000,000: not judged)"),
                 full && ready <= 5 && StreamFigures.RestartErrors.Combine(results, server) == 0,
-                double.IsFinite(ready) && (full || options.RestartCount < 1_000_000));
+                double.IsFinite(ready) && full);
         }
     }
 
