@@ -13,7 +13,7 @@ internal static class StreamsReport
         var results = run.Results;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"OpsClaw streams bench: {Environment.ProcessorCount} cores, {options.Repetitions} repetitions of (a) and (b) (median shown), " +
-            $"(a) {PublishRun.Publishers} publishers × {PublishRun.Depth} in flight, {options.WarmUp.TotalSeconds:0.#} s warm-up + {options.Window.TotalSeconds:0.#} s window, {BenchBody.Length}-byte bodies; " +
+            $"(a) {PublishRun.Publishers} publishers × {PublishRun.Depth} in flight, after one unrecorded {options.FirstWarmUp.TotalSeconds:0.#} s pass each: {options.WarmUp.TotalSeconds:0.#} s warm-up + {options.Window.TotalSeconds:0.#} s window, {BenchBody.Length}-byte bodies; " +
             $"(b) the first {options.ReadCount:N0} messages, max_pending {StreamProtocol.MaxPending}; (c) {options.RestartCount:N0} messages stored; measured in {runTime.TotalSeconds:0} s");
         text.AppendLine();
 
@@ -43,6 +43,7 @@ internal static class StreamsReport
         text.AppendLine("Read: opsclaw's durable consumer acks up_to; JetStream's durable push consumer has ack policy all, max_ack_pending as opsclaw's");
         text.AppendLine("max_pending; both ack their latest delivery once 64 are unacked or nothing more is waiting to be read.");
         text.AppendLine("Restart: SIGKILL, then the same command on the same data; ready = new process started → first publish answered as stored.");
+        text.AppendLine("The restart holds what (a) and (b) stored, filled up to the restart count; JetStream's faster (a) leaves it holding more.");
         foreach (var note in run.Notes)
         {
             text.AppendLine(note);
