@@ -39,7 +39,7 @@ internal static class StreamsReport
 
         text.AppendLine("Durability of an answered publish: opsclaw-sqlite writes with WAL and synchronous FULL (fsync per journal write, batched);");
         text.AppendLine($"opsclaw-postgresql on {run.PostgresVersion ?? "PostgreSQL"} with its defaults (fsync on, synchronous_commit on); JetStream 2.9 file storage");
-        text.AppendLine("answers once written to the OS (it syncs its blocks every 2 minutes by default), so its ack does not wait for a disk sync.");
+        text.AppendLine("answers once written to the OS (no fsync per write; it syncs its blocks later), so its ack does not wait for a disk sync.");
         text.AppendLine("Read: opsclaw's durable consumer acks up_to; JetStream's durable push consumer has ack policy all, max_ack_pending as opsclaw's");
         text.AppendLine("max_pending; both ack their latest delivery once 64 are unacked or nothing more is waiting to be read.");
         text.AppendLine("Restart: SIGKILL, then the same command on the same data; ready = new process started → first publish answered as stored.");
