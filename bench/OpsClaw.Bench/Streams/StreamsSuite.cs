@@ -132,7 +132,18 @@ internal static class StreamsSuite
             case StreamServers.SqliteName when File.Exists(options.OpsClawExecutable):
                 return await StreamTarget.StartAsync(StreamServers.OpsClawSqlite(options.OpsClawExecutable, data), StreamServers.Protocol(name), data, null, cancel).ConfigureAwait(false);
             case StreamServers.PostgresName when File.Exists(options.OpsClawExecutable) && PostgresInstance.LocateBin() is { } bin:
-                var storage = await PostgresInstance.StartAsync(bin).ConfigureAwait(false);
+                PostgresInstance storage;
+                try
+                {
+                    storage = await PostgresInstance.StartAsync(bin).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+                {
+                    // Nothing owns the data directory yet; the caller reports the server as skipped.
+                    StreamServers.TryDelete(data);
+                    throw new InvalidOperationException("PostgreSQL did not start: " + ex.Message, ex);
+                }
+
                 return await StreamTarget.StartAsync(StreamServers.OpsClawPostgres(options.OpsClawExecutable, data, storage), StreamServers.Protocol(name), data, storage, cancel).ConfigureAwait(false);
             case StreamServers.JetStreamName when BrokerServers.Locate("nats-server") is { } nats:
                 return await StreamTarget.StartAsync(StreamServers.JetStream(nats, data), StreamServers.Protocol(name), data, null, cancel).ConfigureAwait(false);
