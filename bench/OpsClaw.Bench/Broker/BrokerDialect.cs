@@ -74,7 +74,7 @@ internal abstract class BrokerDialect
     };
 
     /// <summary>Reads an unsigned decimal at the start of <paramref name="digits"/>; -1 when there is none.</summary>
-    protected static long LeadingNumber(ReadOnlySpan<byte> digits)
+    internal static long LeadingNumber(ReadOnlySpan<byte> digits)
     {
         long value = 0;
         var index = 0;

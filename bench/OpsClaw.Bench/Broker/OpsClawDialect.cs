@@ -95,7 +95,8 @@ internal sealed class OpsClawDialect(string server) : BrokerDialect
         return at < 0 ? absent : LeadingNumber(line[(at + field.Length)..]);
     }
 
-    private static byte[] Envelope(string messageType, string payload) => Encoding.UTF8.GetBytes(
+    /// <summary>One request line of <paramref name="messageType"/> carrying <paramref name="payload"/> (JSON text) as its payload_json.</summary>
+    internal static byte[] Envelope(string messageType, string payload) => Encoding.UTF8.GetBytes(
         "{\"schema_version\":\"opsclaw.ipc.v1alpha1\",\"message_type\":" + JsonConvert.ToString(messageType) +
         ",\"run_id\":\"" + RunId + "\",\"payload_json\":" + JsonConvert.ToString(payload) + "}\n");
 }

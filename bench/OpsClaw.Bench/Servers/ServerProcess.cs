@@ -11,6 +11,7 @@ namespace OpsClaw.Bench;
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private const int StderrLinesKept = 20;
+    private const int SigKill = 9;
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
@@ -153,6 +154,24 @@ internal sealed class ServerProcess : IAsyncDisposable
                     _process.Kill();
                     await _process.WaitForExitAsync().ConfigureAwait(false);
                 }
+            }
+
+            TryDeleteDirectory();
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL by pid, as a crash would end it, and wait; its directory is removed as after a stop. Returns the exit code.</summary>
+    public async Task<int> KillAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            if (!_process.HasExited)
+            {
+                _ = kill(Pid, SigKill);
+                await _process.WaitForExitAsync().ConfigureAwait(false);
             }
 
             TryDeleteDirectory();
