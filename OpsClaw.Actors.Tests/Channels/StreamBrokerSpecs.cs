@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Channels;
 using OpsClaw.Actors.Protocol;
+using OpsClaw.Actors.Streams;
 
 namespace OpsClaw.Actors.Tests.Channels;
 
@@ -274,6 +275,75 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
 
         Assert.Equal(IpcErrors.InvalidPayloadCode, reply.ErrorCode);
         Assert.Contains(reason, reply.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forward_to_a_stream_should_be_stored_though_nobody_listens_live()
+    {
+        var listeners = new ForwardListeners();
+        var settings = Settings with { Streams = [new StreamSettings("forwards", ["runtime.forward"], null, null, null)] };
+        var broker = Sys.ActorOf(BrokerActor.Props(settings, IpcJson.DefaultMaxDepth, listeners));
+
+        // The runtime channel answers a forward itself while this is false, so it would never be stored.
+        await AwaitConditionAsync(() => Task.FromResult(listeners.Any), TimeSpan.FromSeconds(5));
+        var publisher = CreateTestProbe();
+        var id = SendRaw(broker, publisher, MessageTypes.RuntimeForward, "{\"job\":1}", runId: "f1");
+        Assert.Equal(IpcResponse.Success(MessageTypes.RuntimeForwardAck, "f1", "{\"accepted\":true}"), await ReplyAsync(publisher, id));
+        var report = await broker.Ask<Contracts.StreamsReport>(BrokerProtocol.GetStreams.Instance, TimeSpan.FromSeconds(5));
+        Assert.Equal(1, report.Streams.Single().LastSeq);
+    }
+
+    [Fact]
+    public async Task A_member_that_left_before_the_stream_answered_should_never_be_joined()
+    {
+        StreamStorage.Get(Sys).Open(Settings.Storage);
+        var stream = CreateTestProbe();
+        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "early", stream.Ref, TimeSpan.FromSeconds(30)));
+        await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
+
+        var connection = CreateTestProbe();
+        var member = new BrokerProtocol.Member(new SubscriptionId(1), connection.Ref, "s1", 10, new SubscriptionStats());
+        var request = new ChannelProtocol.Request(1, new IpcRequest(MessageTypes.RuntimeSubscribe, null, "{}"));
+        consumer.Tell(new StreamProtocol.Subscribe(member, request, TopicPattern.Parse(">"), new StreamStart(StreamStartKind.All, 0)));
+        consumer.Tell(new BrokerProtocol.Leave(member.Id));
+        consumer.Tell(new StreamProtocol.Range(1, 0), stream.Ref);
+
+        var info = await consumer.Ask<Contracts.StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, TimeSpan.FromSeconds(5));
+        Assert.Equal(0, info.Members);
+        await connection.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task An_ack_sent_just_before_the_last_member_unsubscribes_should_be_answered()
+    {
+        var broker = Start();
+        var publisher = CreateTestProbe();
+        await PublishStoredAsync(broker, publisher, "orders.1", "1");
+        var reader = CreateTestProbe();
+        var (_, subscription) = await DurableAsync(broker, reader, "leaver", "all");
+        var delivery = await DeliveryAsync(reader);
+
+        var ack = SendRaw(broker, reader, MessageTypes.RuntimeAck, $"{{\"subscription\":\"{subscription}\",\"delivery\":{delivery.Delivery}}}");
+        var unsubscribe = SendRaw(broker, reader, MessageTypes.RuntimeUnsubscribe, $"{{\"subscription\":\"{subscription}\"}}");
+
+        var replies = new Dictionary<long, IpcResponse>();
+        while (replies.Count < 2)
+        {
+            switch (await reader.ReceiveOneAsync(TimeSpan.FromSeconds(5)))
+            {
+                case ChannelProtocol.Reply reply:
+                    replies.Add(reply.Id, reply.Response);
+                    break;
+                case BrokerProtocol.Unsubscribed:
+                    break;
+                case var other:
+                    Assert.Fail($"expected the replies to the ack and the unsubscribe, got {other ?? "nothing in 5 s"}");
+                    break;
+            }
+        }
+
+        Assert.True(replies[ack].Ok, replies[ack].Error);
+        Assert.True(replies[unsubscribe].Ok, replies[unsubscribe].Error);
     }
 
     protected override void Dispose(bool disposing)

@@ -53,6 +53,9 @@ internal sealed class BrokerActor : ReceiveActor
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
         _streams = new BrokerStreams(settings, Context);
+
+        // A stream that stores runtime.forward needs every forward, whoever listens.
+        UpdateForwardListeners();
         Receive<ChannelProtocol.Request>(request =>
         {
             if (Answer(request, Sender) is { } reply)
@@ -113,7 +116,7 @@ internal sealed class BrokerActor : ReceiveActor
             subscription.Connection.Tell(new BrokerProtocol.Unsubscribed(subscription.Id));
         }
 
-        _forwardListeners.Any = false;
+        _forwardListeners.Any = _streams.For(TopicSyntax.ForwardTopic) is not null;
         base.PreRestart(reason, message);
     }
 
@@ -551,7 +554,7 @@ internal sealed class BrokerActor : ReceiveActor
     private void UpdateForwardListeners()
     {
         _registry.Match(TopicSyntax.ForwardTopic, _match);
-        _forwardListeners.Any = _match.Matched > 0;
+        _forwardListeners.Any = _match.Matched > 0 || _streams.For(TopicSyntax.ForwardTopic) is not null;
     }
 
     private LiveSubscription? Find(IActorRef connection, string subscription) =>

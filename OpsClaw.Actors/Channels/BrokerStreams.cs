@@ -29,6 +29,7 @@ internal sealed class BrokerStreams
     private readonly Dictionary<IActorRef, (Stream Stream, string Durable)> _consumers = [];
     private readonly Dictionary<Stream, List<StreamProtocol.Appending>> _appends = [];
     private int _findFailures;
+    private IMaterializer? _materializer;
 
     public BrokerStreams(BrokerSettings settings, IActorContext context)
     {
@@ -87,7 +88,7 @@ internal sealed class BrokerStreams
     {
         if (_byName.TryGetValue(recovered.Stream, out var stream))
         {
-            (stream.Ready, stream.Waiting) = (true, 0);
+            (stream.Ready, stream.Waiting, stream.Failures) = (true, 0, 0);
         }
     }
 
@@ -202,44 +203,55 @@ internal sealed class BrokerStreams
     }
 
     /// <summary>Every stream's figures and its consumers', asked of their actors.</summary>
-    public async Task<StreamsReport> Report()
+    public Task<StreamsReport> Report()
     {
-        var streams = new List<StreamInfo>();
-        foreach (var stream in _byName.Values.OrderBy(stream => stream.Settings.Name, StringComparer.Ordinal))
+        // Taken on the broker's thread: the questions below are answered on others, while the broker goes on changing these.
+        var streams = _byName.Values
+            .OrderBy(stream => stream.Settings.Name, StringComparer.Ordinal)
+            .Select(stream => (stream.Settings, stream.Actor, stream.Ready, Consumers: _consumers.Where(pair => pair.Value.Stream == stream).Select(pair => pair.Key).ToList()))
+            .ToList();
+        return Ask(streams);
+
+        async Task<StreamsReport> Ask(List<(StreamSettings Settings, IActorRef? Actor, bool Ready, List<IActorRef> Consumers)> taken)
         {
-            var settings = stream.Settings;
-            if (stream.Actor is not { } actor)
+            var infos = new List<StreamInfo>();
+            foreach (var (settings, actor, ready, consumers) in taken)
             {
-                streams.Add(new StreamInfo(settings.Name, settings.Subjects, "unavailable", 0, 0, 0, 0, []));
-                continue;
+                infos.Add(await InfoOf(settings, actor, ready, consumers));
             }
 
-            if (!stream.Ready)
-            {
-                streams.Add(new StreamInfo(settings.Name, settings.Subjects, "recovering", 0, 0, 0, 0, []));
-                continue;
-            }
+            return new StreamsReport(_storage, infos);
+        }
+    }
 
-            var consumers = _consumers.Where(pair => pair.Value.Stream == stream).Select(pair => pair.Key).ToList();
-            try
-            {
-                var info = await actor.Ask<StreamInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout);
-                var consumerInfos = new List<StreamConsumerInfo>();
-                foreach (var consumer in consumers)
-                {
-                    consumerInfos.Add(await consumer.Ask<StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout));
-                }
-
-                streams.Add(info with { Consumers = [.. consumerInfos.OrderBy(consumer => consumer.Name, StringComparer.Ordinal)] });
-            }
-            catch (AskTimeoutException)
-            {
-                // A stream still reading its storage stashes questions until it has.
-                streams.Add(new StreamInfo(settings.Name, settings.Subjects, "recovering", 0, 0, 0, 0, []));
-            }
+    private static async Task<StreamInfo> InfoOf(StreamSettings settings, IActorRef? actor, bool ready, List<IActorRef> consumers)
+    {
+        if (actor is null)
+        {
+            return new StreamInfo(settings.Name, settings.Subjects, "unavailable", 0, 0, 0, 0, []);
         }
 
-        return new StreamsReport(_storage, streams);
+        if (!ready)
+        {
+            return new StreamInfo(settings.Name, settings.Subjects, "recovering", 0, 0, 0, 0, []);
+        }
+
+        try
+        {
+            var info = await actor.Ask<StreamInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout);
+            var consumerInfos = new List<StreamConsumerInfo>();
+            foreach (var consumer in consumers)
+            {
+                consumerInfos.Add(await consumer.Ask<StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout));
+            }
+
+            return info with { Consumers = [.. consumerInfos.OrderBy(consumer => consumer.Name, StringComparer.Ordinal)] };
+        }
+        catch (AskTimeoutException)
+        {
+            // A stream or consumer busy reading its storage answers when it has.
+            return new StreamInfo(settings.Name, settings.Subjects, "recovering", 0, 0, 0, 0, []);
+        }
     }
 
     /// <summary>
@@ -248,7 +260,7 @@ internal sealed class BrokerStreams
     /// </summary>
     public void FindDurableConsumers()
     {
-        var materializer = _context.Materializer();
+        var materializer = _materializer ??= _context.Materializer();
         StreamStorage.Get(_context.System).ReadJournal()
             .ContinueWith(journal => journal.Result.CurrentPersistenceIds()
                 .Where(id => id.StartsWith("consumer/", StringComparison.Ordinal))

@@ -34,6 +34,12 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
     private bool _flushScheduled;
     private bool _deleting;
 
+    /// <summary>Messages already trimmed from the index whose delete failed, up to this seq: deleted with the next one.</summary>
+    private long _deleteAgain;
+
+    /// <summary>A snapshot is due; taken after the flush's trim so it never counts a message retention is deleting.</summary>
+    private bool _snapshotDue;
+
     /// <param name="settings">The stream's settings.</param>
     /// <param name="plugins">The journal and snapshot store; OpsClaw's own by default (specs pass Akka's test plugins).</param>
     public StreamActor(StreamSettings settings, StreamPlugins? plugins = null)
@@ -90,7 +96,8 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         Command<DeleteMessagesFailure>(failed =>
         {
             _deleting = false;
-            Context.GetLogger().Warning(failed.Cause, "stream {0}: retention could not delete messages up to {1}; it tries again", _settings.Name, failed.ToSequenceNr);
+            _deleteAgain = Math.Max(_deleteAgain, failed.ToSequenceNr);
+            Context.GetLogger().Warning(failed.Cause, "stream {0}: retention could not delete messages up to {1}; it tries again with the next write or retention tick", _settings.Name, failed.ToSequenceNr);
         });
     }
 
@@ -126,7 +133,7 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         _stored.Add(new PublishedMessage(stored.Topic, stored.Body, stored.Key, stored.RunId) { Stream = _settings.Name, Seq = seq });
         if (seq % SnapshotEvery == 0)
         {
-            SaveSnapshot(_index.ToSnapshot());
+            _snapshotDue = true;
         }
 
         if (!_flushScheduled)
@@ -177,15 +184,35 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         }
 
         ApplyRetention();
+        if (_snapshotDue)
+        {
+            _snapshotDue = false;
+            SaveSnapshot(_index.ToSnapshot());
+        }
     }
 
     /// <summary>Deletes what the limits no longer allow, one delete at a time.</summary>
     private void ApplyRetention()
     {
-        if (_deleting || _index.Trim(_settings, DateTime.UtcNow.Ticks) is not { } upTo)
+        if (_deleting)
         {
             return;
         }
+
+        if (_index.Trim(_settings, DateTime.UtcNow.Ticks) is not { } upTo)
+        {
+            if (_deleteAgain > 0)
+            {
+                var again = _deleteAgain;
+                (_deleting, _deleteAgain) = (true, 0);
+                DeleteMessages(again);
+            }
+
+            return;
+        }
+
+        upTo = Math.Max(upTo, _deleteAgain);
+        _deleteAgain = 0;
 
         // Gone from the stream from now on, for followers too, though the delete is still to come: a
         // consumer never delivers what the stream no longer counts, and takes a gap below the first
@@ -219,6 +246,17 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
 
         _replies.Clear();
         base.PostStop();
+    }
+
+    /// <summary>
+    /// A write the journal refused (it did not store it): its publish is not acknowledged. The stream
+    /// stops like on a failed write, answering what it has not answered handler_failed, and recovers
+    /// from what was stored when the broker starts it again.
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        Context.GetLogger().Error(cause, "stream {0}: the journal refused message {1}; the stream stops and its unanswered publishes are refused", _settings.Name, sequenceNr);
+        Context.Stop(Self);
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>

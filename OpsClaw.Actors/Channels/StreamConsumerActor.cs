@@ -30,6 +30,12 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     /// <summary>Messages fed to the queue beyond its members' max_pending, so a member that acks finds the next one waiting.</summary>
     private const int FeedAhead = 5000;
 
+    /// <summary>
+    /// How far past its oldest unacknowledged message a consumer delivers: acks above it are kept one by
+    /// one (and in each snapshot), so a message never acked must not let them grow without end.
+    /// </summary>
+    private const int MaxAhead = 4 * FeedAhead;
+
     /// <summary>A snapshot every so many ack writes bounds what recovery replays.</summary>
     private const int SnapshotEvery = 1000;
 
@@ -59,6 +65,15 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     private int _generation;
     private long _ackWrites;
     private IMaterializer? _materializer;
+
+    /// <summary>Subscribes that came before the stream's range, in order: answered once it is known, or handler_failed if this consumer stops first.</summary>
+    private readonly List<StreamProtocol.Subscribe> _waiting = [];
+
+    /// <summary>The subscribe whose ConsumerCreated is being stored.</summary>
+    private StreamProtocol.Subscribe? _creating;
+
+    /// <summary>Ack replies whose positions are being stored, in the order written.</summary>
+    private readonly Queue<(IActorRef ReplyTo, ChannelProtocol.Reply Reply)> _storingAcks = new();
 
     public StreamConsumerActor(string stream, string durable, IActorRef streamActor, TimeSpan ackWait)
     {
@@ -98,21 +113,26 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         {
             (_firstSeq, _lastSeq, _ranged) = (range.FirstSeq, range.LastSeq, true);
             _nextRead = _position.AckedSeq + 1;
-            Stash.UnstashAll();
+            TakeWaiting();
             Feed();
         });
         Command<StreamProtocol.Subscribe>(subscribe =>
         {
             // The range says where "new" starts; until the stream answered, subscriptions wait.
-            if (!_ranged)
+            if (!_ranged || _creating is not null)
             {
-                Stash.Stash();
+                _waiting.Add(subscribe);
                 return;
             }
 
             OnSubscribe(subscribe);
         });
-        Command<BrokerProtocol.Leave>(leave => OnLeave(leave.Id));
+        Command<BrokerProtocol.Leave>(leave =>
+        {
+            // A member that leaves before it was accepted is forgotten, never joined later.
+            _waiting.RemoveAll(waiting => waiting.Member.Id == leave.Id);
+            OnLeave(leave.Id);
+        });
         Command<BrokerProtocol.Settle>(settle =>
         {
             if (_queue is { } queue && _members.ContainsKey(settle.Member))
@@ -186,12 +206,15 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
                 StreamStartKind.Seq => subscribe.Start.Seq - 1,
                 _ => _lastSeq,
             };
+            _creating = subscribe;
             Persist(new ConsumerCreated(topic, floor), created =>
             {
+                _creating = null;
                 _topic = created.Topic;
                 _position.DoneTo(created.AckedSeq);
                 _nextRead = _position.AckedSeq + 1;
                 Accept(subscribe);
+                TakeWaiting();
             });
             return;
         }
@@ -208,6 +231,17 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         }
 
         Accept(subscribe);
+    }
+
+    /// <summary>Subscribes that waited, in order; one that makes this consumer stores it first, and the rest wait for that.</summary>
+    private void TakeWaiting()
+    {
+        while (_waiting.Count > 0 && _creating is null)
+        {
+            var next = _waiting[0];
+            _waiting.RemoveAt(0);
+            OnSubscribe(next);
+        }
     }
 
     /// <summary>The connection learns of the subscription before its ack, and deliveries come after both.</summary>
@@ -242,7 +276,8 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         if (_members.Count == 0)
         {
             // What it held unacknowledged is read again from the stored position when a member comes back.
-            Context.Stop(queue);
+            // A poison pill, not Stop: the acks forwarded to it before the Leave are answered first.
+            queue.Tell(PoisonPill.Instance);
             (_queue, _gauge, _reading) = (null, null, false);
             _generation++;
             _stats.SetQueued(0);
@@ -264,8 +299,10 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
             _position.Done(seqs[i]);
         }
 
+        _storingAcks.Enqueue((acknowledged.ReplyTo, acknowledged.Reply));
         PersistAsync(new ConsumerAcked(seqs, _position.AckedSeq), _ =>
         {
+            _storingAcks.Dequeue();
             acknowledged.ReplyTo.Tell(acknowledged.Reply);
             if (++_ackWrites % SnapshotEvery == 0)
             {
@@ -362,7 +399,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
                 continue;
             }
 
-            if (!gauge.TryTake())
+            if (message.Seq - _position.AckedSeq > MaxAhead || !gauge.TryTake())
             {
                 complete = false;
                 break;
@@ -417,13 +454,14 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
         SkipTrimmed();
         var room = gauge.Room;
-        if (_nextRead > _lastSeq || room <= 0)
+        var limit = Math.Min(_lastSeq, _position.AckedSeq + MaxAhead);
+        if (_nextRead > limit || room <= 0)
         {
             return;
         }
 
         var from = _nextRead;
-        var to = Math.Min(_lastSeq, from + Math.Min(room, ReadBatch) - 1);
+        var to = Math.Min(limit, from + Math.Min(room, ReadBatch) - 1);
         var generation = _generation;
         _reading = true;
         var stream = StreamActor.Id(_stream);
@@ -436,6 +474,25 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
     private StreamConsumerInfo Info() =>
         new(_durable, _topic ?? "", _position.AckedSeq, _gauge is { } gauge ? Math.Min(gauge.Held, _members.Values.Sum(member => (long)member.MaxPending)) : 0, _members.Count);
+
+    /// <summary>Whatever was still to be answered is answered handler_failed, never left to the client's request-timeout.</summary>
+    protected override void PostStop()
+    {
+        var waiting = _creating is { } creating ? _waiting.Prepend(creating) : _waiting;
+        foreach (var subscribe in waiting)
+        {
+            var envelope = subscribe.Request.Envelope;
+            subscribe.Member.Connection.Tell(new ChannelProtocol.Reply(subscribe.Request.Id, IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId)));
+            Context.Parent.Tell(new StreamProtocol.Refused(subscribe.Member.Id));
+        }
+
+        foreach (var (replyTo, reply) in _storingAcks)
+        {
+            replyTo.Tell(new ChannelProtocol.Reply(reply.Id, IpcErrors.HandlerFailed(MessageTypes.RuntimeAck, reply.Response.RunId)));
+        }
+
+        base.PostStop();
+    }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
         _log.Error(cause, "durable consumer {0} of stream {1}: storing its position failed; it stops and its subscriptions end", _durable, _stream);
