@@ -38,6 +38,27 @@ internal sealed class NatsDialect : BrokerDialect
         return [.. head, .. body, .. Crlf];
     }
 
+    /// <summary>A line that is not a message: PING, PONG, +OK, -ERR or INFO, the same for core NATS and JetStream.</summary>
+    internal static void ControlLine(ReadOnlySpan<byte> line, IFrameSink sink)
+    {
+        if (line.SequenceEqual("PING"u8))
+        {
+            sink.OnPing();
+        }
+        else if (line.StartsWith("-ERR"u8))
+        {
+            sink.OnReply(false, -1, line);
+        }
+        else if (line.SequenceEqual("PONG"u8) || line.SequenceEqual("+OK"u8))
+        {
+            sink.OnReply(true, -1, line);
+        }
+        else if (!line.StartsWith("INFO "u8))
+        {
+            throw new InvalidDataException($"not a NATS frame: {Encoding.ASCII.GetString(line)}");
+        }
+    }
+
     public override int Parse(ReadOnlySpan<byte> data, IFrameSink sink)
     {
         var consumed = 0;
@@ -61,22 +82,7 @@ internal sealed class NatsDialect : BrokerDialect
             }
 
             consumed += lineEnd + 2;
-            if (line.SequenceEqual("PING"u8))
-            {
-                sink.OnPing();
-            }
-            else if (line.StartsWith("-ERR"u8))
-            {
-                sink.OnReply(false, -1, line);
-            }
-            else if (line.SequenceEqual("PONG"u8) || line.SequenceEqual("+OK"u8))
-            {
-                sink.OnReply(true, -1, line);
-            }
-            else if (!line.StartsWith("INFO "u8))
-            {
-                throw new InvalidDataException($"not a NATS frame: {Encoding.ASCII.GetString(line)}");
-            }
+            ControlLine(line, sink);
         }
 
         return consumed;

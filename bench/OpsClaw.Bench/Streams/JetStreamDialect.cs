@@ -120,22 +120,7 @@ internal sealed class JetStreamDialect : BrokerDialect
             }
 
             consumed += lineEnd + 2;
-            if (line.SequenceEqual("PING"u8))
-            {
-                sink.OnPing();
-            }
-            else if (line.StartsWith("-ERR"u8))
-            {
-                sink.OnReply(false, -1, line);
-            }
-            else if (line.SequenceEqual("PONG"u8) || line.SequenceEqual("+OK"u8))
-            {
-                sink.OnReply(true, -1, line);
-            }
-            else if (!line.StartsWith("INFO "u8))
-            {
-                throw new InvalidDataException($"not a NATS frame: {Encoding.ASCII.GetString(line)}");
-            }
+            NatsDialect.ControlLine(line, sink);
         }
 
         return consumed;
