@@ -107,7 +107,7 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>
     /// A crash restarts the broker empty (its runtime channel's strategy): the connections of its
     /// subscriptions are told they ended, as when a durable consumer stops, so none keeps waiting
-    /// for deliveries that cannot come, and <c>runtime.forward</c> has no listener again.
+    /// for deliveries that cannot come. The new instance's constructor sets the forward listeners again.
     /// </summary>
     protected override void PreRestart(Exception reason, object message)
     {
@@ -116,7 +116,6 @@ internal sealed class BrokerActor : ReceiveActor
             subscription.Connection.Tell(new BrokerProtocol.Unsubscribed(subscription.Id));
         }
 
-        _forwardListeners.Any = _streams.For(TopicSyntax.ForwardTopic) is not null;
         base.PreRestart(reason, message);
     }
 

@@ -180,7 +180,7 @@ internal sealed class BrokerStreams
         }
 
         // 1 s, 2 s, 4 s … up to a minute: a database that is down is not hammered.
-        var pause = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(stream.Failures++, 6)));
+        var pause = GrowingPause(stream.Failures++);
         _context.System.Scheduler.ScheduleTellOnce(pause, _context.Self, new Restart(stream.Settings.Name), _context.Self);
         return StoppedKind.Stream;
     }
@@ -261,21 +261,21 @@ internal sealed class BrokerStreams
     public void FindDurableConsumers()
     {
         var materializer = _materializer ??= _context.Materializer();
-        StreamStorage.Get(_context.System).ReadJournal()
-            .ContinueWith(journal => journal.Result.CurrentPersistenceIds()
-                .Where(id => id.StartsWith("consumer/", StringComparison.Ordinal))
-                .RunWith(Sink.Seq<string>(), materializer), TaskScheduler.Default)
-            .Unwrap()
+        StreamStorage.Get(_context.System)
+            .ReadAsync(journal => journal.CurrentPersistenceIds().Where(id => id.StartsWith("consumer/", StringComparison.Ordinal)), materializer)
             .PipeTo(_context.Self, success: ids => new KnownConsumers(ids), failure: cause => new ConsumersUnknown(cause));
     }
 
     /// <summary>The stored consumers could not be listed: logs why and asks again after a growing pause.</summary>
     public void Retry(ConsumersUnknown unknown, ILoggingAdapter log)
     {
-        var pause = TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(_findFailures++, 6)));
+        var pause = GrowingPause(_findFailures++);
         log.Warning("streams: the stored durable consumers could not be listed ({0}); trying again in {1} s", unknown.Cause.GetBaseException().Message, pause.TotalSeconds);
         _context.System.Scheduler.ScheduleTellOnce(pause, _context.Self, FindConsumers.Instance, _context.Self);
     }
+
+    /// <summary>1 s, 2 s, 4 s … up to a minute after so many failures: a database that is down is not hammered.</summary>
+    private static TimeSpan GrowingPause(int failures) => TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(failures, 6)));
 
     /// <summary>One declared stream and its actor, null while it is down.</summary>
     internal sealed class Stream(StreamSettings settings)

@@ -199,28 +199,24 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        if (_index.Trim(_settings, DateTime.UtcNow.Ticks) is not { } upTo)
+        var trimmedTo = _index.Trim(_settings, DateTime.UtcNow.Ticks);
+        var upTo = Math.Max(trimmedTo ?? 0, _deleteAgain);
+        if (upTo == 0)
         {
-            if (_deleteAgain > 0)
-            {
-                var again = _deleteAgain;
-                (_deleting, _deleteAgain) = (true, 0);
-                DeleteMessages(again);
-            }
-
             return;
         }
 
-        upTo = Math.Max(upTo, _deleteAgain);
         _deleteAgain = 0;
-
-        // Gone from the stream from now on, for followers too, though the delete is still to come: a
-        // consumer never delivers what the stream no longer counts, and takes a gap below the first
-        // retained message as deleted (only such a gap).
-        var trimmed = new StreamProtocol.Trimmed(_index.FirstSeq);
-        foreach (var follower in _followers)
+        if (trimmedTo is not null)
         {
-            follower.Tell(trimmed);
+            // Gone from the stream from now on, for followers too, though the delete is still to come: a
+            // consumer never delivers what the stream no longer counts, and takes a gap below the first
+            // retained message as deleted (only such a gap).
+            var trimmed = new StreamProtocol.Trimmed(_index.FirstSeq);
+            foreach (var follower in _followers)
+            {
+                follower.Tell(trimmed);
+            }
         }
 
         _deleting = true;

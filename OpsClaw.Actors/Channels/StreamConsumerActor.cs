@@ -2,9 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Protocol;
@@ -466,9 +464,8 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         _reading = true;
         var stream = StreamActor.Id(_stream);
         var materializer = _materializer ??= Context.Materializer();
-        StreamStorage.Get(Context.System).ReadJournal()
-            .ContinueWith(journal => journal.Result.CurrentEventsByPersistenceId(stream, from, to).RunWith(Sink.Seq<EventEnvelope>(), materializer), TaskScheduler.Default)
-            .Unwrap()
+        StreamStorage.Get(Context.System)
+            .ReadAsync(journal => journal.CurrentEventsByPersistenceId(stream, from, to), materializer)
             .PipeTo(Self, success: events => new ReadDone(generation, to, events), failure: cause => new ReadFailed(generation, cause));
     }
 

@@ -1,8 +1,11 @@
+using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using Microsoft.Data.Sqlite;
 
 namespace OpsClaw.Actors.Streams;
@@ -77,6 +80,13 @@ internal sealed class StreamStorage : IExtension
 
             return _readJournal;
         }
+    }
+
+    /// <summary>Runs a query of the journal to its end, off the caller's thread, the query side made first if need be.</summary>
+    public async Task<IReadOnlyList<T>> ReadAsync<T>(Func<SqlReadJournal, Source<T, NotUsed>> query, IMaterializer materializer)
+    {
+        var journal = await ReadJournal().ConfigureAwait(false);
+        return await query(journal).RunWith(Sink.Seq<T>(), materializer).ConfigureAwait(false);
     }
 
     /// <summary>
