@@ -77,6 +77,9 @@ public sealed record IpcSettings(
     /// <summary>The broker's settings, <c>opsclaw.broker</c> (docs/protocol.md §9).</summary>
     public BrokerSettings Broker { get; init; } = BrokerSettings.Default;
 
+    /// <summary>The cluster's settings, <c>opsclaw.cluster</c> (docs/cluster.md).</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Default;
+
     /// <summary>Settings for a channel: its own block, else <c>default-channel</c>.</summary>
     /// <param name="name">The channel's name.</param>
     /// <returns>The settings its socket is made with.</returns>

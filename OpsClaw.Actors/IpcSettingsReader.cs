@@ -19,7 +19,7 @@ internal sealed partial class IpcSettingsReader
 
     private const string BrokerPath = BrokerSettings.ConfigPath;
 
-    private static readonly string[] TopLevelKeys = ["ipc", "broker"];
+    private static readonly string[] TopLevelKeys = ["ipc", "broker", "cluster"];
 
     private static readonly string[] BrokerKeys = ["max-subscriptions-per-connection", "max-queued", "ack-wait", "storage", "streams"];
 
@@ -86,6 +86,7 @@ internal sealed partial class IpcSettingsReader
         }
 
         var broker = ReadBroker(opsclaw);
+        var cluster = ReadCluster(opsclaw);
 
         var socketDirectory = Path(ipc, "socket-dir");
         var maxLineBytes = Positive(ipc, "max-line-bytes");
@@ -147,6 +148,7 @@ internal sealed partial class IpcSettingsReader
             defaultChannel!)
         {
             Broker = broker!,
+            Cluster = cluster!,
         };
     }
 

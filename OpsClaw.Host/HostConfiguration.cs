@@ -22,7 +22,10 @@ internal sealed record HostConfiguration(Config FileConfig, OpsClawIpcOptions Op
     private static readonly string[] ServedChannels = [RuntimeChannelActor.Name, ControlChannelActor.Name];
 
     /// <summary>Reads and checks it all; null with every problem found (one sentence each) when it cannot be used.</summary>
-    public static (HostConfiguration? Configuration, IReadOnlyList<string> Problems) Load(FileInfo? file, string? dir)
+    /// <param name="file">The <c>--config</c> file, if any.</param>
+    /// <param name="dir">The <c>--dir</c> flag, if given.</param>
+    /// <param name="cluster">The cluster flags of <c>serve-sockets</c>, laid over the file.</param>
+    public static (HostConfiguration? Configuration, IReadOnlyList<string> Problems) Load(FileInfo? file, string? dir, ClusterFlags? cluster = null)
     {
         if (dir is not null && string.IsNullOrWhiteSpace(dir))
         {
@@ -34,6 +37,12 @@ internal sealed record HostConfiguration(Config FileConfig, OpsClawIpcOptions Op
         if (fileConfig is null)
         {
             return (null, problems);
+        }
+
+        // The flags are laid over the file, so the host's actor system gets them where it gets the file.
+        if (cluster is { Any: true })
+        {
+            fileConfig = cluster.ToConfig().SafeWithFallback(fileConfig);
         }
 
         var options = new OpsClawIpcOptions { SocketDirectory = dir };

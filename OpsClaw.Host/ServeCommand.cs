@@ -13,26 +13,36 @@ using OpsClaw.Actors.Sockets;
 
 namespace OpsClaw.Host;
 
-/// <summary><c>opsclaw ipc serve-sockets [--dir] [--config] [--log-level] [--log-format] [--verbose]</c>: serves until stopped.</summary>
+/// <summary><c>opsclaw ipc serve-sockets [--dir] [--config] [--log-level] [--log-format] [--verbose] [--cluster …]</c>: serves until stopped.</summary>
 internal static class ServeCommand
 {
+    /// <summary>The actor system's name; the nodes of a cluster share it, and their addresses carry it.</summary>
+    private const string SystemName = "opsclaw";
+
     public static Command Create()
     {
         var dir = new Option<string?>("--dir") { Description = "Socket directory (default .opsclaw/sockets, or socket-dir from --config)." };
         var config = new Option<FileInfo?>("--config") { Description = "Extra HOCON file whose opsclaw.ipc settings override the defaults." };
         var (logLevel, logFormat, verbose) = ServeLogging.CreateOptions();
+        var (clusterOptions, readCluster) = ClusterFlags.CreateOptions();
         var command = new Command("serve-sockets", "Serve the runtime and control sockets until stopped (SIGTERM, SIGINT or control.stop).")
         {
             dir, config, logLevel, logFormat, verbose,
         };
+        foreach (var option in clusterOptions)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction((parse, _) => RunAsync(
             parse.GetValue(dir),
             parse.GetValue(config),
+            readCluster(parse),
             ServeLogging.From(parse.GetValue(logLevel), parse.GetValue(logFormat), parse.GetValue(verbose))));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? dir, FileInfo? configFile, ServeLogging logging)
+    private static async Task<int> RunAsync(string? dir, FileInfo? configFile, ClusterFlags cluster, ServeLogging logging)
     {
         TimeSpan? watchdogInterval;
         try
@@ -46,13 +56,13 @@ internal static class ServeCommand
 
         // Judged whole before anything starts, so a bad value is one clear line per problem and exit 2,
         // rather than a failed actor or a stack trace later.
-        var (configuration, problems) = HostConfiguration.Load(configFile, dir);
+        var (configuration, problems) = HostConfiguration.Load(configFile, dir, cluster);
         if (configuration is null)
         {
             return HostConfiguration.Refuse(problems);
         }
 
-        using var host = BuildHost(configuration.FileConfig, configuration.Options, logging);
+        using var host = BuildHost(configuration.FileConfig, configuration.Options, configuration.Settings.Cluster, logging);
         try
         {
             await host.StartAsync().ConfigureAwait(false);
@@ -111,7 +121,7 @@ internal static class ServeCommand
     private static string InFlags(IpcStartupException refusal) =>
         refusal.Setting == SocketDirectory.Setting ? refusal.MessageNaming("--dir") : refusal.Message;
 
-    private static IHost BuildHost(Config fileConfig, OpsClawIpcOptions options, ServeLogging logging)
+    private static IHost BuildHost(Config fileConfig, OpsClawIpcOptions options, ClusterSettings cluster, ServeLogging logging)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -122,13 +132,15 @@ internal static class ServeCommand
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
         builder.Services.AddSystemd();
 
-        builder.Services.AddAkka("opsclaw", (akka, services) =>
+        builder.Services.AddAkka(SystemName, (akka, services) =>
         {
             akka.WithHostLogging(services);
             if (!fileConfig.IsEmpty)
             {
                 akka.AddHocon(fileConfig, HoconAddMode.Prepend);
             }
+
+            akka.WithOpsClawCluster(cluster, SystemName);
 
             akka.WithOpsClawIpc(ipc =>
             {

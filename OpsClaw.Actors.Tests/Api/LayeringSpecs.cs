@@ -26,6 +26,7 @@ public sealed partial class LayeringSpecs
         Root + ".Metrics",
         Root + ".Broker",           // the broker's pure core: topics, the subscription trie, member choice, its payloads
         Root + ".Streams",          // durable streams' storage, records and positions (no actors)
+        Root + ".Clustering",       // the cluster's pure core: replicated interest, where a publish goes, the wire form between nodes
         Root + ".Channels",         // channel actors and their protocol
         Root + ".Sockets",          // listeners and connections
         Root + ".Ipc",              // the IPC subsystem: OpsClawIpc and /user/ipc

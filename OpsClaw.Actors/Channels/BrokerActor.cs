@@ -1,6 +1,9 @@
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
 using Akka.Event;
 using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Clustering;
 using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
@@ -46,13 +49,17 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>The declared streams (docs/broker.md, "Streams"), their actors and durable consumers.</summary>
     private readonly BrokerStreams _streams;
 
-    public BrokerActor(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null)
+    /// <summary>The broker's part in a cluster (docs/cluster.md); null on a host that is not in one.</summary>
+    private readonly BrokerCluster? _cluster;
+
+    public BrokerActor(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null, bool clustered = false)
     {
         _settings = settings;
         _forwardListeners = forwardListeners ?? new ForwardListeners();
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
         _streams = new BrokerStreams(settings, Context);
+        _cluster = clustered ? new BrokerCluster(Context) : null;
 
         // A stream that stores runtime.forward needs every forward, whoever listens.
         UpdateForwardListeners();
@@ -95,14 +102,36 @@ internal sealed class BrokerActor : ReceiveActor
         Receive<BrokerProtocol.GetStreams>(_ => _streams.Report().PipeTo(Sender));
         Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
         Receive<BrokerProtocol.GetTopics>(_ => Sender.Tell(BrokerTopics.Report(_registry, _subscriptions, _groups)));
+        Receive<BrokerProtocol.GetCluster>(_ => Sender.Tell(_cluster?.Report(_registry) ?? BrokerCluster.Disabled));
+        if (_cluster is { } cluster)
+        {
+            Receive<RemotePublish>(OnRemotePublish);
+            Receive<BrokerCluster.FlushInterest>(_ => cluster.Flush(_registry));
+            Receive<Changed>(changed =>
+            {
+                if (cluster.OnChanged(changed))
+                {
+                    UpdateForwardListeners();
+                }
+            });
+            Receive<ClusterEvent.MemberRemoved>(removed =>
+            {
+                if (cluster.OnRemoved(removed))
+                {
+                    UpdateForwardListeners();
+                }
+            });
+            Receive<IUpdateResponse>(cluster.OnUpdateResponse);
+        }
     }
 
     /// <summary>The broker's props.</summary>
     /// <param name="settings">Its bounds.</param>
     /// <param name="maxJsonDepth">The deepest nesting accepted in a payload (<c>max-json-depth</c>).</param>
     /// <param name="forwardListeners">Where the broker shows whether anything subscribes to <c>runtime.forward</c>.</param>
-    public static Props Props(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null) =>
-        Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth, forwardListeners));
+    /// <param name="clustered">Whether the host is in a cluster (<c>opsclaw.cluster.enabled</c>, the actor system's provider a cluster's).</param>
+    public static Props Props(BrokerSettings settings, int maxJsonDepth, ForwardListeners? forwardListeners = null, bool clustered = false) =>
+        Akka.Actor.Props.Create(() => new BrokerActor(settings, maxJsonDepth, forwardListeners, clustered));
 
     /// <summary>
     /// A crash restarts the broker empty (its runtime channel's strategy): the connections of its
@@ -137,6 +166,7 @@ internal sealed class BrokerActor : ReceiveActor
     private void SendOutbox()
     {
         _outbox.SendAll();
+        _cluster?.SendAll();
         _streams.SendAppends();
         if (_enqueued.Count > 0)
         {
@@ -201,13 +231,14 @@ internal sealed class BrokerActor : ReceiveActor
             return refused;
         }
 
+        var matched = _match.Matched + Routed(message);
         if (stream is not null)
         {
-            _streams.Append(stream, new StreamProtocol.Appending(request, replyTo, message, _match.Matched));
+            _streams.Append(stream, new StreamProtocol.Appending(request, replyTo, message, matched));
             return null;
         }
 
-        return IpcResponse.Success(MessageTypes.RuntimePublishAck, envelope.RunId, BrokerReplies.Matched(_match.Matched));
+        return IpcResponse.Success(MessageTypes.RuntimePublishAck, envelope.RunId, BrokerReplies.Matched(matched));
     }
 
     /// <summary><c>runtime.forward</c> publishes its payload to topic <c>runtime.forward</c>, keyed by its run_id; its reply stays the §6 bytes.</summary>
@@ -234,11 +265,12 @@ internal sealed class BrokerActor : ReceiveActor
                 return refused;
             }
 
-            _streams.Append(stream, new StreamProtocol.Appending(request, replyTo, stored, _match.Matched));
+            var matched = _match.Matched + Routed(stored);
+            _streams.Append(stream, new StreamProtocol.Appending(request, replyTo, stored, matched));
             return null;
         }
 
-        if (_match.Matched > 0)
+        if (_match.Matched > 0 || (_cluster?.Route.AnyRemote(TopicSyntax.ForwardTopic) ?? false))
         {
             // Only read when someone listens: forward is the hot path of the original contract.
             var read = _reader.ReadForward(envelope.PayloadJson, envelope.RunId);
@@ -251,6 +283,8 @@ internal sealed class BrokerActor : ReceiveActor
             {
                 return refused;
             }
+
+            Routed(message);
         }
         else
         {
@@ -266,8 +300,11 @@ internal sealed class BrokerActor : ReceiveActor
     /// </summary>
     private IpcResponse? Publish(PublishedMessage message, IpcRequest envelope)
     {
+        // Plans the other nodes' share first: a group served by another node for this message is not delivered here.
+        _cluster?.Route.Plan(message.Topic, message.KeyHash, _match);
         if (Admit() is { } full)
         {
+            _cluster?.Route.Clear();
             _metrics.Refused();
             return IpcErrors.QueueFull(full, _settings.MaxQueued, envelope.RunId);
         }
@@ -288,19 +325,96 @@ internal sealed class BrokerActor : ReceiveActor
 
         foreach (var group in _match.Groups)
         {
-            var state = _groups[(group.Name, group.Pattern)];
-            if (state.Queue is { } queue)
+            if (_cluster is null || !_cluster.Route.ServedElsewhere(group))
             {
-                Enqueue(queue, message);
-            }
-            else
-            {
-                var member = group.Choose(message.KeyHash);
-                Push(_subscriptions[member].Connection, new BrokerProtocol.Deliver(member, message, 0, false));
+                DeliverToGroup(group, message);
             }
         }
 
         return null;
+    }
+
+    private void DeliverToGroup(QueueGroup group, PublishedMessage message)
+    {
+        var state = _groups[(group.Name, group.Pattern)];
+        if (state.Queue is { } queue)
+        {
+            Enqueue(queue, message);
+        }
+        else
+        {
+            var member = group.Choose(message.KeyHash);
+            Push(_subscriptions[member].Connection, new BrokerProtocol.Deliver(member, message, 0, false));
+        }
+    }
+
+    /// <summary>Sends a message accepted here to the other nodes its plan names; returns how many subscriptions and groups there it reaches.</summary>
+    private int Routed(PublishedMessage message)
+    {
+        if (_cluster is not { } cluster)
+        {
+            return 0;
+        }
+
+        var remote = cluster.Route.RemoteMatched;
+        cluster.Commit(message);
+        return remote;
+    }
+
+    /// <summary>
+    /// Publishes made on another node: delivered to every plain subscription here that matches, and
+    /// to the groups the publishing node chose this node for. Nothing is sent on to a third node. An
+    /// explicit-ack queue that is full drops its copy (the publisher was answered already) and counts
+    /// it as refused.
+    /// </summary>
+    private void OnRemotePublish(RemotePublish publish)
+    {
+        foreach (var remote in publish.Messages)
+        {
+            if (TopicSyntax.CheckTopic(remote.Topic) is not null)
+            {
+                continue;
+            }
+
+            var message = new PublishedMessage(remote.Topic, remote.Body, remote.Key, remote.RunId);
+            _registry.Match(remote.Topic, _match);
+            foreach (var id in _match.Subscriptions)
+            {
+                var subscription = _subscriptions[id];
+                if (subscription.Queue is { } queue)
+                {
+                    if (subscription.Gauge is { } gauge && !gauge.TryTake())
+                    {
+                        _metrics.Refused();
+                        continue;
+                    }
+
+                    Enqueue(queue, message);
+                }
+                else
+                {
+                    Push(subscription.Connection, new BrokerProtocol.Deliver(id, message, 0, false));
+                }
+            }
+
+            foreach (var group in _match.Groups)
+            {
+                if (!remote.Groups.Contains(new GroupName(group.Name, group.Pattern)))
+                {
+                    continue;
+                }
+
+                if (_groups[(group.Name, group.Pattern)].Gauge is { } gauge && !gauge.TryTake())
+                {
+                    _metrics.Refused();
+                    continue;
+                }
+
+                DeliverToGroup(group, message);
+            }
+        }
+
+        SendOutbox();
     }
 
     /// <summary>Takes a place in every explicit-ack queue the message goes to; on the first that is full, gives them back and names it.</summary>
@@ -321,6 +435,11 @@ internal sealed class BrokerActor : ReceiveActor
         {
             foreach (var group in _match.Groups)
             {
+                if (_cluster is not null && _cluster.Route.ServedElsewhere(group))
+                {
+                    continue;
+                }
+
                 if (_groups[(group.Name, group.Pattern)].Gauge is { } gauge && !Take(gauge))
                 {
                     full = $"group '{group.Name}' on '{group.Pattern}'";
@@ -384,6 +503,7 @@ internal sealed class BrokerActor : ReceiveActor
         var wireId = connection.NextId();
         var stats = new SubscriptionStats();
         _registry.Add(id, subscribe.Pattern, subscribe.Group);
+        _cluster?.InterestChanged();
 
         // Before the ack: the connection must know the subscription before any delivery for it can come.
         replyTo.Tell(new BrokerProtocol.Subscribed(id, wireId, request.Id, subscribe.Ack, subscribe.MaxPending, stats));
@@ -553,7 +673,9 @@ internal sealed class BrokerActor : ReceiveActor
     private void UpdateForwardListeners()
     {
         _registry.Match(TopicSyntax.ForwardTopic, _match);
-        _forwardListeners.Any = _match.Matched > 0 || _streams.For(TopicSyntax.ForwardTopic) is not null;
+        _forwardListeners.Any = _match.Matched > 0
+            || _streams.For(TopicSyntax.ForwardTopic) is not null
+            || (_cluster?.Route.AnyRemote(TopicSyntax.ForwardTopic) ?? false);
     }
 
     private LiveSubscription? Find(IActorRef connection, string subscription) =>
@@ -575,6 +697,7 @@ internal sealed class BrokerActor : ReceiveActor
     private void Remove(LiveSubscription subscription, bool tellConnection)
     {
         _registry.Remove(subscription.Id);
+        _cluster?.InterestChanged();
         _subscriptions.Remove(subscription.Id);
         UpdateForwardListeners();
         _metrics.SubscriptionRemoved();

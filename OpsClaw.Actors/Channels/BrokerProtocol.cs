@@ -108,4 +108,14 @@ internal static class BrokerProtocol
         {
         }
     }
+
+    /// <summary>Asks the broker for its <see cref="Contracts.ClusterReport"/>; the runtime channel passes it on.</summary>
+    public sealed class GetCluster
+    {
+        public static readonly GetCluster Instance = new();
+
+        private GetCluster()
+        {
+        }
+    }
 }

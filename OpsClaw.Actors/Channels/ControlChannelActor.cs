@@ -41,6 +41,8 @@ public sealed class ControlChannelActor : ChannelActor
             root.Ask<TopicsReport>(BrokerProtocol.GetTopics.Instance, IntrospectionTimeout));
         HandleAsync<EmptyPayload, StreamsReport>(MessageTypes.ControlStreams, MessageTypes.ControlStreamsOk, _ =>
             root.Ask<StreamsReport>(BrokerProtocol.GetStreams.Instance, IntrospectionTimeout));
+        HandleAsync<EmptyPayload, ClusterReport>(MessageTypes.ControlCluster, MessageTypes.ControlClusterOk, _ =>
+            root.Ask<ClusterReport>(BrokerProtocol.GetCluster.Instance, IntrospectionTimeout));
     }
 
     /// <summary>The props of a control channel, for a <c>ChannelDefinition</c> or a spec.</summary>

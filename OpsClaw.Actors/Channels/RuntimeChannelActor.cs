@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using OpsClaw.Actors.Clustering;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
@@ -34,7 +35,11 @@ public sealed class RuntimeChannelActor : ChannelActor
         // A config that does not read was refused at startup already; an actor built by hand falls back to the defaults.
         var forwardListeners = new ForwardListeners();
         _forwardListeners = forwardListeners;
-        _brokerProps = BrokerActor.Props(settings?.Broker ?? BrokerSettings.Default, settings?.MaxJsonDepth ?? IpcJson.DefaultMaxDepth, forwardListeners);
+        _brokerProps = BrokerActor.Props(
+            settings?.Broker ?? BrokerSettings.Default,
+            settings?.MaxJsonDepth ?? IpcJson.DefaultMaxDepth,
+            forwardListeners,
+            clustered: settings?.Cluster.Enabled == true && ClusterProvider.IsCluster(Context.System));
         StartBroker();
         var metrics = BrokerMetrics.Get(Context.System);
         Handle(MessageTypes.RuntimePing, MessageTypes.RuntimePong, _ => ChannelPayloads.Pong);
@@ -57,6 +62,7 @@ public sealed class RuntimeChannelActor : ChannelActor
         AddRoute(MessageTypes.RuntimeNack, ToBroker);
         Receive<BrokerProtocol.GetTopics>(ask => _broker?.Forward(ask));
         Receive<BrokerProtocol.GetStreams>(ask => _broker?.Forward(ask));
+        Receive<BrokerProtocol.GetCluster>(ask => _broker?.Forward(ask));
         Receive<Terminated>(terminated => terminated.ActorRef.Equals(_broker), OnBrokerStopped);
         Receive<RestartBroker>(_ => StartBroker());
     }

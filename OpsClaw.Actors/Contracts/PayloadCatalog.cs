@@ -35,6 +35,7 @@ public static class PayloadCatalog
         new("control", MessageTypes.ControlStatus, MessageTypes.ControlStatusOk, typeof(EmptyPayload), typeof(StatusReport)),
         new("control", MessageTypes.ControlTopics, MessageTypes.ControlTopicsOk, typeof(EmptyPayload), typeof(TopicsReport)),
         new("control", MessageTypes.ControlStreams, MessageTypes.ControlStreamsOk, typeof(EmptyPayload), typeof(StreamsReport)),
+        new("control", MessageTypes.ControlCluster, MessageTypes.ControlClusterOk, typeof(EmptyPayload), typeof(ClusterReport)),
     ];
 
     /// <summary>What the host pushes unasked: <c>runtime.message</c>, a delivery to a subscriber (docs/protocol.md §9.3).</summary>

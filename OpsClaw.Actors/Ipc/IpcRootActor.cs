@@ -263,6 +263,17 @@ internal sealed class IpcRootActor : ReceiveActor, IWithTimers
                 Sender.Tell(new StreamsReport(StreamStorage.ProviderName(_settings.Broker.Storage.Provider), []));
             }
         });
+        Receive<BrokerProtocol.GetCluster>(ask =>
+        {
+            if (_served.Find(channel => channel.Name == RuntimeChannelActor.Name) is { Actor: { } runtime })
+            {
+                runtime.Forward(ask);
+            }
+            else
+            {
+                Sender.Tell(BrokerCluster.Disabled);
+            }
+        });
         Receive<IpcIntrospection.GetChannels>(_ =>
         {
             var binding = _binding!;

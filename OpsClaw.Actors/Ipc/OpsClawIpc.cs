@@ -2,6 +2,7 @@ using Akka;
 using Akka.Actor;
 using Akka.Hosting;
 using OpsClaw.Actors.Channels;
+using OpsClaw.Actors.Clustering;
 using OpsClaw.Actors.Sockets;
 using OpsClaw.Actors.Streams;
 
@@ -85,6 +86,14 @@ public sealed class OpsClawIpc : IExtension
         if (IpcSettingsReader.UnservedChannels(settings.Channels.Keys, [.. definitions.Select(channel => channel.Name)]).ToList() is [_, ..] unserved)
         {
             _ready.TrySetException(new IpcStartupException(string.Join("; ", unserved)));
+            return Ready;
+        }
+
+        if (settings.Cluster.Enabled && !ClusterProvider.IsCluster(_system))
+        {
+            _ready.TrySetException(new IpcStartupException(
+                "opsclaw.cluster.enabled is on, but this actor system is not a cluster member: its akka.actor.provider must be cluster "
+                + "(the opsclaw host wires it; an embedding application calls WithRemoting and WithClustering, docs/cluster.md)"));
             return Ready;
         }
 

@@ -84,6 +84,12 @@ public static class MessageTypes
     /// <summary><c>control.streams.ok</c>: the reply to <see cref="ControlStreams"/>, a <c>StreamsReport</c>.</summary>
     public const string ControlStreamsOk = "control.streams.ok";
 
+    /// <summary><c>control.cluster</c>: asks for the cluster's members as this host sees them.</summary>
+    public const string ControlCluster = "control.cluster";
+
+    /// <summary><c>control.cluster.ok</c>: the reply to <see cref="ControlCluster"/>, a <c>ClusterReport</c>.</summary>
+    public const string ControlClusterOk = "control.cluster.ok";
+
     /// <summary>The message type of every error response.</summary>
     public const string Error = "error";
 }

@@ -1,0 +1,265 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Akka.Event;
+using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Clustering;
+using OpsClaw.Actors.Contracts;
+
+namespace OpsClaw.Actors.Channels;
+
+/// <summary>
+/// The broker's part in a cluster (docs/cluster.md): it publishes this node's interest (patterns
+/// and groups) to the replicated registry, an Akka.DistributedData map of node to interest; keeps
+/// the other nodes' interest from it; plans where each publish goes (<see cref="ClusterRoute"/>);
+/// and sends the publishes for each other node as one <see cref="RemotePublish"/> per handled
+/// message. A node removed from the cluster (left, or downed by the split-brain resolver) is
+/// dropped from the registry by every node that sees it go.
+/// </summary>
+internal sealed class BrokerCluster
+{
+    /// <summary>The replicated registry: node (address#uid) → its interest.</summary>
+    public static readonly LWWDictionaryKey<string, NodeInterest> InterestKey = new("opsclaw-broker-interest");
+
+    /// <summary>How long an interest update waits for every node's acknowledgement before it is left to gossip.</summary>
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly Akka.Cluster.Cluster _cluster;
+    private readonly IActorRef _replicator;
+    private readonly IActorRef _self;
+    private readonly ActorSystem _system;
+    private readonly string _selfKey;
+    private readonly string _selfAddress;
+    private readonly string _brokerPath;
+    private readonly ClusterRoute _route;
+    private readonly Dictionary<RemoteNode, List<RemoteMessage>> _outbox = [];
+    private readonly Dictionary<string, IActorRef> _brokers = new(StringComparer.Ordinal);
+    private readonly ILoggingAdapter _log;
+    /// <summary>Nodes removed from the cluster, so a registry update that still lists one does not bring it back; bounded.</summary>
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private NodeInterest? _written;
+    private bool _flushScheduled;
+
+    public BrokerCluster(IActorContext context)
+    {
+        _system = context.System;
+        _self = context.Self;
+        _log = context.GetLogger();
+        _cluster = Akka.Cluster.Cluster.Get(_system);
+        _replicator = DistributedData.Get(_system).Replicator;
+        _selfAddress = _cluster.SelfAddress.ToString();
+        _selfKey = KeyOf(_cluster.SelfUniqueAddress);
+        _brokerPath = _self.Path.ToStringWithAddress(_cluster.SelfAddress);
+        _route = new ClusterRoute(_selfAddress);
+        _replicator.Tell(Dsl.Subscribe(InterestKey, _self));
+        _cluster.Subscribe(_self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+    }
+
+    /// <summary>Told to the broker to write its interest once, however many subscriptions changed meanwhile.</summary>
+    public sealed class FlushInterest
+    {
+        public static readonly FlushInterest Instance = new();
+
+        private FlushInterest()
+        {
+        }
+    }
+
+    public ClusterRoute Route => _route;
+
+    /// <summary>Subscriptions changed here: the interest is written after the current message.</summary>
+    public void InterestChanged()
+    {
+        if (!_flushScheduled)
+        {
+            _flushScheduled = true;
+            _self.Tell(FlushInterest.Instance);
+        }
+    }
+
+    /// <summary>Writes this node's interest when it differs from what was written last.</summary>
+    public void Flush(SubscriptionRegistry registry)
+    {
+        _flushScheduled = false;
+        var interest = NodeInterest.Of(_brokerPath, registry.Patterns());
+        if (interest.Equals(_written))
+        {
+            return;
+        }
+
+        _written = interest;
+        var node = _cluster.SelfUniqueAddress;
+        _replicator.Tell(Dsl.Update(InterestKey, LWWDictionary<string, NodeInterest>.Empty, new WriteAll(WriteTimeout), map => map.SetItem(node, _selfKey, interest)));
+    }
+
+    /// <summary>The registry changed: the other nodes' interest is taken from it.</summary>
+    /// <returns>Whether anything changed.</returns>
+    public bool OnChanged(Changed changed)
+    {
+        if (!changed.Key.Equals(InterestKey))
+        {
+            return false;
+        }
+
+        var map = changed.Get(InterestKey);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var any = false;
+        foreach (var (key, interest) in map.Entries)
+        {
+            var address = AddressOf(key);
+            if (address == _selfAddress || !IsMember(key))
+            {
+                continue;
+            }
+
+            seen.Add(address);
+            any |= _route.Interest.Set(address, interest);
+        }
+
+        foreach (var gone in _route.Interest.Nodes.Keys.Where(node => !seen.Contains(node)).ToList())
+        {
+            any |= _route.Interest.Remove(gone);
+        }
+
+        return any;
+    }
+
+    /// <summary>A member was removed: its interest goes, here and in the registry.</summary>
+    public bool OnRemoved(ClusterEvent.MemberRemoved removed)
+    {
+        var key = KeyOf(removed.Member.UniqueAddress);
+        if (_removed.Count >= 1000)
+        {
+            _removed.Clear();
+        }
+
+        _removed.Add(key);
+        var node = _cluster.SelfUniqueAddress;
+        _replicator.Tell(Dsl.Update(InterestKey, LWWDictionary<string, NodeInterest>.Empty, WriteLocal.Instance, map => map.Remove(node, key)));
+        _brokers.Remove(removed.Member.Address.ToString());
+        return _route.Interest.Remove(removed.Member.Address.ToString());
+    }
+
+    /// <summary>Queues the last plan's remote deliveries of <paramref name="message"/>, sent by <see cref="SendAll"/>.</summary>
+    public void Commit(PublishedMessage message)
+    {
+        foreach (var (node, groups) in _route.Targets)
+        {
+            if (!_outbox.TryGetValue(node, out var messages))
+            {
+                messages = [];
+                _outbox.Add(node, messages);
+            }
+
+            messages.Add(new RemoteMessage(message.Topic, message.Body, message.Key, message.RunId, groups.Count == 0 ? [] : [.. groups]));
+        }
+
+        _route.Clear();
+    }
+
+    /// <summary>Sends each node its publishes of the handled message, in order, as one message.</summary>
+    public void SendAll()
+    {
+        if (_outbox.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (node, messages) in _outbox)
+        {
+            BrokerOf(node).Tell(new RemotePublish([.. messages]), _self);
+        }
+
+        _outbox.Clear();
+    }
+
+    /// <summary>The members as this node sees them, with their interest.</summary>
+    public ClusterReport Report(SubscriptionRegistry registry)
+    {
+        var state = _cluster.State;
+        var unreachable = state.Unreachable.Select(member => member.Address).ToHashSet();
+        var own = NodeInterest.Of(_brokerPath, registry.Patterns());
+        var members = state.Members
+            .Concat(state.Unreachable)
+            .DistinctBy(member => member.UniqueAddress)
+            .OrderBy(member => member.Address.ToString(), StringComparer.Ordinal)
+            .Select(member =>
+            {
+                var address = member.Address.ToString();
+                var interest = address == _selfAddress ? own : _route.Interest.Nodes.GetValueOrDefault(address)?.Interest;
+                return new ClusterMemberInfo(
+                    address,
+                    StatusName(member.Status),
+                    !unreachable.Contains(member.Address),
+                    [.. member.Roles.Order(StringComparer.Ordinal)],
+                    interest?.Subscriptions ?? 0,
+                    interest?.Groups.Select(group => new ClusterGroupInfo(group.Name, group.Pattern, group.Members)).ToList() ?? []);
+            })
+            .ToList();
+        return new ClusterReport(true, _selfAddress, state.Leader?.ToString(), members);
+    }
+
+    /// <summary>The report of a host not in a cluster.</summary>
+    public static ClusterReport Disabled { get; } = new(false, null, null, []);
+
+    private IActorRef BrokerOf(RemoteNode node)
+    {
+        if (!_brokers.TryGetValue(node.Address, out var broker) || broker.Path.ToStringWithAddress() != node.Interest.Broker)
+        {
+            // Resolved locally from the path the node published: no round trip, and it stays valid
+            // for as long as the node is a member.
+            broker = ((ExtendedActorSystem)_system).Provider.ResolveActorRef(node.Interest.Broker);
+            _brokers[node.Address] = broker;
+        }
+
+        return broker;
+    }
+
+    /// <summary>The registry answered an update: a write that did not reach every node is left to gossip, and said so at debug level.</summary>
+    public void OnUpdateResponse(IUpdateResponse response)
+    {
+        if (!response.IsSuccessful)
+        {
+            _log.Debug("the broker's interest did not reach every node within {0} ({1}); gossip carries it", WriteTimeout, response.GetType().Name);
+        }
+    }
+
+    private bool IsMember(string key)
+    {
+        if (_removed.Contains(key))
+        {
+            return false;
+        }
+
+        foreach (var member in _cluster.State.Members)
+        {
+            if (KeyOf(member.UniqueAddress) == key)
+            {
+                return member.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed);
+            }
+        }
+
+        // Not yet seen as a member here (gossip is behind the registry): taken, and dropped when removed.
+        return true;
+    }
+
+    private static string KeyOf(UniqueAddress node) => $"{node.Address}#{node.Uid}";
+
+    private static string AddressOf(string key)
+    {
+        var hash = key.LastIndexOf('#');
+        return hash < 0 ? key : key[..hash];
+    }
+
+    private static string StatusName(MemberStatus status) => status switch
+    {
+        MemberStatus.Joining => "joining",
+        MemberStatus.WeaklyUp => "weakly-up",
+        MemberStatus.Up => "up",
+        MemberStatus.Leaving => "leaving",
+        MemberStatus.Exiting => "exiting",
+        MemberStatus.Down => "down",
+        MemberStatus.Removed => "removed",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,179 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace OpsClaw.Actors.Clustering;
+
+/// <summary>
+/// Writes the messages that cross between nodes (<see cref="IClusterMessage"/>) in a compact binary
+/// form: length-prefixed UTF-8 strings and counts, no type names, so a peer can only ever make the
+/// types named here (the default JSON serializer would carry type names). Bound in the embedded
+/// HOCON. A frame that does not read back whole is refused with a <see cref="SerializationException"/>,
+/// which the transport logs and drops.
+/// </summary>
+internal sealed class ClusterSerializer : SerializerWithStringManifest
+{
+    /// <summary>The serializer's id on the wire; the embedded HOCON binds the same one.</summary>
+    public const int Id = 7411;
+
+    private const string PublishManifest = "P";
+    private const string InterestManifest = "I";
+
+    /// <summary>More of anything in one frame than a peer could have sent: refused as garbage.</summary>
+    private const int MaxCount = 1_000_000;
+
+    public ClusterSerializer(ExtendedActorSystem system)
+        : base(system)
+    {
+    }
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        RemotePublish => PublishManifest,
+        NodeInterest => InterestManifest,
+        _ => throw new ArgumentException($"{o.GetType()} is not a cluster message of OpsClaw", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case RemotePublish publish:
+                    Write(writer, publish);
+                    break;
+                case NodeInterest interest:
+                    Write(writer, interest);
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType()} is not a cluster message of OpsClaw", nameof(obj));
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+            object message = manifest switch
+            {
+                PublishManifest => ReadPublish(reader),
+                InterestManifest => ReadInterest(reader),
+                _ => throw new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message"),
+            };
+            if (reader.BaseStream.Position != bytes.Length)
+            {
+                throw new SerializationException($"an OpsClaw cluster message ({manifest}) has {bytes.Length - reader.BaseStream.Position} bytes left over");
+            }
+
+            return message;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or DecoderFallbackException)
+        {
+            throw new SerializationException($"an OpsClaw cluster message ({manifest}) is cut short or malformed: {ex.Message}", ex);
+        }
+    }
+
+    private static void Write(BinaryWriter writer, RemotePublish publish)
+    {
+        writer.Write(publish.Messages.Length);
+        foreach (var message in publish.Messages)
+        {
+            writer.Write(message.Topic);
+            writer.Write(message.Body);
+            WriteOptional(writer, message.Key);
+            WriteOptional(writer, message.RunId);
+            writer.Write(message.Groups.Length);
+            foreach (var group in message.Groups)
+            {
+                writer.Write(group.Name);
+                writer.Write(group.Pattern);
+            }
+        }
+    }
+
+    private static RemotePublish ReadPublish(BinaryReader reader)
+    {
+        var messages = new RemoteMessage[Count(reader)];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var topic = reader.ReadString();
+            var body = reader.ReadString();
+            var key = ReadOptional(reader);
+            var runId = ReadOptional(reader);
+            var groups = new GroupName[Count(reader)];
+            for (var g = 0; g < groups.Length; g++)
+            {
+                groups[g] = new GroupName(reader.ReadString(), reader.ReadString());
+            }
+
+            messages[i] = new RemoteMessage(topic, body, key, runId, groups);
+        }
+
+        return new RemotePublish(messages);
+    }
+
+    private static void Write(BinaryWriter writer, NodeInterest interest)
+    {
+        writer.Write(interest.Broker);
+        writer.Write(interest.Patterns.Length);
+        foreach (var pattern in interest.Patterns)
+        {
+            writer.Write(pattern.Pattern);
+            writer.Write(pattern.Subscriptions);
+        }
+
+        writer.Write(interest.Groups.Length);
+        foreach (var group in interest.Groups)
+        {
+            writer.Write(group.Name);
+            writer.Write(group.Pattern);
+            writer.Write(group.Members);
+        }
+    }
+
+    private static NodeInterest ReadInterest(BinaryReader reader)
+    {
+        var broker = reader.ReadString();
+        var patterns = new PatternInterest[Count(reader)];
+        for (var i = 0; i < patterns.Length; i++)
+        {
+            patterns[i] = new PatternInterest(reader.ReadString(), Count(reader));
+        }
+
+        var groups = new GroupInterest[Count(reader)];
+        for (var i = 0; i < groups.Length; i++)
+        {
+            groups[i] = new GroupInterest(reader.ReadString(), reader.ReadString(), Count(reader));
+        }
+
+        return new NodeInterest(broker, patterns, groups);
+    }
+
+    private static void WriteOptional(BinaryWriter writer, string? text)
+    {
+        writer.Write(text is not null);
+        if (text is not null)
+        {
+            writer.Write(text);
+        }
+    }
+
+    private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    private static int Count(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        return count is >= 0 and <= MaxCount
+            ? count
+            : throw new SerializationException($"an OpsClaw cluster message holds a count of {count}, outside 0 to {MaxCount}");
+    }
+}

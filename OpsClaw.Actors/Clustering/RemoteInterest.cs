@@ -1,0 +1,108 @@
+using OpsClaw.Actors.Broker;
+
+namespace OpsClaw.Actors.Clustering;
+
+/// <summary>
+/// The other nodes' interest, kept in a subscription trie of its own so that finding the nodes a
+/// topic concerns costs per topic depth, as local matching does. Each node's pattern (with its
+/// count of plain subscriptions) and each node's group (with its count of members) is one entry of
+/// the trie; a group's entries on every node share one <see cref="QueueGroup"/> there.
+/// </summary>
+internal sealed class RemoteInterest
+{
+    private readonly SubscriptionRegistry _trie = new();
+    private readonly Dictionary<string, RemoteNode> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<SubscriptionId, Entry> _entries = [];
+    private long _lastId;
+
+    /// <summary>The nodes with interest, by their address.</summary>
+    public IReadOnlyDictionary<string, RemoteNode> Nodes => _nodes;
+
+    /// <summary>One node's interest now; replaces what it had.</summary>
+    /// <returns>Whether anything changed.</returns>
+    public bool Set(string node, NodeInterest interest)
+    {
+        if (_nodes.TryGetValue(node, out var known) && known.Interest.Equals(interest))
+        {
+            return false;
+        }
+
+        Remove(node);
+        var remote = new RemoteNode(node, interest);
+        foreach (var pattern in interest.Patterns)
+        {
+            Add(remote, pattern.Pattern, null, pattern.Subscriptions);
+        }
+
+        foreach (var group in interest.Groups)
+        {
+            Add(remote, group.Pattern, group.Name, group.Members);
+        }
+
+        _nodes.Add(node, remote);
+        return true;
+    }
+
+    /// <summary>Forgets a node (it left, or was downed).</summary>
+    /// <returns>Whether it was known.</returns>
+    public bool Remove(string node)
+    {
+        if (!_nodes.Remove(node, out var remote))
+        {
+            return false;
+        }
+
+        foreach (var id in remote.Entries)
+        {
+            _trie.Remove(id);
+            _entries.Remove(id);
+        }
+
+        return true;
+    }
+
+    /// <summary>What a topic matches on the other nodes: plain entries in <see cref="MatchResult.Subscriptions"/>, groups in <see cref="MatchResult.Groups"/>; read them with <see cref="EntryOf"/>.</summary>
+    public void Match(string topic, MatchResult result) => _trie.Match(topic, result);
+
+    /// <summary>The node and count behind an id <see cref="Match"/> gave.</summary>
+    public Entry EntryOf(SubscriptionId id) => _entries[id];
+
+    private void Add(RemoteNode node, string pattern, string? group, int count)
+    {
+        if (count <= 0 || !TopicPattern.TryParse(pattern, out var parsed, out _))
+        {
+            // A peer's registry holds only valid patterns; anything else is skipped rather than trusted.
+            return;
+        }
+
+        var id = new SubscriptionId(++_lastId);
+        _trie.Add(id, parsed, group);
+        _entries.Add(id, new Entry(node, count));
+        node.Entries.Add(id);
+    }
+
+    /// <summary>One node's pattern or group: how many subscriptions or members it stands for.</summary>
+    internal readonly record struct Entry(RemoteNode Node, int Count);
+}
+
+/// <summary>A node with interest, and where its publishes go.</summary>
+internal sealed class RemoteNode
+{
+    public RemoteNode(string address, NodeInterest interest)
+    {
+        Address = address;
+        Interest = interest;
+        Hash = StableHash.OfText(address);
+    }
+
+    /// <summary>The node's address, as the cluster writes it.</summary>
+    public string Address { get; }
+
+    public NodeInterest Interest { get; }
+
+    /// <summary><see cref="StableHash.OfText"/> of <see cref="Address"/>: the same on every node, so every node chooses a group's member alike.</summary>
+    public ulong Hash { get; }
+
+    /// <summary>Its entries in the trie.</summary>
+    internal List<SubscriptionId> Entries { get; } = [];
+}
