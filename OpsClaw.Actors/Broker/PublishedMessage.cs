@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace OpsClaw.Actors.Broker;
 
 /// <summary>
@@ -40,6 +42,19 @@ internal sealed class PublishedMessage
 
     /// <summary>Messages of <see cref="Stream"/> its retention deleted just before this one, unread by the consumer it goes to.</summary>
     public long Missed { get; init; }
+
+    /// <summary>The message was delivered before: the cluster node that held it unacknowledged went away (docs/cluster.md).</summary>
+    public bool Redelivered { get; init; }
+
+    /// <summary>
+    /// For a message another node routed to an explicit-ack group here: that node's broker, which
+    /// keeps it until told it was acknowledged (or hands it to another node when this one goes away
+    /// or gives it back). Null otherwise.
+    /// </summary>
+    public IActorRef? Origin { get; init; }
+
+    /// <summary>The message's number in <see cref="Origin"/>'s ledger.</summary>
+    public long OriginLedger { get; init; }
 
     /// <summary><see cref="StableHash.OfText"/> of <see cref="Key"/>, or null without a key.</summary>
     public ulong? KeyHash { get; }

@@ -37,6 +37,9 @@ internal sealed class QueueGauge(int maxQueued)
         return false;
     }
 
+    /// <summary>Takes a place even past the limit: for a message that was accepted once already and is routed again (docs/cluster.md).</summary>
+    public void Take() => Interlocked.Increment(ref _held);
+
     /// <summary>Gives back a place taken by <see cref="TryTake"/> (a publish refused by another queue, or a message settled).</summary>
     public void Give(int count = 1) => Interlocked.Add(ref _held, -count);
 

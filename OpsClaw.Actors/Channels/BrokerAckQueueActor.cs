@@ -1,5 +1,6 @@
 using Akka.Actor;
 using OpsClaw.Actors.Broker;
+using OpsClaw.Actors.Clustering;
 using OpsClaw.Actors.Metrics;
 using OpsClaw.Actors.Protocol;
 
@@ -13,7 +14,10 @@ namespace OpsClaw.Actors.Channels;
 /// the next member in turn with room, or waits for the first that has room. A nack, an ack-wait
 /// expiry or a member leaving delivers the message again, ahead of anything waiting, marked
 /// <c>redelivered</c>. With no member left, what it holds is kept for ack-wait (a new member of
-/// the group takes it), then dropped.
+/// the group takes it), then dropped. A message another cluster node routed here (it has an
+/// <see cref="PublishedMessage.Origin"/>) is reported back to that node once acknowledged, and
+/// given back to it instead of kept or dropped when no member is left here, so it can go to the
+/// group's members elsewhere (docs/cluster.md).
 /// </summary>
 internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
 {
@@ -36,6 +40,13 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
 
     /// <summary>Messages without a key to deliver again, before anything else.</summary>
     private readonly Queue<Entry> _sharedRetries = new();
+
+    /// <summary>Ledger numbers to tell each origin node after the current message: acknowledged, or given back.</summary>
+    private readonly Dictionary<IActorRef, List<long>> _settledAtOrigin = [];
+    private readonly Dictionary<IActorRef, List<long>> _returnedToOrigin = [];
+
+    /// <summary>The messages one ack-up-to settles, reused.</summary>
+    private readonly List<PublishedMessage> _acked = [];
 
     private long _nextSequence;
     private int _nextInTurn;
@@ -60,7 +71,8 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         {
             for (var i = 0; i < enqueue.Messages.Length; i++)
             {
-                Place(new Entry(_nextSequence++, enqueue.Messages[i], Redelivered: i < enqueue.Redelivered), retry: false);
+                var message = enqueue.Messages[i];
+                Place(new Entry(_nextSequence++, message, Redelivered: i < enqueue.Redelivered || message.Redelivered), retry: false);
             }
 
             Published();
@@ -83,7 +95,28 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
     {
         var handled = base.AroundReceive(receive, message);
         _outbox.SendAll();
+        TellOrigins();
         return handled;
+    }
+
+    /// <summary>A queue stopped with messages from other nodes in it (its broker restarted) gives them back, so they are not lost with it.</summary>
+    protected override void PostStop()
+    {
+        foreach (var member in _members.Values)
+        {
+            foreach (var delivery in member.UnackedInOrder())
+            {
+                ReturnToOrigin(delivery.Entry);
+            }
+
+            ReturnToOrigin(member.Retries);
+            ReturnToOrigin(member.Own);
+        }
+
+        ReturnToOrigin(_sharedRetries);
+        ReturnToOrigin(_shared);
+        TellOrigins();
+        base.PostStop();
     }
 
     public static Props Props(QueueGauge gauge, TimeSpan ackWait, SubscriptionStats? groupStats, IActorRef? owner = null) =>
@@ -136,6 +169,12 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         }
 
         PullAll();
+        if (_members.Count == 0)
+        {
+            // Nobody here can take what other nodes sent: it goes back to them, for the group's members elsewhere.
+            _waiting -= ReturnToOrigin(_sharedRetries) + ReturnToOrigin(_shared);
+        }
+
         Published();
         if (_members.Count == 0)
         {
@@ -163,12 +202,19 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         {
             case BrokerProtocol.SettleKind.Ack when member.TryAck(settle.Delivery, out var acked):
                 Settled(member, 1);
+                SettledAtOrigin(acked.Entry.Message);
                 Acked(settle, [acked.Entry.Message]);
                 break;
             case BrokerProtocol.SettleKind.AckUpTo when settle.Delivery < member.NextDelivery && settle.Delivery >= 1:
-                var messages = _owner is null ? null : new List<PublishedMessage>();
-                Settled(member, member.AckUpTo(settle.Delivery, messages));
-                Acked(settle, messages ?? []);
+                _acked.Clear();
+                Settled(member, member.AckUpTo(settle.Delivery, _acked));
+                foreach (var message in _acked)
+                {
+                    SettledAtOrigin(message);
+                }
+
+                Acked(settle, _owner is null ? [] : _acked);
+                _acked.Clear();
                 break;
             case BrokerProtocol.SettleKind.Nack when member.TryAck(settle.Delivery, out var nacked):
                 member.Info.Stats.SetPending(member.Unacked);
@@ -372,6 +418,80 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         _waiting = 0;
         Published();
         Context.Parent.Tell(new BrokerProtocol.Idle(Self));
+    }
+
+    private void SettledAtOrigin(PublishedMessage message)
+    {
+        if (message.Origin is { } origin)
+        {
+            Note(_settledAtOrigin, origin, message.OriginLedger);
+        }
+    }
+
+    /// <summary>Gives back to their origin the entries of <paramref name="queue"/> that came from another node, keeping the others in order; returns how many.</summary>
+    private int ReturnToOrigin(Queue<Entry> queue)
+    {
+        var returned = 0;
+        for (var left = queue.Count; left > 0; left--)
+        {
+            var entry = queue.Dequeue();
+            if (ReturnToOrigin(entry))
+            {
+                returned++;
+            }
+            else
+            {
+                queue.Enqueue(entry);
+            }
+        }
+
+        _gauge.Give(returned);
+        return returned;
+    }
+
+    private bool ReturnToOrigin(Entry entry)
+    {
+        if (entry.Message.Origin is not { } origin)
+        {
+            return false;
+        }
+
+        Note(_returnedToOrigin, origin, entry.Message.OriginLedger);
+        return true;
+    }
+
+    private static void Note(Dictionary<IActorRef, List<long>> byOrigin, IActorRef origin, long ledger)
+    {
+        if (!byOrigin.TryGetValue(origin, out var numbers))
+        {
+            numbers = [];
+            byOrigin.Add(origin, numbers);
+        }
+
+        numbers.Add(ledger);
+    }
+
+    private void TellOrigins()
+    {
+        if (_settledAtOrigin.Count > 0)
+        {
+            foreach (var (origin, numbers) in _settledAtOrigin)
+            {
+                origin.Tell(new RemoteSettled([.. numbers]));
+            }
+
+            _settledAtOrigin.Clear();
+        }
+
+        if (_returnedToOrigin.Count > 0)
+        {
+            foreach (var (origin, numbers) in _returnedToOrigin)
+            {
+                origin.Tell(new RemoteReturned([.. numbers]));
+            }
+
+            _returnedToOrigin.Clear();
+        }
     }
 
     private void UpdateCapacity()

@@ -37,6 +37,9 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>Places taken in queue gauges by the publish being admitted, given back if another queue refuses it.</summary>
     private readonly List<QueueGauge> _taken = [];
 
+    /// <summary>Ledger numbers of the remote publish being handled that this node gives back to its origin.</summary>
+    private readonly List<long> _returned = [];
+
     private readonly ForwardListeners _forwardListeners;
     private long _lastId;
 
@@ -59,7 +62,7 @@ internal sealed class BrokerActor : ReceiveActor
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
         _streams = new BrokerStreams(settings, Context);
-        _cluster = clustered ? new BrokerCluster(Context) : null;
+        _cluster = clustered ? new BrokerCluster(Context, settings.MaxQueued) : null;
 
         // A stream that stores runtime.forward needs every forward, whoever listens.
         UpdateForwardListeners();
@@ -102,11 +105,13 @@ internal sealed class BrokerActor : ReceiveActor
         Receive<BrokerProtocol.GetStreams>(_ => _streams.Report().PipeTo(Sender));
         Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
         Receive<BrokerProtocol.GetTopics>(_ => Sender.Tell(BrokerTopics.Report(_registry, _subscriptions, _groups)));
-        Receive<BrokerProtocol.GetCluster>(_ => Sender.Tell(_cluster?.Report(_registry) ?? BrokerCluster.Disabled));
+        Receive<BrokerProtocol.GetCluster>(_ => Sender.Tell(_cluster?.Report(_registry, IsExplicitGroup) ?? BrokerCluster.Disabled));
         if (_cluster is { } cluster)
         {
             Receive<RemotePublish>(OnRemotePublish);
-            Receive<BrokerCluster.FlushInterest>(_ => cluster.Flush(_registry));
+            Receive<RemoteSettled>(cluster.OnSettled);
+            Receive<RemoteReturned>(returned => Reroute(cluster.TakeReturned(returned)));
+            Receive<BrokerCluster.FlushInterest>(_ => cluster.Flush(_registry, IsExplicitGroup));
             Receive<Changed>(changed =>
             {
                 if (cluster.OnChanged(changed))
@@ -120,6 +125,9 @@ internal sealed class BrokerActor : ReceiveActor
                 {
                     UpdateForwardListeners();
                 }
+
+                // What the node held unacknowledged goes to the group's members elsewhere.
+                Reroute(cluster.TakeHeldBy(removed.Member.Address.ToString()));
             });
             Receive<IUpdateResponse>(cluster.OnUpdateResponse);
         }
@@ -378,6 +386,12 @@ internal sealed class BrokerActor : ReceiveActor
 
             var message = new PublishedMessage(remote.Topic, remote.Body, remote.Key, remote.RunId);
             _registry.Match(remote.Topic, _match);
+            DeliverRemoteToGroups(remote, message, Sender);
+            if (remote.Resent)
+            {
+                continue;
+            }
+
             foreach (var id in _match.Subscriptions)
             {
                 var subscription = _subscriptions[id];
@@ -396,26 +410,101 @@ internal sealed class BrokerActor : ReceiveActor
                     Push(subscription.Connection, new BrokerProtocol.Deliver(id, message, 0, false));
                 }
             }
+        }
 
-            foreach (var group in _match.Groups)
+        if (_returned.Count > 0)
+        {
+            Sender.Tell(new RemoteReturned([.. _returned]));
+            _returned.Clear();
+        }
+
+        SendOutbox();
+    }
+
+    /// <summary>
+    /// The groups another node chose this one for. A message of an explicit-ack group keeps its
+    /// origin and ledger number, so its ack is reported back; one this node cannot take (the
+    /// group has no member here any more, or its queue is full) is given back to be routed elsewhere.
+    /// </summary>
+    private void DeliverRemoteToGroups(RemoteMessage remote, PublishedMessage message, IActorRef origin)
+    {
+        foreach (var pick in remote.Groups)
+        {
+            var group = FindGroup(pick.Name, pick.Pattern);
+            var state = group is null ? null : _groups[(pick.Name, pick.Pattern)];
+            if (group is null || (state!.Gauge is { } gauge && !gauge.TryTake()))
             {
-                if (!remote.Groups.Contains(new GroupName(group.Name, group.Pattern)))
+                if (pick.Ledger != 0)
                 {
-                    continue;
+                    _returned.Add(pick.Ledger);
                 }
-
-                if (_groups[(group.Name, group.Pattern)].Gauge is { } gauge && !gauge.TryTake())
+                else
                 {
                     _metrics.Refused();
-                    continue;
                 }
 
-                DeliverToGroup(group, message);
+                continue;
+            }
+
+            var copy = pick.Ledger == 0
+                ? message
+                : new PublishedMessage(message.Topic, message.Body, message.Key, message.RunId) { Redelivered = remote.Resent, Origin = origin, OriginLedger = pick.Ledger };
+            DeliverToGroup(group, copy);
+        }
+    }
+
+    private QueueGroup? FindGroup(string name, string pattern)
+    {
+        foreach (var group in _match.Groups)
+        {
+            if (group.Name == name && group.Pattern == pattern)
+            {
+                return group;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Routes again messages of explicit-ack groups that another node held (it was removed, or gave
+    /// them back): to the group's members here or on a third node, marked redelivered. A message
+    /// whose group has no member left anywhere is dropped.
+    /// </summary>
+    private void Reroute(List<BrokerCluster.Ledgered> entries)
+    {
+        if (entries.Count == 0 || _cluster is not { } cluster)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            var message = new PublishedMessage(entry.Message.Topic, entry.Message.Body, entry.Message.Key, entry.Message.RunId) { Redelivered = true };
+            var local = _groups.TryGetValue((entry.Group.Name, entry.Group.Pattern), out var state) && state.Queue is not null ? state : null;
+            var (found, node) = cluster.Route.ChooseAgain(entry.Group, message.KeyHash, local?.Members ?? 0, entry.Node);
+            if (!found)
+            {
+                _metrics.Dropped();
+                continue;
+            }
+
+            if (node is not null)
+            {
+                cluster.Resend(node, message, entry.Group);
+            }
+            else if (local is { Queue: { } queue })
+            {
+                local.Gauge?.Take();
+                Enqueue(queue, message);
             }
         }
 
         SendOutbox();
     }
+
+    private bool IsExplicitGroup(string name, string pattern) =>
+        _groups.TryGetValue((name, pattern), out var state) && state.Ack == AckMode.Explicit;
 
     /// <summary>Takes a place in every explicit-ack queue the message goes to; on the first that is full, gives them back and names it.</summary>
     private string? Admit()
@@ -448,6 +537,7 @@ internal sealed class BrokerActor : ReceiveActor
             }
         }
 
+        full ??= _cluster?.Refusal();
         if (full is not null)
         {
             foreach (var taken in _taken)

@@ -15,6 +15,14 @@ namespace OpsClaw.Actors.Channels;
 /// and sends the publishes for each other node as one <see cref="RemotePublish"/> per handled
 /// message. A node removed from the cluster (left, or downed by the split-brain resolver) is
 /// dropped from the registry by every node that sees it go.
+/// <para>
+/// A message this node routes to an explicit-ack group on another node stays in this node's
+/// ledger until that node says it was acknowledged (<see cref="RemoteSettled"/>). When that node
+/// is removed, or gives a message back (<see cref="RemoteReturned"/>: its members left), the
+/// message is routed again among the group's members elsewhere, marked redelivered. So the
+/// unacknowledged work of a node that crashes is not lost while the publishing node lives. The
+/// ledger is bounded per node by <c>max-queued</c>: past it, a publish is refused <c>overloaded</c>.
+/// </para>
 /// </summary>
 internal sealed class BrokerCluster
 {
@@ -40,8 +48,20 @@ internal sealed class BrokerCluster
     private NodeInterest? _written;
     private bool _flushScheduled;
 
-    public BrokerCluster(IActorContext context)
+    /// <summary>Messages routed to explicit-ack groups on other nodes and not yet acknowledged there, by ledger number.</summary>
+    private readonly Dictionary<long, Ledgered> _ledger = [];
+
+    /// <summary>How many of <see cref="_ledger"/> each node holds.</summary>
+    private readonly Dictionary<string, int> _heldBy = new(StringComparer.Ordinal);
+
+    private readonly int _maxHeld;
+    private long _lastLedger;
+
+    /// <param name="context">The broker's context.</param>
+    /// <param name="maxHeld">The most unacknowledged messages this node lets one other node hold (<c>max-queued</c>).</param>
+    public BrokerCluster(IActorContext context, int maxHeld)
     {
+        _maxHeld = maxHeld;
         _system = context.System;
         _self = context.Self;
         _log = context.GetLogger();
@@ -78,10 +98,10 @@ internal sealed class BrokerCluster
     }
 
     /// <summary>Writes this node's interest when it differs from what was written last.</summary>
-    public void Flush(SubscriptionRegistry registry)
+    public void Flush(SubscriptionRegistry registry, Func<string, string, bool> isExplicit)
     {
         _flushScheduled = false;
-        var interest = NodeInterest.Of(_brokerPath, registry.Patterns());
+        var interest = NodeInterest.Of(_brokerPath, registry.Patterns(), isExplicit);
         if (interest.Equals(_written))
         {
             return;
@@ -140,21 +160,123 @@ internal sealed class BrokerCluster
         return _route.Interest.Remove(removed.Member.Address.ToString());
     }
 
+    /// <summary>Why the last plan cannot be taken: a node holds as many of this node's unacknowledged messages as it may; null when it can.</summary>
+    public string? Refusal()
+    {
+        foreach (var (node, picks) in _route.Targets)
+        {
+            foreach (var pick in picks)
+            {
+                var held = _heldBy.GetValueOrDefault(node.Address);
+                if (pick.Explicit && held >= _maxHeld)
+                {
+                    return $"group '{pick.Group.Name}' on '{pick.Group.Pattern}' (node {node.Address} holds {held} messages from this node unacknowledged)";
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Queues the last plan's remote deliveries of <paramref name="message"/>, sent by <see cref="SendAll"/>.</summary>
     public void Commit(PublishedMessage message)
     {
-        foreach (var (node, groups) in _route.Targets)
+        foreach (var (node, picks) in _route.Targets)
         {
-            if (!_outbox.TryGetValue(node, out var messages))
+            var groups = picks.Count == 0 ? [] : new RemoteGroup[picks.Count];
+            for (var i = 0; i < picks.Count; i++)
             {
-                messages = [];
-                _outbox.Add(node, messages);
+                var pick = picks[i];
+                groups[i] = new RemoteGroup(pick.Group.Name, pick.Group.Pattern, pick.Explicit ? Ledger(message, node.Address, pick.Group) : 0);
             }
 
-            messages.Add(new RemoteMessage(message.Topic, message.Body, message.Key, message.RunId, groups.Count == 0 ? [] : [.. groups]));
+            Outbox(node).Add(new RemoteMessage(message.Topic, message.Body, message.Key, message.RunId, groups, Resent: false));
         }
 
         _route.Clear();
+    }
+
+    /// <summary>Sends one message of an explicit-ack group to another node again, in the ledger under a new number.</summary>
+    public void Resend(RemoteNode node, PublishedMessage message, GroupName group) =>
+        Outbox(node).Add(new RemoteMessage(
+            message.Topic, message.Body, message.Key, message.RunId, [new RemoteGroup(group.Name, group.Pattern, Ledger(message, node.Address, group))], Resent: true));
+
+    /// <summary>Messages acknowledged on the node that held them: forgotten.</summary>
+    public void OnSettled(RemoteSettled settled)
+    {
+        foreach (var number in settled.Ledger)
+        {
+            Forget(number);
+        }
+    }
+
+    /// <summary>The messages a node gave back, taken out of the ledger to be routed again.</summary>
+    public List<Ledgered> TakeReturned(RemoteReturned returned)
+    {
+        var taken = new List<Ledgered>(returned.Ledger.Length);
+        foreach (var number in returned.Ledger)
+        {
+            if (Forget(number) is { } entry)
+            {
+                taken.Add(entry);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Every message a node held, taken out of the ledger to be routed again (the node was removed).</summary>
+    public List<Ledgered> TakeHeldBy(string node)
+    {
+        if (!_heldBy.ContainsKey(node))
+        {
+            return [];
+        }
+
+        var taken = _ledger.Where(pair => pair.Value.Node == node).OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
+        foreach (var number in _ledger.Where(pair => pair.Value.Node == node).Select(pair => pair.Key).ToList())
+        {
+            Forget(number);
+        }
+
+        return taken;
+    }
+
+    /// <summary>Messages in the ledger: routed to explicit-ack groups on other nodes and not yet acknowledged there.</summary>
+    public int LedgerCount => _ledger.Count;
+
+    private long Ledger(PublishedMessage message, string node, GroupName group)
+    {
+        var number = ++_lastLedger;
+        _ledger.Add(number, new Ledgered(message, node, group));
+        _heldBy[node] = _heldBy.GetValueOrDefault(node) + 1;
+        return number;
+    }
+
+    private Ledgered? Forget(long number)
+    {
+        if (!_ledger.Remove(number, out var entry))
+        {
+            return null;
+        }
+
+        if (--_heldBy[entry.Node] == 0)
+        {
+            _heldBy.Remove(entry.Node);
+        }
+
+        return entry;
+    }
+
+    private List<RemoteMessage> Outbox(RemoteNode node)
+    {
+        if (!_outbox.TryGetValue(node, out var messages))
+        {
+            messages = [];
+            _outbox.Add(node, messages);
+        }
+
+        return messages;
     }
 
     /// <summary>Sends each node its publishes of the handled message, in order, as one message.</summary>
@@ -174,11 +296,11 @@ internal sealed class BrokerCluster
     }
 
     /// <summary>The members as this node sees them, with their interest.</summary>
-    public ClusterReport Report(SubscriptionRegistry registry)
+    public ClusterReport Report(SubscriptionRegistry registry, Func<string, string, bool> isExplicit)
     {
         var state = _cluster.State;
         var unreachable = state.Unreachable.Select(member => member.Address).ToHashSet();
-        var own = NodeInterest.Of(_brokerPath, registry.Patterns());
+        var own = NodeInterest.Of(_brokerPath, registry.Patterns(), isExplicit);
         var members = state.Members
             .Concat(state.Unreachable)
             .DistinctBy(member => member.UniqueAddress)
@@ -262,4 +384,7 @@ internal sealed class BrokerCluster
         MemberStatus.Removed => "removed",
         _ => status.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>One message in the ledger: the node holding it and the group it was routed to there.</summary>
+    internal sealed record Ledgered(PublishedMessage Message, string Node, GroupName Group);
 }

@@ -13,14 +13,14 @@ namespace OpsClaw.Actors.Clustering;
 /// </summary>
 internal sealed class ClusterRoute
 {
+    private const int MaxTurnsKept = 10_000;
+
     private readonly MatchResult _remoteMatch = new();
     private readonly ulong _selfHash;
-    private readonly Dictionary<RemoteNode, List<GroupName>> _targets = [];
-    private readonly Stack<List<GroupName>> _spare = new();
+    private readonly Dictionary<RemoteNode, List<GroupPick>> _targets = [];
+    private readonly Stack<List<GroupPick>> _spare = new();
     private readonly HashSet<QueueGroup> _servedElsewhere = [];
     private readonly Dictionary<GroupName, int> _turns = [];
-
-    private const int MaxTurnsKept = 10_000;
 
     public ClusterRoute(string selfAddress)
     {
@@ -33,7 +33,7 @@ internal sealed class ClusterRoute
     public int RemoteMatched { get; private set; }
 
     /// <summary>The other nodes the last plan sends the message to, each with the groups it serves.</summary>
-    public IReadOnlyDictionary<RemoteNode, List<GroupName>> Targets => _targets;
+    public IReadOnlyDictionary<RemoteNode, List<GroupPick>> Targets => _targets;
 
     /// <summary>Whether a local group's message goes to another node in the last plan (this node must not deliver it).</summary>
     public bool ServedElsewhere(QueueGroup group) => _servedElsewhere.Count > 0 && _servedElsewhere.Contains(group);
@@ -74,15 +74,28 @@ internal sealed class ClusterRoute
             }
 
             var name = new GroupName(remoteGroup.Name, remoteGroup.Pattern);
-            if (Choose(name, keyHash, remoteGroup.Members, localGroup?.MemberCount ?? 0) is { } chosen)
+            var (chosen, isExplicit) = Choose(name, keyHash, remoteGroup.Members, localGroup?.MemberCount ?? 0, excluded: null);
+            if (chosen is not null)
             {
-                Target(chosen).Add(name);
+                Target(chosen).Add(new GroupPick(name, isExplicit));
                 if (localGroup is not null)
                 {
                     _servedElsewhere.Add(localGroup);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Routes one message of one group again (its node went away, or gave it back): among the
+    /// group's members on this node (<paramref name="localMembers"/>) and on every other node but
+    /// <paramref name="excluded"/>.
+    /// </summary>
+    /// <returns>Whether a member is left anywhere, and the node chosen (null: this one).</returns>
+    public (bool Found, RemoteNode? Node) ChooseAgain(GroupName group, ulong? keyHash, int localMembers, string? excluded)
+    {
+        var (node, _) = Choose(group, keyHash, Interest.MembersOf(group), localMembers, excluded);
+        return node is not null || localMembers > 0 ? (true, node) : (false, null);
     }
 
     /// <summary>Forgets the last plan.</summary>
@@ -99,7 +112,7 @@ internal sealed class ClusterRoute
         _targets.Clear();
     }
 
-    private List<GroupName> Target(RemoteNode node)
+    private List<GroupPick> Target(RemoteNode node)
     {
         if (!_targets.TryGetValue(node, out var groups))
         {
@@ -123,28 +136,34 @@ internal sealed class ClusterRoute
         return null;
     }
 
-    /// <summary>The node serving one message of a group: null for this one.</summary>
-    private RemoteNode? Choose(GroupName name, ulong? keyHash, ReadOnlySpan<SubscriptionId> remoteMembers, int localMembers)
+    /// <summary>The node serving one message of a group (null: this one, or no member anywhere), and whether the group acknowledges explicitly there.</summary>
+    private (RemoteNode? Node, bool Explicit) Choose(GroupName name, ulong? keyHash, ReadOnlySpan<SubscriptionId> remoteMembers, int localMembers, string? excluded)
     {
+        RemoteNode? best = null;
+        var bestExplicit = false;
         if (keyHash is { } hash)
         {
-            RemoteNode? best = null;
             var chosen = localMembers > 0;
             var (bestWeight, bestHash) = chosen ? (BestWeight(hash, _selfHash, localMembers), _selfHash) : (0UL, 0UL);
             foreach (var id in remoteMembers)
             {
                 var entry = Interest.EntryOf(id);
+                if (entry.Node.Address == excluded)
+                {
+                    continue;
+                }
+
                 var weight = BestWeight(hash, entry.Node.Hash, entry.Count);
                 if (!chosen || weight > bestWeight || (weight == bestWeight && entry.Node.Hash < bestHash))
                 {
-                    (best, chosen, bestWeight, bestHash) = (entry.Node, true, weight, entry.Node.Hash);
+                    (best, bestExplicit, chosen, bestWeight, bestHash) = (entry.Node, entry.Explicit, true, weight, entry.Node.Hash);
                 }
             }
 
-            return best;
+            return (best, bestExplicit);
         }
 
-        return InTurn(name, remoteMembers, localMembers);
+        return InTurn(name, remoteMembers, localMembers, excluded);
     }
 
     /// <summary>The highest rendezvous weight of a key over a node's members, numbered 0 to <paramref name="members"/> − 1.</summary>
@@ -159,13 +178,19 @@ internal sealed class ClusterRoute
         return best;
     }
 
-    /// <summary>Members take turns across nodes: the turn walks the members ordered by node, so each node gets its share.</summary>
-    private RemoteNode? InTurn(GroupName name, ReadOnlySpan<SubscriptionId> remoteMembers, int localMembers)
+    /// <summary>Members take turns across nodes: each node gets a share as large as its number of members.</summary>
+    private (RemoteNode? Node, bool Explicit) InTurn(GroupName name, ReadOnlySpan<SubscriptionId> remoteMembers, int localMembers, string? excluded)
     {
         var total = localMembers;
         foreach (var id in remoteMembers)
         {
-            total += Interest.EntryOf(id).Count;
+            var entry = Interest.EntryOf(id);
+            total += entry.Node.Address == excluded ? 0 : entry.Count;
+        }
+
+        if (total == 0)
+        {
+            return (null, false);
         }
 
         if (_turns.Count >= MaxTurnsKept && !_turns.ContainsKey(name))
@@ -178,21 +203,29 @@ internal sealed class ClusterRoute
         _turns[name] = turn + 1;
         if (turn < localMembers)
         {
-            return null;
+            return (null, false);
         }
 
         turn -= localMembers;
         foreach (var id in remoteMembers)
         {
             var entry = Interest.EntryOf(id);
+            if (entry.Node.Address == excluded)
+            {
+                continue;
+            }
+
             if (turn < entry.Count)
             {
-                return entry.Node;
+                return (entry.Node, entry.Explicit);
             }
 
             turn -= entry.Count;
         }
 
-        return null;
+        return (null, false);
     }
 }
+
+/// <summary>A group one node serves for one message; <paramref name="Explicit"/> when it acknowledges explicitly (the message then goes in the ledger).</summary>
+internal readonly record struct GroupPick(GroupName Group, bool Explicit);

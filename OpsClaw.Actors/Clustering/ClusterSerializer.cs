@@ -19,6 +19,8 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
 
     private const string PublishManifest = "P";
     private const string InterestManifest = "I";
+    private const string SettledManifest = "S";
+    private const string ReturnedManifest = "R";
 
     /// <summary>More of anything in one frame than a peer could have sent: refused as garbage.</summary>
     private const int MaxCount = 1_000_000;
@@ -34,6 +36,8 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
     {
         RemotePublish => PublishManifest,
         NodeInterest => InterestManifest,
+        RemoteSettled => SettledManifest,
+        RemoteReturned => ReturnedManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a cluster message of OpsClaw", nameof(o)),
     };
 
@@ -49,6 +53,12 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
                     break;
                 case NodeInterest interest:
                     Write(writer, interest);
+                    break;
+                case RemoteSettled settled:
+                    Write(writer, settled.Ledger);
+                    break;
+                case RemoteReturned returned:
+                    Write(writer, returned.Ledger);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not a cluster message of OpsClaw", nameof(obj));
@@ -67,6 +77,8 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
             {
                 PublishManifest => ReadPublish(reader),
                 InterestManifest => ReadInterest(reader),
+                SettledManifest => new RemoteSettled(ReadLedger(reader)),
+                ReturnedManifest => new RemoteReturned(ReadLedger(reader)),
                 _ => throw new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message"),
             };
             if (reader.BaseStream.Position != bytes.Length)
@@ -91,11 +103,13 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
             writer.Write(message.Body);
             WriteOptional(writer, message.Key);
             WriteOptional(writer, message.RunId);
+            writer.Write(message.Resent);
             writer.Write(message.Groups.Length);
             foreach (var group in message.Groups)
             {
                 writer.Write(group.Name);
                 writer.Write(group.Pattern);
+                writer.Write(group.Ledger);
             }
         }
     }
@@ -109,13 +123,14 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
             var body = reader.ReadString();
             var key = ReadOptional(reader);
             var runId = ReadOptional(reader);
-            var groups = new GroupName[Count(reader)];
+            var resent = reader.ReadBoolean();
+            var groups = new RemoteGroup[Count(reader)];
             for (var g = 0; g < groups.Length; g++)
             {
-                groups[g] = new GroupName(reader.ReadString(), reader.ReadString());
+                groups[g] = new RemoteGroup(reader.ReadString(), reader.ReadString(), reader.ReadInt64());
             }
 
-            messages[i] = new RemoteMessage(topic, body, key, runId, groups);
+            messages[i] = new RemoteMessage(topic, body, key, runId, groups, resent);
         }
 
         return new RemotePublish(messages);
@@ -137,7 +152,28 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
             writer.Write(group.Name);
             writer.Write(group.Pattern);
             writer.Write(group.Members);
+            writer.Write(group.Explicit);
         }
+    }
+
+    private static void Write(BinaryWriter writer, long[] ledger)
+    {
+        writer.Write(ledger.Length);
+        foreach (var number in ledger)
+        {
+            writer.Write(number);
+        }
+    }
+
+    private static long[] ReadLedger(BinaryReader reader)
+    {
+        var ledger = new long[Count(reader)];
+        for (var i = 0; i < ledger.Length; i++)
+        {
+            ledger[i] = reader.ReadInt64();
+        }
+
+        return ledger;
     }
 
     private static NodeInterest ReadInterest(BinaryReader reader)
@@ -152,7 +188,7 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
         var groups = new GroupInterest[Count(reader)];
         for (var i = 0; i < groups.Length; i++)
         {
-            groups[i] = new GroupInterest(reader.ReadString(), reader.ReadString(), Count(reader));
+            groups[i] = new GroupInterest(reader.ReadString(), reader.ReadString(), Count(reader), reader.ReadBoolean());
         }
 
         return new NodeInterest(broker, patterns, groups);

@@ -30,7 +30,10 @@ internal sealed class NodeInterest : IClusterMessage, IEquatable<NodeInterest>
     public int Subscriptions => Patterns.Sum(pattern => pattern.Subscriptions) + Groups.Sum(group => group.Members);
 
     /// <summary>The interest of a registry's live subscriptions.</summary>
-    public static NodeInterest Of(string broker, IReadOnlyList<RegisteredPattern> registered)
+    /// <param name="broker">The broker's full path.</param>
+    /// <param name="registered">The registry's patterns.</param>
+    /// <param name="isExplicit">Whether a group (name, pattern) acknowledges explicitly.</param>
+    public static NodeInterest Of(string broker, IReadOnlyList<RegisteredPattern> registered, Func<string, string, bool> isExplicit)
     {
         var patterns = new List<PatternInterest>();
         var groups = new List<GroupInterest>();
@@ -43,7 +46,7 @@ internal sealed class NodeInterest : IClusterMessage, IEquatable<NodeInterest>
 
             foreach (var group in pattern.Groups.OrderBy(group => group.Name, StringComparer.Ordinal))
             {
-                groups.Add(new GroupInterest(group.Name, pattern.Pattern, group.Members.Count));
+                groups.Add(new GroupInterest(group.Name, pattern.Pattern, group.Members.Count, isExplicit(group.Name, pattern.Pattern)));
             }
         }
 
@@ -64,5 +67,5 @@ internal sealed class NodeInterest : IClusterMessage, IEquatable<NodeInterest>
 /// <summary>A pattern and its plain subscriptions on one node.</summary>
 internal sealed record PatternInterest(string Pattern, int Subscriptions);
 
-/// <summary>A queue group and its members on one node.</summary>
-internal sealed record GroupInterest(string Name, string Pattern, int Members);
+/// <summary>A queue group and its members on one node; <paramref name="Explicit"/> for an explicit-ack group.</summary>
+internal sealed record GroupInterest(string Name, string Pattern, int Members, bool Explicit);

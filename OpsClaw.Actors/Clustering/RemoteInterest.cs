@@ -13,6 +13,9 @@ internal sealed class RemoteInterest
     private readonly SubscriptionRegistry _trie = new();
     private readonly Dictionary<string, RemoteNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<SubscriptionId, Entry> _entries = [];
+
+    /// <summary>Each group's entries, one per node with members, for routing a message of that group again.</summary>
+    private readonly Dictionary<GroupName, List<SubscriptionId>> _groups = [];
     private long _lastId;
 
     /// <summary>The nodes with interest, by their address.</summary>
@@ -31,12 +34,12 @@ internal sealed class RemoteInterest
         var remote = new RemoteNode(node, interest);
         foreach (var pattern in interest.Patterns)
         {
-            Add(remote, pattern.Pattern, null, pattern.Subscriptions);
+            Add(remote, pattern.Pattern, null, pattern.Subscriptions, false);
         }
 
         foreach (var group in interest.Groups)
         {
-            Add(remote, group.Pattern, group.Name, group.Members);
+            Add(remote, group.Pattern, group.Name, group.Members, group.Explicit);
         }
 
         _nodes.Add(node, remote);
@@ -55,7 +58,15 @@ internal sealed class RemoteInterest
         foreach (var id in remote.Entries)
         {
             _trie.Remove(id);
-            _entries.Remove(id);
+            _entries.Remove(id, out var entry);
+            if (entry.Group is { } group && _groups.TryGetValue(group, out var members))
+            {
+                members.Remove(id);
+                if (members.Count == 0)
+                {
+                    _groups.Remove(group);
+                }
+            }
         }
 
         return true;
@@ -67,7 +78,11 @@ internal sealed class RemoteInterest
     /// <summary>The node and count behind an id <see cref="Match"/> gave.</summary>
     public Entry EntryOf(SubscriptionId id) => _entries[id];
 
-    private void Add(RemoteNode node, string pattern, string? group, int count)
+    /// <summary>A group's entries on the other nodes (one per node with members); empty when it has none.</summary>
+    public ReadOnlySpan<SubscriptionId> MembersOf(GroupName group) =>
+        _groups.TryGetValue(group, out var members) ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(members) : [];
+
+    private void Add(RemoteNode node, string pattern, string? group, int count, bool isExplicit)
     {
         if (count <= 0 || !TopicPattern.TryParse(pattern, out var parsed, out _))
         {
@@ -77,12 +92,27 @@ internal sealed class RemoteInterest
 
         var id = new SubscriptionId(++_lastId);
         _trie.Add(id, parsed, group);
-        _entries.Add(id, new Entry(node, count));
+        GroupName? name = group is null ? null : new GroupName(group, pattern);
+        _entries.Add(id, new Entry(node, count, isExplicit, name));
         node.Entries.Add(id);
+        if (name is { } key)
+        {
+            if (!_groups.TryGetValue(key, out var members))
+            {
+                members = [];
+                _groups.Add(key, members);
+            }
+
+            members.Add(id);
+        }
     }
 
     /// <summary>One node's pattern or group: how many subscriptions or members it stands for.</summary>
-    internal readonly record struct Entry(RemoteNode Node, int Count);
+    /// <param name="Node">The node.</param>
+    /// <param name="Count">Its plain subscriptions on the pattern, or its members of the group.</param>
+    /// <param name="Explicit">The group acknowledges explicitly.</param>
+    /// <param name="Group">The group, or null for a pattern's plain subscriptions.</param>
+    internal readonly record struct Entry(RemoteNode Node, int Count, bool Explicit, GroupName? Group);
 }
 
 /// <summary>A node with interest, and where its publishes go.</summary>

@@ -17,7 +17,29 @@ internal sealed record RemotePublish(RemoteMessage[] Messages) : IClusterMessage
 /// <param name="Key">The key, or null.</param>
 /// <param name="RunId">The publisher's run_id, or null.</param>
 /// <param name="Groups">The groups this node delivers it to.</param>
-internal sealed record RemoteMessage(string Topic, string Body, string? Key, string? RunId, GroupName[] Groups);
+/// <param name="Resent">
+/// It was delivered before, on a node that went away or gave it back, and is sent again for
+/// <paramref name="Groups"/> only: the plain subscriptions here had it already.
+/// </param>
+internal sealed record RemoteMessage(string Topic, string Body, string? Key, string? RunId, RemoteGroup[] Groups, bool Resent);
+
+/// <summary>A group a <see cref="RemoteMessage"/> is for, and its number in the sender's ledger.</summary>
+/// <param name="Name">The group's name.</param>
+/// <param name="Pattern">The group's pattern.</param>
+/// <param name="Ledger">
+/// For an explicit-ack group, the message's number in the sending node's ledger: the receiving node
+/// tells it back in <see cref="RemoteSettled"/> once acknowledged, or in <see cref="RemoteReturned"/>
+/// when it cannot deliver it. 0 for an at-most-once group.
+/// </param>
+internal readonly record struct RemoteGroup(string Name, string Pattern, long Ledger);
+
+/// <summary>Messages of the receiving node's ledger that were acknowledged on the sending node: forgotten.</summary>
+/// <param name="Ledger">Their numbers.</param>
+internal sealed record RemoteSettled(long[] Ledger) : IClusterMessage;
+
+/// <summary>Messages of the receiving node's ledger that the sending node cannot deliver (its group has no member there now): routed again.</summary>
+/// <param name="Ledger">Their numbers.</param>
+internal sealed record RemoteReturned(long[] Ledger) : IClusterMessage;
 
 /// <summary>A queue group: its name and pattern (the same name on another pattern is another group).</summary>
 internal readonly record struct GroupName(string Name, string Pattern);
