@@ -123,6 +123,14 @@ internal sealed partial class IpcSettingsReader
             }
         }
 
+        if (cluster is { Enabled: true } && broker is { Streams.Count: > 0 })
+        {
+            // Each node would run its own actor for a stream: on a shared database they would write the same journal.
+            _problems.Add(
+                $"{ClusterPath}.enabled is on and {StreamsPath} declares {string.Join(", ", broker.Streams.Select(stream => stream.Name))}: "
+                + "durable streams are not served in a cluster yet (docs/cluster.md); run them on a host outside the cluster");
+        }
+
         Unknown("opsclaw", opsclaw, TopLevelKeys);
         Unknown(Ipc, ipc, IpcKeys);
         if (_problems.Count > 0)

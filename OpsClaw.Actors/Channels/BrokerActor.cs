@@ -130,6 +130,7 @@ internal sealed class BrokerActor : ReceiveActor
                 Reroute(cluster.TakeHeldBy(removed.Member.Address.ToString()));
             });
             Receive<IUpdateResponse>(cluster.OnUpdateResponse);
+            Receive<ClusterEvent.MemberUp>(cluster.OnUp);
         }
     }
 
@@ -154,6 +155,13 @@ internal sealed class BrokerActor : ReceiveActor
         }
 
         base.PreRestart(reason, message);
+    }
+
+    /// <summary>The broker's part in the cluster takes back what it counted on the meter.</summary>
+    protected override void PostStop()
+    {
+        _cluster?.Stop();
+        base.PostStop();
     }
 
     /// <summary>Failures of a queue restart it empty; the broker's own state (who is subscribed) is what matters and lives here.</summary>
@@ -377,6 +385,7 @@ internal sealed class BrokerActor : ReceiveActor
     /// </summary>
     private void OnRemotePublish(RemotePublish publish)
     {
+        IpcMeter.ClusterReceived.Add(publish.Messages.Length);
         foreach (var remote in publish.Messages)
         {
             if (TopicSyntax.CheckTopic(remote.Topic) is not null)
@@ -489,6 +498,7 @@ internal sealed class BrokerActor : ReceiveActor
                 continue;
             }
 
+            IpcMeter.ClusterRerouted.Add(1);
             if (node is not null)
             {
                 cluster.Resend(node, message, entry.Group);

@@ -5,6 +5,7 @@ using Akka.Event;
 using OpsClaw.Actors.Broker;
 using OpsClaw.Actors.Clustering;
 using OpsClaw.Actors.Contracts;
+using OpsClaw.Actors.Metrics;
 
 namespace OpsClaw.Actors.Channels;
 
@@ -55,6 +56,7 @@ internal sealed class BrokerCluster
     private readonly Dictionary<string, int> _heldBy = new(StringComparer.Ordinal);
 
     private readonly int _maxHeld;
+    private readonly HashSet<UniqueAddress> _up = [];
     private long _lastLedger;
 
     /// <param name="context">The broker's context.</param>
@@ -72,7 +74,27 @@ internal sealed class BrokerCluster
         _brokerPath = _self.Path.ToStringWithAddress(_cluster.SelfAddress);
         _route = new ClusterRoute(_selfAddress);
         _replicator.Tell(Dsl.Subscribe(InterestKey, _self));
-        _cluster.Subscribe(_self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        _cluster.Subscribe(_self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
+    }
+
+    /// <summary>A member is up: counted on the meter.</summary>
+    public void OnUp(ClusterEvent.MemberUp up)
+    {
+        if (_up.Add(up.Member.UniqueAddress))
+        {
+            IpcMeter.ClusterMembers.Add(1);
+        }
+    }
+
+    /// <summary>The broker stops: what it counted on the meter is taken back, so a restarted broker does not count twice.</summary>
+    public void Stop()
+    {
+        IpcMeter.ClusterMembers.Add(-_up.Count);
+        IpcMeter.ClusterLedger.Add(-_ledger.Count);
+        _up.Clear();
+        _ledger.Clear();
+        _heldBy.Clear();
+        _cluster.Unsubscribe(_self);
     }
 
     /// <summary>Told to the broker to write its interest once, however many subscriptions changed meanwhile.</summary>
@@ -154,6 +176,11 @@ internal sealed class BrokerCluster
         }
 
         _removed.Add(key);
+        if (_up.Remove(removed.Member.UniqueAddress))
+        {
+            IpcMeter.ClusterMembers.Add(-1);
+        }
+
         var node = _cluster.SelfUniqueAddress;
         _replicator.Tell(Dsl.Update(InterestKey, LWWDictionary<string, NodeInterest>.Empty, WriteLocal.Instance, map => map.Remove(node, key)));
         _brokers.Remove(removed.Member.Address.ToString());
@@ -249,6 +276,7 @@ internal sealed class BrokerCluster
     {
         var number = ++_lastLedger;
         _ledger.Add(number, new Ledgered(message, node, group));
+        IpcMeter.ClusterLedger.Add(1);
         _heldBy[node] = _heldBy.GetValueOrDefault(node) + 1;
         return number;
     }
@@ -260,6 +288,7 @@ internal sealed class BrokerCluster
             return null;
         }
 
+        IpcMeter.ClusterLedger.Add(-1);
         if (--_heldBy[entry.Node] == 0)
         {
             _heldBy.Remove(entry.Node);
@@ -290,6 +319,7 @@ internal sealed class BrokerCluster
         foreach (var (node, messages) in _outbox)
         {
             BrokerOf(node).Tell(new RemotePublish([.. messages]), _self);
+            IpcMeter.ClusterSent.Add(messages.Count);
         }
 
         _outbox.Clear();

@@ -52,6 +52,21 @@ public static class IpcMeter
     internal static readonly UpDownCounter<long> Subscriptions =
         Meter.CreateUpDownCounter<long>("opsclaw.broker.subscriptions", "{subscription}", "Live subscriptions.");
 
+    internal static readonly UpDownCounter<long> ClusterMembers =
+        Meter.CreateUpDownCounter<long>("opsclaw.cluster.members", "{node}", "Cluster members up, as this node sees them (this one included).");
+
+    internal static readonly Counter<long> ClusterSent =
+        Meter.CreateCounter<long>("opsclaw.cluster.sent", "{message}", "Messages published here and sent to other nodes, one per node.");
+
+    internal static readonly Counter<long> ClusterReceived =
+        Meter.CreateCounter<long>("opsclaw.cluster.received", "{message}", "Messages published on other nodes and received here.");
+
+    internal static readonly Counter<long> ClusterRerouted =
+        Meter.CreateCounter<long>("opsclaw.cluster.rerouted", "{message}", "Explicit-ack group messages routed again because the node holding them went away or gave them back.");
+
+    internal static readonly UpDownCounter<long> ClusterLedger =
+        Meter.CreateUpDownCounter<long>("opsclaw.cluster.ledger", "{message}", "Messages published here that other nodes hold unacknowledged.");
+
     /// <summary>The OpsClaw version, without build metadata.</summary>
     public static string Version { get; } = ReadVersion();
 
