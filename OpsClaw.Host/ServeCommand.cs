@@ -107,9 +107,18 @@ internal static class ServeCommand
         await host.WaitForShutdownAsync().ConfigureAwait(false);
         await watchdog.ConfigureAwait(false);
 
-        if (CoordinatedShutdown.Get(system).ShutdownReason is IpcFilesLostReason lost)
+        var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+        if (reason is IpcFilesLostReason lost)
         {
             return logging.Fail(ExitCodes.Failure, "stopped: " + lost.Message);
+        }
+
+        if (reason is CoordinatedShutdown.ClusterDowningReason)
+        {
+            // Exit 1, so a supervisor that restarts on failure starts it again and it rejoins as a new member.
+            return logging.Fail(
+                ExitCodes.Failure,
+                "stopped: the cluster downed this node (it was unreachable past the failure detector, or on the losing side of a partition); start it again to rejoin");
         }
 
         return hangUp

@@ -189,9 +189,10 @@ public sealed class ClusterSpecs
         Assert.Equal(1, await publisher.PublishAsync("alerts.disk", Number(1)));
         await onB.WaitUntilAsync(reader => reader.Received.Count >= 1, "B receiving the alert");
 
-        // Thawed, C learns it was downed and stops by itself: a downed node must not serve alone.
+        // Thawed, C learns it was downed and stops by itself, exit 1 so a supervisor starts it again:
+        // a downed node must not serve alone.
         c.Thaw();
-        await c.WaitForExitAsync();
+        Assert.Equal(1, await c.WaitForExitAsync());
     }
 
     private static string Number(int i) => i.ToString(CultureInfo.InvariantCulture);

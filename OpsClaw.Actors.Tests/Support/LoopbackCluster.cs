@@ -100,7 +100,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
     }
 
     /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
