@@ -195,6 +195,54 @@ public sealed class ClusterSpecs
         Assert.Equal(1, await c.WaitForExitAsync());
     }
 
+    [Fact]
+    public async Task What_one_node_may_hold_unacknowledged_for_another_should_be_bounded_and_a_group_should_keep_one_ack_mode()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(2, "opsclaw.broker.max-queued = 10");
+        var (a, b) = (cluster[0], cluster[1]);
+
+        // B's only member takes one delivery and acks nothing yet: every message of the group goes to B and stays in A's ledger.
+        await using var onB = await IpcClient.ConnectAsync(b.RuntimeSocket);
+        var member = await onB.SubscribeAsync("jobs.>", new SubscribeOptions { Group = "workers", Ack = AckMode.Explicit, MaxPending = 1 });
+        await LoopbackCluster.WaitForInterestAsync(a, b, 1);
+
+        await using var onA = await IpcClient.ConnectAsync(a.RuntimeSocket);
+        var mismatch = await Assert.ThrowsAsync<IpcRequestException>(() => onA.SubscribeAsync("jobs.>", new SubscribeOptions { Group = "workers" }));
+        Assert.Equal("invalid_payload", mismatch.ErrorCode);
+        Assert.Contains("has ack 'explicit' members on other nodes", mismatch.Message, StringComparison.Ordinal);
+
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.Equal(1, await onA.PublishAsync("jobs.run", Number(i)));
+        }
+
+        var refused = await Assert.ThrowsAsync<IpcRequestException>(() => onA.PublishAsync("jobs.run", Number(11)));
+        Assert.Equal("overloaded", refused.ErrorCode);
+        Assert.Contains($"group 'workers' on 'jobs.>' (node {b.Address} holds 10 messages from this node unacknowledged)", refused.Message, StringComparison.Ordinal);
+
+        // An ack on B frees a place in A's ledger.
+        await using (var deliveries = member.Deliveries.GetAsyncEnumerator())
+        {
+            Assert.True(await deliveries.MoveNextAsync());
+            await deliveries.Current.AckAsync();
+        }
+
+        var deadline = DateTime.UtcNow + LoopbackCluster.Wait;
+        while (true)
+        {
+            try
+            {
+                Assert.Equal(1, await onA.PublishAsync("jobs.run", Number(11)));
+                break;
+            }
+            catch (IpcRequestException ex) when (ex.ErrorCode == "overloaded" && DateTime.UtcNow < deadline)
+            {
+                // The settle travels from B's queue to A's broker: poll until it has arrived.
+                await Task.Delay(50);
+            }
+        }
+    }
+
     private static string Number(int i) => i.ToString(CultureInfo.InvariantCulture);
 
     private static async Task WaitForAllAsync(IReadOnlyList<GroupReader> readers, int count)

@@ -23,7 +23,8 @@ public sealed class ClusterNode : IDisposable
 
     /// <param name="port">This node's cluster port on 127.0.0.1.</param>
     /// <param name="seedPort">The seed's port (the first node's, itself included).</param>
-    public ClusterNode(int port, int seedPort)
+    /// <param name="extraHocon">More settings for the node's config file.</param>
+    public ClusterNode(int port, int seedPort, string extraHocon = "")
     {
         Port = port;
         Directory.CreateDirectory(_dir.Path);
@@ -40,6 +41,7 @@ public sealed class ClusterNode : IDisposable
             }
             akka.cluster.failure-detector.heartbeat-interval = 500ms
             akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
+            {{extraHocon}}
             """));
     }
 

@@ -16,20 +16,22 @@ public sealed class LoopbackCluster : IAsyncDisposable
 
     private readonly List<ClusterNode> _nodes = [];
     private readonly int _seedPort;
+    private readonly string _extraHocon;
 
-    private LoopbackCluster(int seedPort)
+    private LoopbackCluster(int seedPort, string extraHocon)
     {
         _seedPort = seedPort;
+        _extraHocon = extraHocon;
     }
 
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
     public ClusterNode this[int index] => _nodes[index];
 
-    /// <summary>Starts <paramref name="count"/> nodes and waits until every one sees all of them up.</summary>
-    public static async Task<LoopbackCluster> StartAsync(int count)
+    /// <summary>Starts <paramref name="count"/> nodes, each with <paramref name="extraHocon"/> in its config, and waits until every one sees all of them up.</summary>
+    public static async Task<LoopbackCluster> StartAsync(int count, string extraHocon = "")
     {
-        var cluster = new LoopbackCluster(FreePort());
+        var cluster = new LoopbackCluster(FreePort(), extraHocon);
         try
         {
             for (var i = 0; i < count; i++)
@@ -50,7 +52,7 @@ public sealed class LoopbackCluster : IAsyncDisposable
     /// <summary>Starts one more node, joining through the seed; waits until every node sees it up when asked.</summary>
     public async Task<ClusterNode> AddNodeAsync(bool waitUntilUp = true)
     {
-        var node = new ClusterNode(_nodes.Count == 0 ? _seedPort : FreePort(), _seedPort);
+        var node = new ClusterNode(_nodes.Count == 0 ? _seedPort : FreePort(), _seedPort, _extraHocon);
         _nodes.Add(node);
         await node.StartAsync();
         if (waitUntilUp)

@@ -586,6 +586,15 @@ internal sealed class BrokerActor : ReceiveActor
         }
 
         var pattern = subscribe.Pattern.Text;
+        if (subscribe.Group is { } remoteGroup && _cluster?.AckElsewhere(new GroupName(remoteGroup, pattern), subscribe.Ack) is { } otherAck)
+        {
+            // The same check across nodes, as far as the replicated registry shows the group's members elsewhere.
+            return IpcErrors.InvalidPayload(
+                envelope.MessageType,
+                $"group '{remoteGroup}' on '{pattern}' has ack '{BrokerTopics.AckName(otherAck)}' members on other nodes; every member must subscribe with the same ack",
+                envelope.RunId);
+        }
+
         if (subscribe.Group is { } groupName && _groups.TryGetValue((groupName, pattern), out var existing) && existing.Ack != subscribe.Ack)
         {
             return IpcErrors.InvalidPayload(

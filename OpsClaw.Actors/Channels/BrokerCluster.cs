@@ -187,6 +187,21 @@ internal sealed class BrokerCluster
         return _route.Interest.Remove(removed.Member.Address.ToString());
     }
 
+    /// <summary>The ack mode of a group's members on other nodes when it differs from <paramref name="ack"/>; null when it does not or none is known.</summary>
+    public AckMode? AckElsewhere(GroupName group, AckMode ack)
+    {
+        foreach (var id in _route.Interest.MembersOf(group))
+        {
+            var elsewhere = _route.Interest.EntryOf(id).Explicit ? AckMode.Explicit : AckMode.None;
+            if (elsewhere != ack)
+            {
+                return elsewhere;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Why the last plan cannot be taken: a node holds as many of this node's unacknowledged messages as it may; null when it can.</summary>
     public string? Refusal()
     {
