@@ -12,6 +12,7 @@ var root = new RootCommand("OpsClaw: a local message broker that serves NDJSON e
     SubCommand.Create(),
     Shortcuts.Topics(),
     Shortcuts.Streams(),
+    Shortcuts.Cluster(),
     StopCommand.Create(),
     SendCommand.Create(),
     new Command("ipc", "Serve the IPC sockets, or talk to them.")

@@ -6,7 +6,7 @@ using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Host;
 
-/// <summary>The one-request shortcuts: <c>opsclaw ping</c>, <c>health</c>, <c>channels</c>, <c>topics</c> and <c>streams</c>.</summary>
+/// <summary>The one-request shortcuts: <c>opsclaw ping</c>, <c>health</c>, <c>channels</c>, <c>topics</c>, <c>streams</c> and <c>cluster</c>.</summary>
 internal static class Shortcuts
 {
     public static Command Ping() => ShortcutCommand.Create<StatusPayload>(
@@ -43,4 +43,11 @@ internal static class Shortcuts
         ControlChannelActor.Name,
         MessageTypes.ControlStreams,
         (report, _, _) => StreamsTable.Render(report));
+
+    public static Command Cluster() => ShortcutCommand.Create<ClusterReport>(
+        "cluster",
+        "Show the cluster as this host sees it: each member's address, status, reachability, roles, subscriptions and queue groups, with this node and the leader marked.",
+        ControlChannelActor.Name,
+        MessageTypes.ControlCluster,
+        (report, _, _) => ClusterTable.Render(report));
 }

@@ -6,7 +6,7 @@ namespace OpsClaw.Actors.Tests.Host;
 
 /// <summary>
 /// The shortcut commands of docs/api-reference.md, "Command line" (ping, health, channels, status,
-/// stop, send), run as the real executable against a real host: what they print in words and with
+/// cluster, stop, send), run as the real executable against a real host: what they print in words and with
 /// --json, and how stop waits for the host.
 /// </summary>
 public sealed class CliShortcutSpecs : IDisposable
@@ -39,7 +39,7 @@ public sealed class CliShortcutSpecs : IDisposable
             (0,
              $"CHANNEL  {"SOCKET".PadRight(socketColumn)}  MESSAGE TYPES\n" +
              $"runtime  {_dir.Socket("runtime")}  runtime.ping runtime.forward runtime.publish runtime.subscribe runtime.unsubscribe runtime.ack runtime.nack\n" +
-             $"control  {_dir.Socket("control")}  control.health control.stop control.channels control.status control.topics control.streams",
+             $"control  {_dir.Socket("control")}  control.health control.stop control.channels control.status control.topics control.streams control.cluster",
              ""),
             await RunAsync("channels", "--dir", _dir.SocketDir));
     }
@@ -61,6 +61,19 @@ public sealed class CliShortcutSpecs : IDisposable
         var report = OneJsonLine(status.Stdout);
         Assert.Equal(host.Pid, (int)report["pid"]!);
         Assert.Equal(["runtime", "control"], report["channels"]!.Select(channel => (string?)channel["name"]));
+    }
+
+    [Fact]
+    public async Task Cluster_on_a_host_outside_a_cluster_should_say_it_is_off_and_json_should_be_the_empty_report()
+    {
+        using var host = await StartHostAsync();
+
+        Assert.Equal(
+            (0, "cluster: off (this host serves its machine alone; see opsclaw.cluster in docs/cluster.md)", ""),
+            await RunAsync("cluster", "--dir", _dir.SocketDir));
+        Assert.Equal(
+            (0, "{\"enabled\":false,\"self\":null,\"leader\":null,\"members\":[]}", ""),
+            await RunAsync("cluster", "--dir", _dir.SocketDir, "--json"));
     }
 
     [Fact]

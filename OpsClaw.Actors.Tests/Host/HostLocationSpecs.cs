@@ -68,7 +68,7 @@ public sealed class HostLocationSpecs : IDisposable
         [
             ["ping"], ["health"], ["channels"], ["status"], ["ipc", "status"],
             ["send", "--type", "runtime.ping"], ["ipc", "send", "--type", "runtime.ping"],
-            ["topics"], ["pub", "runs.r1", "{}"],
+            ["topics"], ["cluster"], ["pub", "runs.r1", "{}"],
         ];
 
         foreach (var command in commands)

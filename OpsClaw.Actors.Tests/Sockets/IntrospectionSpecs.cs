@@ -28,7 +28,7 @@ public sealed class IntrospectionSpecs : SocketSpecBase
                     {
                         ["name"] = "control",
                         ["socket_path"] = binding.PathOf("control"),
-                        ["message_types"] = new JArray("control.health", "control.stop", "control.channels", "control.status", "control.topics", "control.streams"),
+                        ["message_types"] = new JArray("control.health", "control.stop", "control.channels", "control.status", "control.topics", "control.streams", "control.cluster"),
                     },
                     new JObject
                     {
@@ -47,6 +47,7 @@ public sealed class IntrospectionSpecs : SocketSpecBase
     [InlineData("control.status", "{\"tiny\":-1e-400,\"list\":[1e400]}")]
     [InlineData("control.channels", "{\"digits\":DIGITS}")]
     [InlineData("control.health", "{\"x\":1E+999999999}")]
+    [InlineData("control.cluster", "{\"big\":1e400}")]
     public async Task Control_requests_should_accept_any_json_object_payload_even_with_numbers_no_type_holds(string messageType, string payload)
     {
         var binding = await StartAsync();

@@ -4,6 +4,7 @@ import { IpcConnectionError, IpcError } from "./errors.js";
 import { Fifo } from "./fifo.js";
 import type {
   ChannelsReport,
+  ClusterReport,
   DeliveryPayload,
   IpcResponse,
   MessageCatalog,
@@ -272,6 +273,15 @@ export class IpcClient {
   /** Every declared stream with its status, retained range, size and durable consumers (`control.streams`, on the control socket). */
   streams(): Promise<IpcReply<StreamsReport>> {
     return this.request("control.streams");
+  }
+
+  /**
+   * The cluster as the host sees it (`control.cluster`, on the control socket): this node, the leader, and
+   * every member with its status, reachability, roles, subscriptions and queue groups. A host outside any
+   * cluster answers `{ enabled: false, self: null, leader: null, members: [] }` rather than an error.
+   */
+  cluster(): Promise<IpcReply<ClusterReport>> {
+    return this.request("control.cluster");
   }
 
   /**

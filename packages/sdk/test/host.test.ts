@@ -58,6 +58,17 @@ describe("the real host, default settings", { timeout: SUITE_TIMEOUT_MS }, () =>
     }
   });
 
+  it("answers cluster() with the disabled report on a host outside any cluster", async () => {
+    const control = await IpcClient.connect(host.control);
+    try {
+      const reply = await control.cluster();
+      assert.equal(reply.envelope.message_type, "control.cluster.ok");
+      assert.deepEqual(reply.payload, { enabled: false, self: null, leader: null, members: [] });
+    } finally {
+      await control.close();
+    }
+  });
+
   it("sends malformed_json for a line that is not a JSON object, and keeps the connection", async () => {
     const replies = await exchangeRaw(host.runtime, 'not json\n[1,2]\n{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"runtime.ping","payload_json":"{}","run_id":"after"}\n');
     assert.deepEqual(replies.map((reply) => reply.error_code), ["malformed_json", "malformed_json", null]);

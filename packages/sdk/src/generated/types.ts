@@ -135,6 +135,12 @@ export interface MessageCatalog {
     request_payload: EmptyPayload;
     reply_payload: StreamsReport;
   };
+  "control.cluster": {
+    channel: "control";
+    reply_type: "control.cluster.ok";
+    request_payload: EmptyPayload;
+    reply_payload: ClusterReport;
+  };
 }
 export interface EmptyPayload {}
 export interface StatusPayload {
@@ -258,6 +264,25 @@ export interface StreamConsumerInfo {
   topic: string;
   acked_seq: number;
   pending: number;
+  members: number;
+}
+export interface ClusterReport {
+  enabled: boolean;
+  self: null | string;
+  leader: null | string;
+  members: ClusterMemberInfo[];
+}
+export interface ClusterMemberInfo {
+  address: string;
+  status: string;
+  reachable: boolean;
+  roles: string[];
+  subscriptions: number;
+  groups: ClusterGroupInfo[];
+}
+export interface ClusterGroupInfo {
+  name: string;
+  pattern: string;
   members: number;
 }
 /**
