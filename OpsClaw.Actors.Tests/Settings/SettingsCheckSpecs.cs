@@ -73,7 +73,7 @@ public sealed class SettingsCheckSpecs
     [InlineData("opsclaw.ipc.channels.runtime.socketmode = \"0600\"", "opsclaw.ipc.channels.runtime.socketmode: unknown setting; did you mean opsclaw.ipc.channels.runtime.socket-mode?")]
     [InlineData("opsclaw.ipc.default-channel.allowed-uid = [1]", "opsclaw.ipc.default-channel.allowed-uid: unknown setting; did you mean opsclaw.ipc.default-channel.allowed-uids?")]
     [InlineData("opsclaw.icp.socket-dir = x", "opsclaw.icp: unknown setting; did you mean opsclaw.ipc?")]
-    [InlineData("opsclaw.logging = x", "opsclaw.logging: unknown setting (the settings of opsclaw are ipc, broker)")]
+    [InlineData("opsclaw.logging = x", "opsclaw.logging: unknown setting (the settings of opsclaw are ipc, broker, cluster)")]
     public void An_unknown_key_should_be_a_problem_with_the_nearest_known_one(string hocon, string problem)
     {
         var (_, problems) = Read(hocon);
