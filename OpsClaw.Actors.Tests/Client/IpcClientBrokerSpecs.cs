@@ -15,26 +15,15 @@ namespace OpsClaw.Actors.Tests.Client;
 public sealed class IpcClientBrokerSpecs : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private readonly TempSocketDir _dir = new();
-    private readonly ScriptedPeer _peer;
+    private readonly PeerDir _host = new("runtime.sock");
 
-    public IpcClientBrokerSpecs()
-    {
-        Directory.CreateDirectory(_dir.Path);
-        _peer = ScriptedPeer.Listen(Path.Combine(_dir.Path, "runtime.sock"));
-    }
-
-    public void Dispose()
-    {
-        _peer.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _host.Dispose();
 
     [Fact]
     public async Task Deliveries_between_replies_should_go_to_their_subscription_and_replies_to_their_requests()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var subscribing = client.SubscribeAsync("runs.>");
         Assert.Equal(
@@ -74,8 +63,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task A_delivery_for_a_subscription_the_client_does_not_know_should_be_ignored()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s1");
 
         var ping = client.SendAsync(MessageTypes.RuntimePing);
@@ -99,8 +88,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task The_enumeration_should_fault_with_an_IOException_when_the_host_closes_the_connection()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        var host = await _host.Peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s1");
 
         await host.WriteAsync(Push("s1", 1, "runs.a", "true"));
@@ -115,15 +104,15 @@ public sealed class IpcClientBrokerSpecs : IDisposable
             }
         });
         Assert.Equal(["true"], seen);
-        Assert.Equal($"{_peer.Path} closed the connection", failure.Message);
+        Assert.Equal($"{_host.Peer.Path} closed the connection", failure.Message);
         Assert.False(client.IsConnected);
     }
 
     [Fact]
     public async Task Unsubscribe_should_end_the_enumeration_after_the_deliveries_that_came_before_the_host_confirmed()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s1");
 
         var unsubscribing = subscription.UnsubscribeAsync();
@@ -153,8 +142,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task An_error_reply_should_throw_IpcRequestException_with_its_code()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var publish = client.PublishAsync("jobs.a", "{}");
         await host.ReadLineAsync();
@@ -186,8 +175,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task Acks_and_nacks_should_name_the_subscription_and_delivery_and_an_at_most_once_subscription_should_refuse_them()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s3", new SubscribeOptions { Ack = AckMode.Explicit, Group = "workers", MaxPending = 8 });
         await host.WriteAsync([.. Push("s3", 1, "jobs.a", "1"), .. Push("s3", 2, "jobs.a", "2")]);
         var deliveries = await subscription.TakeAsync(2);
@@ -212,8 +201,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task An_at_most_once_subscription_whose_buffer_is_full_should_drop_and_count_in_the_next_delivery()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s1", new SubscribeOptions { MaxPending = 2 });
 
         // Five deliveries nobody takes: two fit. The fourth, lost here, reports two the host lost before it.
@@ -238,8 +227,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task A_subscribe_answered_after_its_timeout_should_be_unsubscribed_at_once()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var late = client.SubscribeAsync("runs.>", timeout: TimeSpan.FromMilliseconds(200));
         await host.ReadLineAsync();
@@ -254,8 +243,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task Disposing_the_client_should_end_the_enumeration_without_a_fault()
     {
-        var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscription = await SubscribeAsync(client, host, "s1");
         await host.WriteAsync(Push("s1", 1, "runs.a", "1"));
         Assert.Single(await subscription.TakeAsync(1));
@@ -278,8 +267,8 @@ public sealed class IpcClientBrokerSpecs : IDisposable
     [Fact]
     public async Task A_body_that_is_not_strict_JSON_should_be_refused_before_anything_is_sent()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         foreach (var body in new[] { "", "{'a':1}", "{\"a\":1} {}", "/* c */ 1", "nope" })
         {

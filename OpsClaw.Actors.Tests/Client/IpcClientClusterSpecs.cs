@@ -14,20 +14,9 @@ namespace OpsClaw.Actors.Tests.Client;
 public sealed class IpcClientClusterSpecs : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private readonly TempSocketDir _dir = new();
-    private readonly ScriptedPeer _peer;
+    private readonly PeerDir _host = new("control.sock");
 
-    public IpcClientClusterSpecs()
-    {
-        Directory.CreateDirectory(_dir.Path);
-        _peer = ScriptedPeer.Listen(Path.Combine(_dir.Path, "control.sock"));
-    }
-
-    public void Dispose()
-    {
-        _peer.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _host.Dispose();
 
     private const string Report =
         "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"members\":[" +
@@ -38,8 +27,8 @@ public sealed class IpcClientClusterSpecs : IDisposable
     [Fact]
     public async Task Cluster_should_send_control_cluster_and_read_every_member_of_the_report()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var asking = client.ClusterAsync(Bound);
         Assert.Equal((MessageTypes.ControlCluster, "{}"), Request(await host.ReadLineAsync()));
@@ -61,8 +50,8 @@ public sealed class IpcClientClusterSpecs : IDisposable
     [Fact]
     public async Task Cluster_should_throw_an_error_reply_with_its_code_and_a_payload_that_is_not_a_report_as_an_IOException()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var refused = client.ClusterAsync(Bound);
         await host.ReadLineAsync();
@@ -75,7 +64,7 @@ public sealed class IpcClientClusterSpecs : IDisposable
         await host.ReadLineAsync();
         await host.WriteAsync(Reply(MessageTypes.ControlClusterOk, "{\"enabled\":false,\"self\":null,\"leader\":null}"));
         var unreadable = await Assert.ThrowsAsync<IOException>(() => garbled.WaitAsync(Bound));
-        Assert.StartsWith($"{_peer.Path} answered control.cluster with a payload that is not a cluster report: ", unreadable.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{_host.Peer.Path} answered control.cluster with a payload that is not a cluster report: ", unreadable.Message, StringComparison.Ordinal);
     }
 
     private static (string Type, string Payload) Request(string? line)

@@ -14,20 +14,9 @@ namespace OpsClaw.Actors.Tests.Client;
 public sealed class IpcClientStreamSpecs : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private readonly TempSocketDir _dir = new();
-    private readonly ScriptedPeer _peer;
+    private readonly PeerDir _host = new("runtime.sock");
 
-    public IpcClientStreamSpecs()
-    {
-        Directory.CreateDirectory(_dir.Path);
-        _peer = ScriptedPeer.Listen(Path.Combine(_dir.Path, "runtime.sock"));
-    }
-
-    public void Dispose()
-    {
-        _peer.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _host.Dispose();
 
     public static TheoryData<string, string> Starts => new()
     {
@@ -41,8 +30,8 @@ public sealed class IpcClientStreamSpecs : IDisposable
     [MemberData(nameof(Starts))]
     public async Task A_durable_subscribe_should_send_the_stream_the_durable_and_its_start_with_explicit_acks(string start, string payload)
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         // Ack is left at its default, None: a durable consumer is explicit all the same.
         var options = new SubscribeOptions { Stream = "orders", Durable = "worker", Start = start == "null" ? null : Parse(start) };
@@ -57,8 +46,8 @@ public sealed class IpcClientStreamSpecs : IDisposable
     [Fact]
     public async Task A_live_subscribe_should_send_no_stream_fields()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var subscribing = client.SubscribeAsync("orders.>", new SubscribeOptions { Group = "g" });
         Assert.Equal(
@@ -73,8 +62,8 @@ public sealed class IpcClientStreamSpecs : IDisposable
     [Fact]
     public async Task A_stream_delivery_should_carry_its_stream_and_seq_and_its_payload_as_the_host_wrote_it()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscribing = client.SubscribeAsync(">", new SubscribeOptions { Stream = "orders", Durable = "worker" });
         await host.ReadLineAsync();
 
@@ -103,8 +92,8 @@ public sealed class IpcClientStreamSpecs : IDisposable
     [Fact]
     public async Task A_live_delivery_should_have_no_stream_or_seq()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscribing = client.SubscribeAsync("t");
         await host.ReadLineAsync();
         await host.WriteAsync([
@@ -120,8 +109,8 @@ public sealed class IpcClientStreamSpecs : IDisposable
     [Fact]
     public async Task A_delivery_whose_seq_is_not_a_number_should_fail_the_connection()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
         var subscribing = client.SubscribeAsync(">", new SubscribeOptions { Stream = "orders", Durable = "worker" });
         await host.ReadLineAsync();
         await host.WriteAsync([
@@ -131,15 +120,15 @@ public sealed class IpcClientStreamSpecs : IDisposable
         var subscription = await subscribing.WaitAsync(Bound);
 
         var failure = await Assert.ThrowsAsync<IOException>(() => subscription.TakeAsync(1));
-        Assert.StartsWith($"{_peer.Path} sent a runtime.message whose payload is not a delivery (", failure.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{_host.Peer.Path} sent a runtime.message whose payload is not a delivery (", failure.Message, StringComparison.Ordinal);
         Assert.False(client.IsConnected);
     }
 
     [Fact]
     public async Task PublishWithAck_should_give_the_stream_and_seq_and_PublishAsync_still_matched()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var stored = client.PublishWithAckAsync("orders.o1", "{\"total\":9.90}", key: "o1");
         var live = client.PublishWithAckAsync("runs.r1", new JObject { ["a"] = 1 });
@@ -161,8 +150,8 @@ public sealed class IpcClientStreamSpecs : IDisposable
     [Fact]
     public async Task Streams_should_read_the_report_and_an_error_reply_should_throw_with_its_code()
     {
-        await using var client = await IpcClient.ConnectAsync(_peer.Path);
-        using var host = await _peer.AcceptAsync();
+        await using var client = await IpcClient.ConnectAsync(_host.Peer.Path);
+        using var host = await _host.Peer.AcceptAsync();
 
         var asking = client.StreamsAsync();
         Assert.Equal((MessageTypes.ControlStreams, "{}"), Request(await host.ReadLineAsync()));
@@ -187,7 +176,7 @@ public sealed class IpcClientStreamSpecs : IDisposable
         await host.ReadLineAsync();
         await host.WriteAsync(Reply(MessageTypes.ControlStreamsOk, "{\"storage\":\"sqlite\"}"));
         var unreadable = await Assert.ThrowsAsync<IOException>(() => garbled.WaitAsync(Bound));
-        Assert.StartsWith($"{_peer.Path} answered control.streams with a payload that is not a streams report: ", unreadable.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{_host.Peer.Path} answered control.streams with a payload that is not a streams report: ", unreadable.Message, StringComparison.Ordinal);
     }
 
     private static StreamStart Parse(string text)

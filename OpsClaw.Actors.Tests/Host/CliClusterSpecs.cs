@@ -11,20 +11,9 @@ namespace OpsClaw.Actors.Tests.Host;
 /// </summary>
 public sealed class CliClusterSpecs : IDisposable
 {
-    private readonly TempSocketDir _dir = new();
-    private readonly ScriptedPeer _peer;
+    private readonly PeerDir _host = new("peer.sock");
 
-    public CliClusterSpecs()
-    {
-        Directory.CreateDirectory(_dir.Path);
-        _peer = ScriptedPeer.Listen(Path.Combine(_dir.Path, "peer.sock"));
-    }
-
-    public void Dispose()
-    {
-        _peer.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _host.Dispose();
 
     private const string Report =
         "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"members\":[" +
@@ -39,7 +28,7 @@ public sealed class CliClusterSpecs : IDisposable
     [Fact]
     public async Task Cluster_should_print_a_row_per_member_with_this_node_and_the_leader_marked()
     {
-        var running = HostProcess.RunAsync(_dir.Path, "cluster", "--socket", _peer.Path);
+        var running = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--socket", _host.Peer.Path);
         await AnswerAsync(Report);
 
         var (exitCode, stdout, stderr) = await running;
@@ -65,7 +54,7 @@ public sealed class CliClusterSpecs : IDisposable
         const string Alone =
             "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"members\":[" +
             "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"up\",\"reachable\":true,\"roles\":[],\"subscriptions\":0,\"groups\":[]}]}";
-        var leading = HostProcess.RunAsync(_dir.Path, "cluster", "--socket", _peer.Path);
+        var leading = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--socket", _host.Peer.Path);
         await AnswerAsync(Alone);
         var (exitCode, stdout, stderr) = await leading;
         Assert.Equal((0, ""), (exitCode, stderr));
@@ -74,7 +63,7 @@ public sealed class CliClusterSpecs : IDisposable
         const string Joining =
             "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":null,\"members\":[" +
             "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"joining\",\"reachable\":true,\"roles\":[],\"subscriptions\":0,\"groups\":[]}]}";
-        var leaderless = HostProcess.RunAsync(_dir.Path, "cluster", "--socket", _peer.Path);
+        var leaderless = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--socket", _host.Peer.Path);
         await AnswerAsync(Joining);
         var lines = (await leaderless).Stdout.Split('\n');
         Assert.Equal("members 1  leader none", lines[0]);
@@ -84,11 +73,11 @@ public sealed class CliClusterSpecs : IDisposable
     [Fact]
     public async Task Cluster_off_should_print_one_line_and_json_the_payload_as_the_host_sent_it()
     {
-        var words = HostProcess.RunAsync(_dir.Path, "cluster", "--socket", _peer.Path);
+        var words = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--socket", _host.Peer.Path);
         await AnswerAsync(Off);
         Assert.Equal((0, "cluster: off (this host serves its machine alone; see opsclaw.cluster in docs/cluster.md)", ""), await words);
 
-        var json = HostProcess.RunAsync(_dir.Path, "cluster", "--json", "--socket", _peer.Path);
+        var json = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--json", "--socket", _host.Peer.Path);
         await AnswerAsync(Report);
         Assert.Equal((0, Report, ""), await json);
     }
@@ -96,8 +85,8 @@ public sealed class CliClusterSpecs : IDisposable
     [Fact]
     public async Task Cluster_refused_by_the_host_should_exit_1_naming_the_error_code()
     {
-        var refused = HostProcess.RunAsync(_dir.Path, "cluster", "--socket", _peer.Path);
-        using (var host = await _peer.AcceptAsync())
+        var refused = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--socket", _host.Peer.Path);
+        using (var host = await _host.Peer.AcceptAsync())
         {
             await host.ReadLineAsync();
             await host.WriteAsync(IpcCodec.EncodeResponse(IpcResponse.Failure(IpcErrors.UnsupportedMessageTypeCode, "unsupported control message_type 'control.cluster'", null)));
@@ -111,7 +100,7 @@ public sealed class CliClusterSpecs : IDisposable
     /// <summary>Takes the command's one request, checks it is <c>control.cluster</c> with <c>{}</c>, and answers <paramref name="payload"/>.</summary>
     private async Task AnswerAsync(string payload)
     {
-        using var host = await _peer.AcceptAsync();
+        using var host = await _host.Peer.AcceptAsync();
         var line = await host.ReadLineAsync();
         Assert.NotNull(line);
         var request = JObject.Parse(line);

@@ -11,20 +11,9 @@ namespace OpsClaw.Actors.Tests.Host;
 /// </summary>
 public sealed class CliStreamSpecs : IDisposable
 {
-    private readonly TempSocketDir _dir = new();
-    private readonly ScriptedPeer _peer;
+    private readonly PeerDir _host = new("peer.sock");
 
-    public CliStreamSpecs()
-    {
-        Directory.CreateDirectory(_dir.Path);
-        _peer = ScriptedPeer.Listen(Path.Combine(_dir.Path, "peer.sock"));
-    }
-
-    public void Dispose()
-    {
-        _peer.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _host.Dispose();
 
     private const string Report =
         "{\"storage\":\"sqlite\",\"streams\":[" +
@@ -36,8 +25,8 @@ public sealed class CliStreamSpecs : IDisposable
     [Fact]
     public async Task Streams_should_print_a_row_per_stream_then_one_per_consumer_with_figures_aligned()
     {
-        var running = HostProcess.RunAsync(_dir.Path, "streams", "--socket", _peer.Path);
-        using (var host = await _peer.AcceptAsync())
+        var running = HostProcess.RunAsync(_host.Dir.Path, "streams", "--socket", _host.Peer.Path);
+        using (var host = await _host.Peer.AcceptAsync())
         {
             Assert.Equal((MessageTypes.ControlStreams, "{}"), Request(await host.ReadLineAsync()));
             await host.WriteAsync(Reply(MessageTypes.ControlStreamsOk, Report));
@@ -64,8 +53,8 @@ public sealed class CliStreamSpecs : IDisposable
     [Fact]
     public async Task Streams_with_json_should_print_the_payload_and_a_refusal_should_exit_1()
     {
-        var json = HostProcess.RunAsync(_dir.Path, "streams", "--json", "--socket", _peer.Path);
-        using (var host = await _peer.AcceptAsync())
+        var json = HostProcess.RunAsync(_host.Dir.Path, "streams", "--json", "--socket", _host.Peer.Path);
+        using (var host = await _host.Peer.AcceptAsync())
         {
             await host.ReadLineAsync();
             await host.WriteAsync(Reply(MessageTypes.ControlStreamsOk, Report));
@@ -73,8 +62,8 @@ public sealed class CliStreamSpecs : IDisposable
 
         Assert.Equal((0, Report, ""), await json);
 
-        var refused = HostProcess.RunAsync(_dir.Path, "streams", "--socket", _peer.Path);
-        using (var host = await _peer.AcceptAsync())
+        var refused = HostProcess.RunAsync(_host.Dir.Path, "streams", "--socket", _host.Peer.Path);
+        using (var host = await _host.Peer.AcceptAsync())
         {
             await host.ReadLineAsync();
             await host.WriteAsync(IpcCodec.EncodeResponse(IpcResponse.Failure(IpcErrors.UnsupportedMessageTypeCode, "unsupported control message_type 'control.streams'", null)));
@@ -90,8 +79,8 @@ public sealed class CliStreamSpecs : IDisposable
     [InlineData("{\"matched\":3}", "matched 3")]
     public async Task Pub_should_print_the_stream_and_seq_when_a_stream_stored_the_message(string ack, string printed)
     {
-        var running = HostProcess.RunAsync(_dir.Path, "pub", "orders.o1", "{\"total\":9.90}", "--socket", _peer.Path);
-        using (var host = await _peer.AcceptAsync())
+        var running = HostProcess.RunAsync(_host.Dir.Path, "pub", "orders.o1", "{\"total\":9.90}", "--socket", _host.Peer.Path);
+        using (var host = await _host.Peer.AcceptAsync())
         {
             Assert.Equal((MessageTypes.RuntimePublish, "{\"topic\":\"orders.o1\",\"body\":{\"total\":9.90}}"), Request(await host.ReadLineAsync()));
             await host.WriteAsync(Reply(MessageTypes.RuntimePublishAck, ack));
@@ -104,8 +93,8 @@ public sealed class CliStreamSpecs : IDisposable
     public async Task Sub_with_a_durable_should_subscribe_to_the_whole_stream_print_each_delivery_then_ack_it()
     {
         const string Delivery = "{\"subscription\":\"s1\",\"topic\":\"orders.o1\",\"delivery\":1,\"redelivered\":false,\"body\":{\"n\":1},\"stream\":\"orders\",\"seq\":42}";
-        var running = HostProcess.RunAsync(_dir.Path, "sub", "--stream", "orders", "--durable", "worker", "--start", "all", "--count", "1", "--socket", _peer.Path);
-        using (var host = await _peer.AcceptAsync())
+        var running = HostProcess.RunAsync(_host.Dir.Path, "sub", "--stream", "orders", "--durable", "worker", "--start", "all", "--count", "1", "--socket", _host.Peer.Path);
+        using (var host = await _host.Peer.AcceptAsync())
         {
             Assert.Equal(
                 (MessageTypes.RuntimeSubscribe, "{\"topic\":\">\",\"ack\":\"explicit\",\"max_pending\":1000,\"stream\":\"orders\",\"durable\":\"worker\",\"start\":\"all\"}"),
@@ -127,8 +116,8 @@ public sealed class CliStreamSpecs : IDisposable
     [Fact]
     public async Task Sub_with_a_pattern_and_a_seq_should_send_the_seq_as_a_number()
     {
-        var running = HostProcess.RunAsync(_dir.Path, "sub", "orders.eu.*", "--stream", "orders", "--durable", "eu", "--start", "7", "--count", "1", "--socket", _peer.Path);
-        using (var host = await _peer.AcceptAsync())
+        var running = HostProcess.RunAsync(_host.Dir.Path, "sub", "orders.eu.*", "--stream", "orders", "--durable", "eu", "--start", "7", "--count", "1", "--socket", _host.Peer.Path);
+        using (var host = await _host.Peer.AcceptAsync())
         {
             Assert.Equal(
                 (MessageTypes.RuntimeSubscribe, "{\"topic\":\"orders.eu.*\",\"ack\":\"explicit\",\"max_pending\":1000,\"stream\":\"orders\",\"durable\":\"eu\",\"start\":7}"),
