@@ -13,7 +13,7 @@ namespace OpsClaw.Actors.Tests.Cluster;
 public sealed class ClusterScriptSpecs : IDisposable
 {
     private readonly TempSocketDir _dir = new();
-    private readonly string _ports = string.Join(' ', Enumerable.Range(0, 3).Select(_ => LoopbackCluster.FreePort()).Distinct());
+    private readonly string _ports = string.Join(' ', DistinctFreePorts(3));
 
     [Fact]
     public async Task The_script_should_start_a_three_node_cluster_that_the_cli_publishes_across_and_stop_it()
@@ -45,6 +45,17 @@ public sealed class ClusterScriptSpecs : IDisposable
         var (stopCode, stopOut, _) = await ScriptAsync("stop");
         Assert.Equal((0, "stopped 3 nodes\n"), (stopCode, stopOut));
         Assert.All(pids, pid => Assert.False(IsRunning(pid), $"host {pid} still runs after cluster.sh stop"));
+    }
+
+    private static HashSet<int> DistinctFreePorts(int count)
+    {
+        var ports = new HashSet<int>();
+        for (var tries = 0; ports.Count < count && tries < 100; tries++)
+        {
+            ports.Add(LoopbackCluster.FreePort());
+        }
+
+        return ports;
     }
 
     private string Sockets(int node) => Path.Combine(_dir.Path, $"node-{node}", "sockets");

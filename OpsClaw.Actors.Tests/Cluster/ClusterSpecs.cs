@@ -147,7 +147,7 @@ public sealed class ClusterSpecs
         await using var cluster = await LoopbackCluster.StartAsync(3);
         var (a, b, c) = (cluster[0], cluster[1], cluster[2]);
         var group = new SubscribeOptions { Group = "workers", Ack = AckMode.Explicit, MaxPending = 256 };
-        var onB = await GroupReader.SubscribeAsync(b, "jobs.>", group);
+        await using var onB = await GroupReader.SubscribeAsync(b, "jobs.>", group);
         await using var onC = await GroupReader.SubscribeAsync(c, "jobs.>", group);
         await LoopbackCluster.WaitForInterestAsync(a, b, 1);
         await LoopbackCluster.WaitForInterestAsync(a, c, 1);
@@ -161,7 +161,6 @@ public sealed class ClusterSpecs
         await WaitForAllAsync([onB, onC], 500);
         var ackedByB = onB.Acked.Count;
         Assert.True(ackedByB > 0, "B took none of the first 500");
-        await onB.DisposeAsync();
         await b.TerminateAsync();
         await cluster.WaitForMembersAsync(2, a, c);
 
@@ -173,6 +172,36 @@ public sealed class ClusterSpecs
         await onC.WaitUntilAsync(reader => reader.Acked.Count >= 1000 - ackedByB, "C acking the rest");
         Assert.Equal(Enumerable.Range(1, 1000), onB.Acked.Keys.Concat(onC.Acked.Keys).Order());
         Assert.DoesNotContain(onC.Received, delivery => delivery.Redelivered);
+    }
+
+    [Fact]
+    public async Task A_member_leaving_its_node_should_hand_what_it_held_to_the_group_on_another_node_marked_redelivered()
+    {
+        await using var cluster = await LoopbackCluster.StartAsync(3);
+        var (a, b, c) = (cluster[0], cluster[1], cluster[2]);
+        var group = new SubscribeOptions { Group = "workers", Ack = AckMode.Explicit, MaxPending = 4096 };
+        await using var onB = await GroupReader.SubscribeAsync(b, "jobs.>", group, acking: false);
+        await using var onC = await GroupReader.SubscribeAsync(c, "jobs.>", group);
+        await LoopbackCluster.WaitForInterestAsync(a, b, 1);
+        await LoopbackCluster.WaitForInterestAsync(a, c, 1);
+
+        await using var publisher = await IpcClient.ConnectAsync(a.RuntimeSocket);
+        for (var i = 1; i <= 200; i++)
+        {
+            Assert.Equal(1, await publisher.PublishAsync("jobs.run", Number(i)));
+        }
+
+        await onB.WaitUntilAsync(reader => reader.Received.Count + onC.Received.Count >= 200, "every message delivered once");
+        var heldByB = onB.Numbers();
+        Assert.NotEmpty(heldByB);
+
+        // B's only member goes (its connection closes) with everything unacknowledged: B gives it back to A,
+        // which routes it to C. B stays in the cluster.
+        await onB.DisposeAsync();
+        await onC.WaitUntilAsync(reader => reader.Acked.Count >= 200, "C acking every message");
+        Assert.Equal(Enumerable.Range(1, 200), onC.Acked.Keys.Order());
+        Assert.All(onC.Received.Where(delivery => heldByB.Contains(delivery.Number)), delivery => Assert.True(delivery.Redelivered));
+        Assert.All(onC.Received.Where(delivery => !heldByB.Contains(delivery.Number)), delivery => Assert.False(delivery.Redelivered));
     }
 
     [Fact]

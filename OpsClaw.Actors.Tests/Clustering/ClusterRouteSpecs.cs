@@ -20,8 +20,8 @@ public sealed class ClusterRouteSpecs
     public void A_publish_should_go_to_each_node_with_a_matching_pattern_once_counting_its_subscriptions()
     {
         var route = new ClusterRoute(A);
-        route.Interest.Set(B, Interest(B, [new PatternInterest("orders.*", 2), new PatternInterest("orders.>", 1)]));
-        route.Interest.Set(C, Interest(C, [new PatternInterest("invoices.>", 4)]));
+        route.Interest.Set(B + "#1", B, Interest(B, [new PatternInterest("orders.*", 2), new PatternInterest("orders.>", 1)]));
+        route.Interest.Set(C + "#1", C, Interest(C, [new PatternInterest("invoices.>", 4)]));
 
         route.Plan("orders.new", null, new MatchResult());
 
@@ -45,7 +45,7 @@ public sealed class ClusterRouteSpecs
             var route = new ClusterRoute(self);
             foreach (var (other, count) in members.Where(pair => pair.Key != self))
             {
-                route.Interest.Set(other, Interest(other, groups: [new GroupInterest("workers", "jobs.>", count, Explicit: true)]));
+                route.Interest.Set(other + "#1", other, Interest(other, groups: [new GroupInterest("workers", "jobs.>", count, Explicit: true)]));
             }
 
             var local = new SubscriptionRegistry();
@@ -76,7 +76,7 @@ public sealed class ClusterRouteSpecs
     public void Messages_without_a_key_should_take_turns_over_every_member_of_every_node()
     {
         var route = new ClusterRoute(A);
-        route.Interest.Set(B, Interest(B, groups: [new GroupInterest("workers", "jobs.>", 2, Explicit: false)]));
+        route.Interest.Set(B + "#1", B, Interest(B, groups: [new GroupInterest("workers", "jobs.>", 2, Explicit: false)]));
         var local = new SubscriptionRegistry();
         local.Add(new SubscriptionId(1), TopicPattern.Parse("jobs.>"), "workers");
 
@@ -90,7 +90,7 @@ public sealed class ClusterRouteSpecs
     public void A_group_with_members_here_and_elsewhere_should_count_once_and_be_delivered_here_only_when_chosen()
     {
         var route = new ClusterRoute(A);
-        route.Interest.Set(B, Interest(B, groups: [new GroupInterest("workers", "jobs.>", 1, Explicit: true)]));
+        route.Interest.Set(B + "#1", B, Interest(B, groups: [new GroupInterest("workers", "jobs.>", 1, Explicit: true)]));
         var local = new SubscriptionRegistry();
         var group = local.Add(new SubscriptionId(1), TopicPattern.Parse("jobs.>"), "workers")!;
         var match = new MatchResult();
@@ -121,21 +121,21 @@ public sealed class ClusterRouteSpecs
     {
         var route = new ClusterRoute(A);
         var workers = new GroupName("workers", "jobs.>");
-        route.Interest.Set(B, Interest(B, groups: [new GroupInterest("workers", "jobs.>", 1, Explicit: true)]));
-        route.Interest.Set(C, Interest(C, groups: [new GroupInterest("workers", "jobs.>", 1, Explicit: true)]));
+        route.Interest.Set(B + "#1", B, Interest(B, groups: [new GroupInterest("workers", "jobs.>", 1, Explicit: true)]));
+        route.Interest.Set(C + "#1", C, Interest(C, groups: [new GroupInterest("workers", "jobs.>", 1, Explicit: true)]));
 
         for (var k = 0; k < 50; k++)
         {
-            var (found, node) = route.ChooseAgain(workers, StableHash.OfText("k" + k), localMembers: 0, excluded: B);
+            var (found, node) = route.ChooseAgain(workers, StableHash.OfText("k" + k), localMembers: 0, excluded: B + "#1");
             Assert.True(found);
             Assert.Equal(C, node!.Address);
         }
 
-        var withLocal = route.ChooseAgain(workers, null, localMembers: 1, excluded: C);
+        var withLocal = route.ChooseAgain(workers, null, localMembers: 1, excluded: C + "#1");
         Assert.True(withLocal.Found);
         Assert.True(withLocal.Node is null || withLocal.Node.Address == B);
-        route.Interest.Remove(C);
-        Assert.False(route.ChooseAgain(workers, StableHash.OfText("k"), localMembers: 0, excluded: B).Found);
+        route.Interest.Remove(C + "#1");
+        Assert.False(route.ChooseAgain(workers, StableHash.OfText("k"), localMembers: 0, excluded: B + "#1").Found);
     }
 
     /// <summary>The node a plan made on <paramref name="self"/> serves the group's message on.</summary>

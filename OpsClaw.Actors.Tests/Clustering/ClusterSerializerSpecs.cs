@@ -21,6 +21,8 @@ public sealed class ClusterSerializerSpecs : IDisposable
         ]),
         new RemoteSettled([1, 2, long.MaxValue]),
         new RemoteReturned([]),
+        new LedgerCheck([7, 8]),
+        new LedgerMissing([9]),
     ];
 
     [Theory]
@@ -67,6 +69,8 @@ public sealed class ClusterSerializerSpecs : IDisposable
         RemotePublish publish => string.Join(" | ", publish.Messages.Select(m => $"{m.Topic} {m.Body} {m.Key} {m.RunId} {m.Resent} [{string.Join(",", m.Groups)}]")),
         RemoteSettled settled => "settled " + string.Join(",", settled.Ledger),
         RemoteReturned returned => "returned " + string.Join(",", returned.Ledger),
+        LedgerCheck check => "check " + string.Join(",", check.Ledger),
+        LedgerMissing missing => "missing " + string.Join(",", missing.Ledger),
         _ => message.ToString() ?? "",
     };
 

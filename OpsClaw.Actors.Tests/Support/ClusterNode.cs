@@ -40,7 +40,7 @@ public sealed class ClusterNode : IDisposable
               stable-after = 2s
             }
             akka.cluster.failure-detector.heartbeat-interval = 500ms
-            akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s
+            akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
             {{extraHocon}}
             """));
     }

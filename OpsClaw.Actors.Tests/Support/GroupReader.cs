@@ -14,6 +14,7 @@ public sealed class GroupReader : IAsyncDisposable
     private readonly IpcSubscription _subscription;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading;
+    private bool _disposed;
 
     private GroupReader(IpcClient client, IpcSubscription subscription, bool acking)
     {
@@ -76,8 +77,15 @@ public sealed class GroupReader : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops reading and closes the connection; a spec may do it early (its subscriber leaving), and again at the end.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stop.CancelAsync();
         await _client.DisposeAsync();
         try

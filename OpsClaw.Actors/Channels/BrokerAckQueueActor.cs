@@ -477,7 +477,9 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         {
             foreach (var (origin, numbers) in _settledAtOrigin)
             {
-                origin.Tell(new RemoteSettled([.. numbers]));
+                var settled = numbers.ToArray();
+                origin.Tell(new RemoteSettled(settled));
+                Context.Parent.Tell(new BrokerProtocol.OriginDone(origin, settled));
             }
 
             _settledAtOrigin.Clear();
@@ -487,7 +489,9 @@ internal sealed class BrokerAckQueueActor : ReceiveActor, IWithTimers
         {
             foreach (var (origin, numbers) in _returnedToOrigin)
             {
-                origin.Tell(new RemoteReturned([.. numbers]));
+                var returned = numbers.ToArray();
+                origin.Tell(new RemoteReturned(returned));
+                Context.Parent.Tell(new BrokerProtocol.OriginDone(origin, returned));
             }
 
             _returnedToOrigin.Clear();

@@ -40,6 +40,15 @@ internal sealed class BrokerActor : ReceiveActor
     /// <summary>Ledger numbers of the remote publish being handled that this node gives back to its origin.</summary>
     private readonly List<long> _returned = [];
 
+    /// <summary>
+    /// Messages other nodes routed to explicit-ack groups here and their queues still hold, by the
+    /// origin's address and its ledger number: what a <see cref="LedgerCheck"/> is answered from.
+    /// </summary>
+    private readonly HashSet<(string Origin, long Ledger)> _heldForOrigins = [];
+
+    /// <summary>Ledger numbers of the remote publish being handled that are settled as soon as delivered (an at-most-once group here).</summary>
+    private readonly List<long> _settledNow = [];
+
     private readonly ForwardListeners _forwardListeners;
     private long _lastId;
 
@@ -62,7 +71,7 @@ internal sealed class BrokerActor : ReceiveActor
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
         _streams = new BrokerStreams(settings, Context);
-        _cluster = clustered ? new BrokerCluster(Context, settings.MaxQueued) : null;
+        _cluster = clustered ? new BrokerCluster(Context, settings.MaxQueued, settings.AckWait) : null;
 
         // A stream that stores runtime.forward needs every forward, whoever listens.
         UpdateForwardListeners();
@@ -109,8 +118,34 @@ internal sealed class BrokerActor : ReceiveActor
         if (_cluster is { } cluster)
         {
             Receive<RemotePublish>(OnRemotePublish);
-            Receive<RemoteSettled>(cluster.OnSettled);
-            Receive<RemoteReturned>(returned => Reroute(cluster.TakeReturned(returned)));
+            Receive<RemoteSettled>(settled => cluster.OnSettled(settled, Sender));
+            Receive<RemoteReturned>(returned => Reroute(cluster.TakeReturned(returned, Sender), DateTime.UtcNow));
+            Receive<BrokerCluster.AuditLedger>(_ => cluster.Audit());
+            Receive<LedgerMissing>(missing => Reroute(cluster.TakeMissing(missing, Sender), DateTime.UtcNow, excludeHolder: false));
+            Receive<LedgerCheck>(check =>
+            {
+                var origin = Sender.Path.Address.ToString();
+                var missing = check.Ledger.Where(number => !_heldForOrigins.Contains((origin, number))).ToArray();
+                if (missing.Length > 0)
+                {
+                    Sender.Tell(new LedgerMissing(missing));
+                }
+            });
+            Receive<BrokerProtocol.OriginDone>(done =>
+            {
+                var origin = done.Origin.Path.Address.ToString();
+                foreach (var number in done.Ledger)
+                {
+                    _heldForOrigins.Remove((origin, number));
+                }
+            });
+            Receive<BrokerCluster.RetryParked>(_ =>
+            {
+                foreach (var parked in cluster.TakeParked())
+                {
+                    Reroute([parked.Entry], parked.Since, excludeHolder: false);
+                }
+            });
             Receive<BrokerCluster.FlushInterest>(_ => cluster.Flush(_registry, IsExplicitGroup));
             Receive<Changed>(changed =>
             {
@@ -121,13 +156,14 @@ internal sealed class BrokerActor : ReceiveActor
             });
             Receive<ClusterEvent.MemberRemoved>(removed =>
             {
-                if (cluster.OnRemoved(removed))
+                var (interestChanged, held) = cluster.OnRemoved(removed);
+                if (interestChanged)
                 {
                     UpdateForwardListeners();
                 }
 
                 // What the node held unacknowledged goes to the group's members elsewhere.
-                Reroute(cluster.TakeHeldBy(removed.Member.Address.ToString()));
+                Reroute(held, DateTime.UtcNow);
             });
             Receive<IUpdateResponse>(cluster.OnUpdateResponse);
             Receive<ClusterEvent.MemberUp>(cluster.OnUp);
@@ -427,6 +463,12 @@ internal sealed class BrokerActor : ReceiveActor
             _returned.Clear();
         }
 
+        if (_settledNow.Count > 0)
+        {
+            Sender.Tell(new RemoteSettled([.. _settledNow]));
+            _settledNow.Clear();
+        }
+
         SendOutbox();
     }
 
@@ -455,7 +497,21 @@ internal sealed class BrokerActor : ReceiveActor
                 continue;
             }
 
-            var copy = pick.Ledger == 0
+            if (pick.Ledger != 0 && state!.Queue is null)
+            {
+                // The group acknowledges nothing here (its ack mode differed across nodes for a moment): settled once handed over.
+                _settledNow.Add(pick.Ledger);
+            }
+
+            var held = pick.Ledger != 0 && state!.Queue is not null;
+            if (held && !_heldForOrigins.Add((origin.Path.Address.ToString(), pick.Ledger)))
+            {
+                // Sent again after an audit while the first copy is still here: one is enough.
+                state!.Gauge?.Give();
+                continue;
+            }
+
+            var copy = !held
                 ? message
                 : new PublishedMessage(message.Topic, message.Body, message.Key, message.RunId) { Redelivered = remote.Resent, Origin = origin, OriginLedger = pick.Ledger };
             DeliverToGroup(group, copy);
@@ -477,10 +533,15 @@ internal sealed class BrokerActor : ReceiveActor
 
     /// <summary>
     /// Routes again messages of explicit-ack groups that another node held (it was removed, or gave
-    /// them back): to the group's members here or on a third node, marked redelivered. A message
-    /// whose group has no member left anywhere is dropped.
+    /// them back): to the group's members here or on another node, marked redelivered. The node
+    /// that held one is left out the first time; a message no member can take now is parked and
+    /// tried again every second (the node that gave it back included), for ack-wait, then dropped,
+    /// as a group with no member keeps what it holds on one host.
     /// </summary>
-    private void Reroute(List<BrokerCluster.Ledgered> entries)
+    /// <param name="entries">The messages.</param>
+    /// <param name="since">When they first needed a new home, for the ack-wait they may wait.</param>
+    /// <param name="excludeHolder">Leave out the node that held each one (it went away, or could not take it).</param>
+    private void Reroute(List<BrokerCluster.Ledgered> entries, DateTime since, bool excludeHolder = true)
     {
         if (entries.Count == 0 || _cluster is not { } cluster)
         {
@@ -491,10 +552,18 @@ internal sealed class BrokerActor : ReceiveActor
         {
             var message = new PublishedMessage(entry.Message.Topic, entry.Message.Body, entry.Message.Key, entry.Message.RunId) { Redelivered = true };
             var local = _groups.TryGetValue((entry.Group.Name, entry.Group.Pattern), out var state) && state.Queue is not null ? state : null;
-            var (found, node) = cluster.Route.ChooseAgain(entry.Group, message.KeyHash, local?.Members ?? 0, entry.Node);
+            var (found, node) = cluster.Route.ChooseAgain(entry.Group, message.KeyHash, local?.Members ?? 0, excludeHolder ? entry.Node : null);
             if (!found)
             {
-                _metrics.Dropped();
+                if (DateTime.UtcNow - since < _settings.AckWait)
+                {
+                    cluster.Park(entry, since);
+                }
+                else
+                {
+                    _metrics.Dropped();
+                }
+
                 continue;
             }
 

@@ -30,6 +30,11 @@ internal sealed class BrokerCluster
     /// <summary>The replicated registry: node (address#uid) → its interest.</summary>
     public static readonly LWWDictionaryKey<string, NodeInterest> InterestKey = new("opsclaw-broker-interest");
 
+    /// <summary>The most characters of text in one <see cref="RemotePublish"/>: 4 Mi characters are at most 12 MiB of UTF-8, under the 16 MiB frame.</summary>
+    private const long FrameChars = 4L * 1024 * 1024;
+
+    private static readonly TimeSpan ParkedRetryEvery = TimeSpan.FromSeconds(1);
+
     /// <summary>How long an interest update waits for every node's acknowledgement before it is left to gossip.</summary>
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(3);
 
@@ -55,15 +60,23 @@ internal sealed class BrokerCluster
     /// <summary>How many of <see cref="_ledger"/> each node holds.</summary>
     private readonly Dictionary<string, int> _heldBy = new(StringComparer.Ordinal);
 
+    /// <summary>Messages no member could take when they were routed again, retried every <see cref="ParkedRetryEvery"/>.</summary>
+    private readonly List<Parked> _parked = [];
+
     private readonly int _maxHeld;
+    private readonly TimeSpan _auditEvery;
+    private bool _retryScheduled;
+    private bool _auditScheduled;
     private readonly HashSet<UniqueAddress> _up = [];
     private long _lastLedger;
 
     /// <param name="context">The broker's context.</param>
     /// <param name="maxHeld">The most unacknowledged messages this node lets one other node hold (<c>max-queued</c>).</param>
-    public BrokerCluster(IActorContext context, int maxHeld)
+    /// <param name="ackWait">How long a message may stay in the ledger before the node holding it is asked whether it has it.</param>
+    public BrokerCluster(IActorContext context, int maxHeld, TimeSpan ackWait)
     {
         _maxHeld = maxHeld;
+        _auditEvery = ackWait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : ackWait > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : ackWait;
         _system = context.System;
         _self = context.Self;
         _log = context.GetLogger();
@@ -75,6 +88,13 @@ internal sealed class BrokerCluster
         _route = new ClusterRoute(_selfAddress);
         _replicator.Tell(Dsl.Subscribe(InterestKey, _self));
         _cluster.Subscribe(_self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
+
+        // A restarted broker starts its numbers elsewhere: queues on other nodes may still hold numbers of
+        // the previous instance, which must not settle or return this one's.
+        _lastLedger = Random.Shared.NextInt64(1, 1L << 62);
+
+        // A restarted broker has no subscriptions: what the previous instance wrote is replaced at once.
+        InterestChanged();
     }
 
     /// <summary>A member is up: counted on the meter.</summary>
@@ -93,6 +113,7 @@ internal sealed class BrokerCluster
         IpcMeter.ClusterLedger.Add(-_ledger.Count);
         _up.Clear();
         _ledger.Clear();
+        _parked.Clear();
         _heldBy.Clear();
         _cluster.Unsubscribe(_self);
     }
@@ -154,8 +175,8 @@ internal sealed class BrokerCluster
                 continue;
             }
 
-            seen.Add(address);
-            any |= _route.Interest.Set(address, interest);
+            seen.Add(key);
+            any |= _route.Interest.Set(key, address, interest);
         }
 
         foreach (var gone in _route.Interest.Nodes.Keys.Where(node => !seen.Contains(node)).ToList())
@@ -166,8 +187,12 @@ internal sealed class BrokerCluster
         return any;
     }
 
-    /// <summary>A member was removed: its interest goes, here and in the registry.</summary>
-    public bool OnRemoved(ClusterEvent.MemberRemoved removed)
+    /// <summary>
+    /// A member was removed: its interest goes, here and in the registry, and what it held of this
+    /// node's messages is taken out of the ledger to be routed again.
+    /// </summary>
+    /// <returns>Whether the interest changed, and the messages to route again.</returns>
+    public (bool InterestChanged, List<Ledgered> Held) OnRemoved(ClusterEvent.MemberRemoved removed)
     {
         var key = KeyOf(removed.Member.UniqueAddress);
         if (_removed.Count >= 1000)
@@ -183,8 +208,8 @@ internal sealed class BrokerCluster
 
         var node = _cluster.SelfUniqueAddress;
         _replicator.Tell(Dsl.Update(InterestKey, LWWDictionary<string, NodeInterest>.Empty, WriteLocal.Instance, map => map.Remove(node, key)));
-        _brokers.Remove(removed.Member.Address.ToString());
-        return _route.Interest.Remove(removed.Member.Address.ToString());
+        _brokers.Remove(key);
+        return (_route.Interest.Remove(key), TakeHeldBy(key));
     }
 
     /// <summary>The ack mode of a group's members on other nodes when it differs from <paramref name="ack"/>; null when it does not or none is known.</summary>
@@ -209,7 +234,7 @@ internal sealed class BrokerCluster
         {
             foreach (var pick in picks)
             {
-                var held = _heldBy.GetValueOrDefault(node.Address);
+                var held = _heldBy.GetValueOrDefault(node.Key);
                 if (pick.Explicit && held >= _maxHeld)
                 {
                     return $"group '{pick.Group.Name}' on '{pick.Group.Pattern}' (node {node.Address} holds {held} messages from this node unacknowledged)";
@@ -229,7 +254,7 @@ internal sealed class BrokerCluster
             for (var i = 0; i < picks.Count; i++)
             {
                 var pick = picks[i];
-                groups[i] = new RemoteGroup(pick.Group.Name, pick.Group.Pattern, pick.Explicit ? Ledger(message, node.Address, pick.Group) : 0);
+                groups[i] = new RemoteGroup(pick.Group.Name, pick.Group.Pattern, pick.Explicit ? Ledger(message, node.Key, pick.Group) : 0);
             }
 
             Outbox(node).Add(new RemoteMessage(message.Topic, message.Body, message.Key, message.RunId, groups, Resent: false));
@@ -241,24 +266,24 @@ internal sealed class BrokerCluster
     /// <summary>Sends one message of an explicit-ack group to another node again, in the ledger under a new number.</summary>
     public void Resend(RemoteNode node, PublishedMessage message, GroupName group) =>
         Outbox(node).Add(new RemoteMessage(
-            message.Topic, message.Body, message.Key, message.RunId, [new RemoteGroup(group.Name, group.Pattern, Ledger(message, node.Address, group))], Resent: true));
+            message.Topic, message.Body, message.Key, message.RunId, [new RemoteGroup(group.Name, group.Pattern, Ledger(message, node.Key, group))], Resent: true));
 
-    /// <summary>Messages acknowledged on the node that held them: forgotten.</summary>
-    public void OnSettled(RemoteSettled settled)
+    /// <summary>Messages acknowledged on the node that held them: forgotten. Only numbers that node holds count.</summary>
+    public void OnSettled(RemoteSettled settled, IActorRef sender)
     {
         foreach (var number in settled.Ledger)
         {
-            Forget(number);
+            Forget(number, sender);
         }
     }
 
-    /// <summary>The messages a node gave back, taken out of the ledger to be routed again.</summary>
-    public List<Ledgered> TakeReturned(RemoteReturned returned)
+    /// <summary>The messages a node gave back (only numbers it holds), taken out of the ledger to be routed again.</summary>
+    public List<Ledgered> TakeReturned(RemoteReturned returned, IActorRef sender)
     {
         var taken = new List<Ledgered>(returned.Ledger.Length);
         foreach (var number in returned.Ledger)
         {
-            if (Forget(number) is { } entry)
+            if (Forget(number, sender) is { } entry)
             {
                 taken.Add(entry);
             }
@@ -267,8 +292,58 @@ internal sealed class BrokerCluster
         return taken;
     }
 
+    /// <summary>Keeps a message that no member can take now (the one node with members gave it back, full, or none is left); tried again every second, for ack-wait.</summary>
+    public void Park(Ledgered entry, DateTime since)
+    {
+        _parked.Add(new Parked(entry, since));
+        if (!_retryScheduled)
+        {
+            _retryScheduled = true;
+            _system.Scheduler.ScheduleTellOnce(ParkedRetryEvery, _self, RetryParked.Instance, _self);
+        }
+    }
+
+    /// <summary>Every parked message, taken to be routed again; what is parked again is retried a second later.</summary>
+    public List<Parked> TakeParked()
+    {
+        _retryScheduled = false;
+        var taken = new List<Parked>(_parked);
+        _parked.Clear();
+        return taken;
+    }
+
+    /// <summary>
+    /// Asks each node about the messages it has held for longer than the audit period: a message lost
+    /// on the way (the connection between the nodes failed and recovered, the node's broker restarted)
+    /// would otherwise stay in the ledger, undelivered, until that node leaves. At most 10,000 numbers per
+    /// node each time.
+    /// </summary>
+    public void Audit()
+    {
+        _auditScheduled = false;
+        if (_ledger.Count == 0)
+        {
+            return;
+        }
+
+        var before = DateTime.UtcNow - _auditEvery;
+        foreach (var byNode in _ledger.Where(pair => pair.Value.SentAt < before).GroupBy(pair => pair.Value.Node))
+        {
+            if (_route.Interest.Nodes.GetValueOrDefault(byNode.Key) is { } node)
+            {
+                BrokerOf(node).Tell(new LedgerCheck([.. byNode.Select(pair => pair.Key).Take(10_000)]), _self);
+            }
+        }
+
+        _auditScheduled = true;
+        _system.Scheduler.ScheduleTellOnce(_auditEvery, _self, AuditLedger.Instance, _self);
+    }
+
+    /// <summary>The messages a node says it does not hold, taken out of the ledger to be routed again.</summary>
+    public List<Ledgered> TakeMissing(LedgerMissing missing, IActorRef sender) => TakeReturned(new RemoteReturned(missing.Ledger), sender);
+
     /// <summary>Every message a node held, taken out of the ledger to be routed again (the node was removed).</summary>
-    public List<Ledgered> TakeHeldBy(string node)
+    private List<Ledgered> TakeHeldBy(string node)
     {
         if (!_heldBy.ContainsKey(node))
         {
@@ -290,18 +365,27 @@ internal sealed class BrokerCluster
     private long Ledger(PublishedMessage message, string node, GroupName group)
     {
         var number = ++_lastLedger;
-        _ledger.Add(number, new Ledgered(message, node, group));
+        _ledger.Add(number, new Ledgered(message, node, group, DateTime.UtcNow));
+        if (!_auditScheduled)
+        {
+            _auditScheduled = true;
+            _system.Scheduler.ScheduleTellOnce(_auditEvery, _self, AuditLedger.Instance, _self);
+        }
+
         IpcMeter.ClusterLedger.Add(1);
         _heldBy[node] = _heldBy.GetValueOrDefault(node) + 1;
         return number;
     }
 
-    private Ledgered? Forget(long number)
+    private Ledgered? Forget(long number, IActorRef? sender = null)
     {
-        if (!_ledger.Remove(number, out var entry))
+        if (!_ledger.TryGetValue(number, out var entry)
+            || (sender is not null && AddressOf(entry.Node) != sender.Path.Address.ToString()))
         {
             return null;
         }
+
+        _ledger.Remove(number);
 
         IpcMeter.ClusterLedger.Add(-1);
         if (--_heldBy[entry.Node] == 0)
@@ -333,11 +417,46 @@ internal sealed class BrokerCluster
 
         foreach (var (node, messages) in _outbox)
         {
-            BrokerOf(node).Tell(new RemotePublish([.. messages]), _self);
+            var broker = BrokerOf(node);
+            foreach (var frame in Frames(messages))
+            {
+                broker.Tell(new RemotePublish(frame), _self);
+            }
+
             IpcMeter.ClusterSent.Add(messages.Count);
         }
 
         _outbox.Clear();
+    }
+
+    /// <summary>
+    /// A node's messages cut into frames of at most <see cref="FrameChars"/> characters of text
+    /// (a few MiB of UTF-8), in order, so that a large batch (a crashed node's ledger routed again)
+    /// stays under the transport's largest frame.
+    /// </summary>
+    private static IEnumerable<RemoteMessage[]> Frames(List<RemoteMessage> messages)
+    {
+        var start = 0;
+        long chars = 0;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i];
+            var size = 64L + message.Topic.Length + message.Body.Length + (message.Key?.Length ?? 0) + (message.RunId?.Length ?? 0);
+            foreach (var group in message.Groups)
+            {
+                size += 16 + group.Name.Length + group.Pattern.Length;
+            }
+
+            if (i > start && chars + size > FrameChars)
+            {
+                yield return messages.GetRange(start, i - start).ToArray();
+                (start, chars) = (i, 0);
+            }
+
+            chars += size;
+        }
+
+        yield return start == 0 ? [.. messages] : messages.GetRange(start, messages.Count - start).ToArray();
     }
 
     /// <summary>The members as this node sees them, with their interest.</summary>
@@ -353,7 +472,7 @@ internal sealed class BrokerCluster
             .Select(member =>
             {
                 var address = member.Address.ToString();
-                var interest = address == _selfAddress ? own : _route.Interest.Nodes.GetValueOrDefault(address)?.Interest;
+                var interest = address == _selfAddress ? own : _route.Interest.Nodes.GetValueOrDefault(KeyOf(member.UniqueAddress))?.Interest;
                 return new ClusterMemberInfo(
                     address,
                     StatusName(member.Status),
@@ -371,12 +490,12 @@ internal sealed class BrokerCluster
 
     private IActorRef BrokerOf(RemoteNode node)
     {
-        if (!_brokers.TryGetValue(node.Address, out var broker) || broker.Path.ToStringWithAddress() != node.Interest.Broker)
+        if (!_brokers.TryGetValue(node.Key, out var broker) || broker.Path.ToStringWithAddress() != node.Interest.Broker)
         {
             // Resolved locally from the path the node published: no round trip, and it stays valid
             // for as long as the node is a member.
             broker = ((ExtendedActorSystem)_system).Provider.ResolveActorRef(node.Interest.Broker);
-            _brokers[node.Address] = broker;
+            _brokers[node.Key] = broker;
         }
 
         return broker;
@@ -431,5 +550,28 @@ internal sealed class BrokerCluster
     };
 
     /// <summary>One message in the ledger: the node holding it and the group it was routed to there.</summary>
-    internal sealed record Ledgered(PublishedMessage Message, string Node, GroupName Group);
+    internal sealed record Ledgered(PublishedMessage Message, string Node, GroupName Group, DateTime SentAt);
+
+    /// <summary>A message routed again that no member could take, and since when it waits.</summary>
+    internal sealed record Parked(Ledgered Entry, DateTime Since);
+
+    /// <summary>Time to route the parked messages again.</summary>
+    internal sealed class RetryParked
+    {
+        public static readonly RetryParked Instance = new();
+
+        private RetryParked()
+        {
+        }
+    }
+
+    /// <summary>Time to ask the other nodes about old messages in the ledger.</summary>
+    internal sealed class AuditLedger
+    {
+        public static readonly AuditLedger Instance = new();
+
+        private AuditLedger()
+        {
+        }
+    }
 }

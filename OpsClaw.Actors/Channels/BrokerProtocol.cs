@@ -86,6 +86,9 @@ internal static class BrokerProtocol
         Nack,
     }
 
+    /// <summary>A queue settled or gave back these ledger numbers of <paramref name="Origin"/>: its broker no longer holds them.</summary>
+    public sealed record OriginDone(IActorRef Origin, long[] Ledger);
+
     /// <summary>Told by a queue with no member left once it holds nothing more (or its kept deliveries expired): the broker may stop it.</summary>
     public sealed record Idle(IActorRef Queue);
 

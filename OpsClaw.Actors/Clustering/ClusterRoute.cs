@@ -89,7 +89,7 @@ internal sealed class ClusterRoute
     /// <summary>
     /// Routes one message of one group again (its node went away, or gave it back): among the
     /// group's members on this node (<paramref name="localMembers"/>) and on every other node but
-    /// <paramref name="excluded"/>.
+    /// <paramref name="excluded"/> (a node's <c>address#uid</c>).
     /// </summary>
     /// <returns>Whether a member is left anywhere, and the node chosen (null: this one).</returns>
     public (bool Found, RemoteNode? Node) ChooseAgain(GroupName group, ulong? keyHash, int localMembers, string? excluded)
@@ -148,7 +148,7 @@ internal sealed class ClusterRoute
             foreach (var id in remoteMembers)
             {
                 var entry = Interest.EntryOf(id);
-                if (entry.Node.Address == excluded)
+                if (entry.Node.Key == excluded)
                 {
                     continue;
                 }
@@ -185,7 +185,7 @@ internal sealed class ClusterRoute
         foreach (var id in remoteMembers)
         {
             var entry = Interest.EntryOf(id);
-            total += entry.Node.Address == excluded ? 0 : entry.Count;
+            total += entry.Node.Key == excluded ? 0 : entry.Count;
         }
 
         if (total == 0)
@@ -210,7 +210,7 @@ internal sealed class ClusterRoute
         foreach (var id in remoteMembers)
         {
             var entry = Interest.EntryOf(id);
-            if (entry.Node.Address == excluded)
+            if (entry.Node.Key == excluded)
             {
                 continue;
             }

@@ -21,6 +21,8 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
     private const string InterestManifest = "I";
     private const string SettledManifest = "S";
     private const string ReturnedManifest = "R";
+    private const string CheckManifest = "C";
+    private const string MissingManifest = "M";
 
     /// <summary>More of anything in one frame than a peer could have sent: refused as garbage.</summary>
     private const int MaxCount = 1_000_000;
@@ -38,6 +40,8 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
         NodeInterest => InterestManifest,
         RemoteSettled => SettledManifest,
         RemoteReturned => ReturnedManifest,
+        LedgerCheck => CheckManifest,
+        LedgerMissing => MissingManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a cluster message of OpsClaw", nameof(o)),
     };
 
@@ -60,6 +64,12 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
                 case RemoteReturned returned:
                     Write(writer, returned.Ledger);
                     break;
+                case LedgerCheck check:
+                    Write(writer, check.Ledger);
+                    break;
+                case LedgerMissing missing:
+                    Write(writer, missing.Ledger);
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not a cluster message of OpsClaw", nameof(obj));
             }
@@ -79,6 +89,8 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
                 InterestManifest => ReadInterest(reader),
                 SettledManifest => new RemoteSettled(ReadLedger(reader)),
                 ReturnedManifest => new RemoteReturned(ReadLedger(reader)),
+                CheckManifest => new LedgerCheck(ReadLedger(reader)),
+                MissingManifest => new LedgerMissing(ReadLedger(reader)),
                 _ => throw new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message"),
             };
             if (reader.BaseStream.Position != bytes.Length)

@@ -18,20 +18,23 @@ internal sealed class RemoteInterest
     private readonly Dictionary<GroupName, List<SubscriptionId>> _groups = [];
     private long _lastId;
 
-    /// <summary>The nodes with interest, by their address.</summary>
+    /// <summary>The nodes with interest, by their key: address and incarnation (<c>address#uid</c>), so a node restarted on the same address is another node.</summary>
     public IReadOnlyDictionary<string, RemoteNode> Nodes => _nodes;
 
     /// <summary>One node's interest now; replaces what it had.</summary>
+    /// <param name="key">The node's <c>address#uid</c>.</param>
+    /// <param name="address">The node's address.</param>
+    /// <param name="interest">What it subscribes to.</param>
     /// <returns>Whether anything changed.</returns>
-    public bool Set(string node, NodeInterest interest)
+    public bool Set(string key, string address, NodeInterest interest)
     {
-        if (_nodes.TryGetValue(node, out var known) && known.Interest.Equals(interest))
+        if (_nodes.TryGetValue(key, out var known) && known.Interest.Equals(interest))
         {
             return false;
         }
 
-        Remove(node);
-        var remote = new RemoteNode(node, interest);
+        Remove(key);
+        var remote = new RemoteNode(key, address, interest);
         foreach (var pattern in interest.Patterns)
         {
             Add(remote, pattern.Pattern, null, pattern.Subscriptions, false);
@@ -42,7 +45,7 @@ internal sealed class RemoteInterest
             Add(remote, group.Pattern, group.Name, group.Members, group.Explicit);
         }
 
-        _nodes.Add(node, remote);
+        _nodes.Add(key, remote);
         return true;
     }
 
@@ -118,12 +121,16 @@ internal sealed class RemoteInterest
 /// <summary>A node with interest, and where its publishes go.</summary>
 internal sealed class RemoteNode
 {
-    public RemoteNode(string address, NodeInterest interest)
+    public RemoteNode(string key, string address, NodeInterest interest)
     {
+        Key = key;
         Address = address;
         Interest = interest;
         Hash = StableHash.OfText(address);
     }
+
+    /// <summary>The node's <c>address#uid</c>: this incarnation of it.</summary>
+    public string Key { get; }
 
     /// <summary>The node's address, as the cluster writes it.</summary>
     public string Address { get; }

@@ -43,3 +43,14 @@ internal sealed record RemoteReturned(long[] Ledger) : IClusterMessage;
 
 /// <summary>A queue group: its name and pattern (the same name on another pattern is another group).</summary>
 internal readonly record struct GroupName(string Name, string Pattern);
+
+/// <summary>
+/// Asks the node holding these numbers of the sender's ledger (sent long ago, never settled) which
+/// it does not hold: a message lost between the nodes is then routed again.
+/// </summary>
+/// <param name="Ledger">The numbers.</param>
+internal sealed record LedgerCheck(long[] Ledger) : IClusterMessage;
+
+/// <summary>The answer to a <see cref="LedgerCheck"/>: the numbers the node does not hold.</summary>
+/// <param name="Ledger">Their numbers.</param>
+internal sealed record LedgerMissing(long[] Ledger) : IClusterMessage;

@@ -71,26 +71,40 @@ start() {
 }
 
 stop() {
-  local pids=()
+  local nodes=()
   for i in 1 2 3; do
     local file="$dir/node-$i/pid"
     if [ -f "$file" ] && kill -0 "$(cat "$file")" 2>/dev/null; then
       kill -TERM "$(cat "$file")"
-      pids+=("$(cat "$file")")
+      nodes+=("$i")
+    else
+      rm -f "$file"
     fi
-    rm -f "$file"
   done
 
-  # An orderly stop leaves the cluster and drains; bounded at 30 s.
+  # An orderly stop leaves the cluster and drains; bounded at 30 s. A pid file goes only once its
+  # process has, so a host that hangs can still be found and killed.
   for _ in $(seq 1 300); do
     alive=0
-    for pid in "${pids[@]}"; do
-      kill -0 "$pid" 2>/dev/null && alive=1
+    for i in "${nodes[@]}"; do
+      if kill -0 "$(cat "$dir/node-$i/pid")" 2>/dev/null; then
+        alive=1
+      fi
     done
     [ "$alive" -eq 0 ] && break
     sleep 0.1
   done
-  echo "stopped ${#pids[@]} nodes"
+
+  for i in "${nodes[@]}"; do
+    local pid
+    pid=$(cat "$dir/node-$i/pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "cluster.sh: node $i (pid $pid) did not stop within 30 s; kill -9 $pid ends it" >&2
+      exit 1
+    fi
+    rm -f "$dir/node-$i/pid"
+  done
+  echo "stopped ${#nodes[@]} nodes"
 }
 
 case "$command" in
