@@ -46,11 +46,13 @@ internal static class OpsClawClusterHosting
             },
         });
 
-        // opsclaw.cluster.stable-after is the setting for it, so it goes over the file; the notify
-        // interval (changes of the replicated registry reach the broker within 100 ms rather than
-        // the default 500 ms) goes under it, so a --config file can still set it.
-        builder.AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)settings.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend);
-        builder.AddHocon("akka.cluster.distributed-data.notify-subscribers-interval = 100ms", HoconAddMode.Append);
+        // Changes of the replicated registry reach the broker within 100 ms rather than the default 500 ms.
+        builder.AddHocon(
+            $$"""
+            akka.cluster.split-brain-resolver.stable-after = {{(long)settings.StableAfter.TotalMilliseconds}}ms
+            akka.cluster.distributed-data.notify-subscribers-interval = 100ms
+            """,
+            HoconAddMode.Prepend);
         return builder;
     }
 
