@@ -221,7 +221,7 @@ public sealed class ClusterSpecs
         // Thawed, C learns it was downed and stops by itself, exit 1 so a supervisor starts it again:
         // a downed node must not serve alone.
         c.Thaw();
-        Assert.Equal(1, await c.WaitForExitAsync());
+        Assert.Equal(1, await c.WaitForExitAsync(TimeSpan.FromSeconds(90)));
     }
 
     [Fact]

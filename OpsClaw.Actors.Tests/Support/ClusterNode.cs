@@ -82,11 +82,20 @@ public sealed class ClusterNode : IDisposable
     /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
     public void Thaw() => (_process ?? throw new InvalidOperationException("the node is not running")).Signal(SigCont);
 
-    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync()
+    /// <summary>Waits up to <paramref name="bound"/> for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan bound)
     {
         var process = _process ?? throw new InvalidOperationException("the node is not running");
-        var code = await process.WaitForExitAsync();
+        int code;
+        try
+        {
+            code = await process.WaitForExitAsync(bound);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Address} did not exit within {bound.TotalSeconds} s; its stderr:\n{Stderr}");
+        }
+
         process.Dispose();
         _process = null;
         return code;

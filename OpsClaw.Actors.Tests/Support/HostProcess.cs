@@ -194,9 +194,12 @@ public sealed class HostProcess : IDisposable
         }
     }
 
-    public async Task<int> WaitForExitAsync()
+    public Task<int> WaitForExitAsync() => WaitForExitAsync(DefaultWait);
+
+    /// <summary>Waits up to <paramref name="bound"/> for the process to exit; an <see cref="OperationCanceledException"/> when it does not.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan bound)
     {
-        using var timeout = new CancellationTokenSource(DefaultWait);
+        using var timeout = new CancellationTokenSource(bound);
         await _process.WaitForExitAsync(timeout.Token);
         return _process.ExitCode;
     }

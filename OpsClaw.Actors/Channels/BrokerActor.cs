@@ -125,11 +125,7 @@ internal sealed class BrokerActor : ReceiveActor
             Receive<LedgerCheck>(check =>
             {
                 var origin = Sender.Path.Address.ToString();
-                var missing = check.Ledger.Where(number => !_heldForOrigins.Contains((origin, number))).ToArray();
-                if (missing.Length > 0)
-                {
-                    Sender.Tell(new LedgerMissing(missing));
-                }
+                Sender.Tell(new LedgerMissing([.. check.Ledger.Where(number => !_heldForOrigins.Contains((origin, number)))]));
             });
             Receive<BrokerProtocol.OriginDone>(done =>
             {
