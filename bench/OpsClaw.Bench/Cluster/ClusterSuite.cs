@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace OpsClaw.Bench;
+
+/// <summary>What one <c>cluster</c> run does.</summary>
+internal sealed record ClusterOptions(
+    string OpsClawExecutable,
+    int Repetitions,
+    int InFlight,
+    TimeSpan WarmUp,
+    TimeSpan Window,
+    IReadOnlyList<string> Scenarios,
+    string? NodeConfig);
+
+/// <summary>
+/// Runs the cluster scenarios on a two-node opsclaw cluster on loopback, <see cref="ClusterOptions.Repetitions"/>
+/// times. Each repetition starts a fresh cluster and measures every scenario same-node then
+/// cross-node, in an order that rotates between repetitions, so the two figures a ratio compares
+/// are taken seconds apart with the same executable on the same shared machine.
+/// </summary>
+internal static class ClusterSuite
+{
+    /// <summary>The broker suite's scenarios this one runs: pipelined 1 → 1 throughput and one-in-flight latency.</summary>
+    public static readonly IReadOnlyList<BrokerScenario> Scenarios = [BrokerScenarios.OneToOne, BrokerScenarios.Latency];
+
+    public static IEnumerable<string> ScenarioIds => Scenarios.Select(scenario => scenario.Id);
+
+    public static async Task<Results> RunAsync(ClusterOptions options, CancellationToken cancel)
+    {
+        var results = new Results();
+        var scenarios = Scenarios.Where(scenario => options.Scenarios.Contains(scenario.Id)).ToArray();
+        for (var repetition = 0; repetition < options.Repetitions; repetition++)
+        {
+            var order = Enumerable.Range(0, ClusterPlacement.All.Count)
+                .Select(turn => ClusterPlacement.All[(turn + repetition) % ClusterPlacement.All.Count])
+                .ToArray();
+            await RunRepetitionAsync(order, scenarios, repetition, options, results, cancel).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>How long the publishing node took to show a scenario's subscriptions: context for the cross-node figures.</summary>
+    public static Figure InterestVisible(BrokerScenario scenario) => new(scenario.Title, "subscription visible on A (ms)", FigureKind.Info, "N0");
+
+    /// <summary>Every row the table shows for <paramref name="scenario"/>.</summary>
+    public static IEnumerable<Figure> Figures(BrokerScenario scenario) => scenario.Figures.Append(InterestVisible(scenario));
+
+    private static async Task RunRepetitionAsync(
+        ClusterPlacement[] order, BrokerScenario[] scenarios, int repetition, ClusterOptions options, Results results, CancellationToken cancel)
+    {
+        var dialect = BrokerDialect.Of(ServerSpec.OpsClawName);
+        var cluster = await LoopbackCluster.StartAsync(options.OpsClawExecutable, ClusterPlacement.NodeNames, options.NodeConfig, cancel).ConfigureAwait(false);
+        try
+        {
+            Console.Error.WriteLine($"bench: rep {repetition + 1} cluster up: " + string.Join(", ", cluster.Nodes.Select(node => $"{node.Name} {node.Address} (pid {node.Process.Pid})")));
+            foreach (var scenario in scenarios)
+            {
+                foreach (var placement in order)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var visibleAfter = TimeSpan.Zero;
+                    var result = await BrokerRun.RunAsync(
+                        dialect,
+                        placement.On(cluster, scenario.Subscribers, elapsed => visibleAfter = elapsed),
+                        scenario,
+                        options.InFlight,
+                        options.WarmUp,
+                        options.Window).ConfigureAwait(false);
+                    BrokerSuite.Record(results, placement.Name, scenario, result);
+                    results.Add(placement.Name, InterestVisible(scenario).Key, visibleAfter.TotalMilliseconds);
+                    Progress(repetition, placement.Name, scenario.Title, string.Create(CultureInfo.InvariantCulture,
+                        $"{result.DeliveredPerSecond:N0} msgs/s, p50 {result.P50Us:N1} µs, p99 {result.P99Us:N1} µs, " +
+                        $"nodes {result.ServerCores:N2} cores ({result.ServerCpuUsPerMessage:N2} µs/msg), generator {result.GeneratorCores:N2} cores, " +
+                        $"{result.Published:N0} published, {result.Lost:N0} lost, {result.Errors:N0} errors, subscription visible after {visibleAfter.TotalMilliseconds:N0} ms") +
+                        (result.Notes.Length > 0 ? " (" + result.Notes + ")" : ""));
+                }
+            }
+        }
+        finally
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Progress(int repetition, string placement, string scenario, string figures) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: rep {repetition + 1} {placement,-10} {scenario,-21} {figures}"));
+}
