@@ -44,8 +44,9 @@ internal static class ClusterBenchReport
         text.AppendLine();
 
         text.AppendLine("same-node: publisher and subscriber on node A; cross-node: publisher on A, subscriber on B; both on the same");
-        text.AppendLine("2-node cluster, alternating within each repetition. Server CPU counts both nodes. Each run waits until A's");
-        text.AppendLine("control.cluster shows the subscription (\"subscription visible on A\") before the first publish.");
+        text.AppendLine("2-node cluster, alternating within each repetition, each repetition on a fresh cluster first warmed up by");
+        text.AppendLine("unmeasured 1 → 1 traffic both ways. Server CPU counts both nodes. Each run waits until A's control.cluster");
+        text.AppendLine("shows the subscription (\"subscription visible on A\") before the first publish.");
         if (options.NodeConfig is { } config)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Both nodes ran with --config {config}.");
