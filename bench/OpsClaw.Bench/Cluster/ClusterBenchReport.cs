@@ -18,12 +18,17 @@ internal static class ClusterBenchReport
     private const string Same = ClusterPlacement.SameNodeName;
     private const string Cross = ClusterPlacement.CrossNodeName;
 
-    public static string Render(Results results, ClusterOptions options, TimeSpan runTime)
+    /// <param name="results">Every figure of the run.</param>
+    /// <param name="options">What the run did.</param>
+    /// <param name="runTime">How long it took.</param>
+    /// <param name="load">The machine's 1-minute load average before and after: the run shares the machine, and this says how much.</param>
+    public static string Render(Results results, ClusterOptions options, TimeSpan runTime, (double Before, double After) load)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"OpsClaw cluster bench: {Environment.ProcessorCount} cores, 2 nodes on loopback, {options.Repetitions} repetitions (median shown), " +
             $"{options.WarmUp.TotalSeconds:0.#} s warm-up + {options.Window.TotalSeconds:0.#} s window per scenario, " +
-            $"{BenchBody.Length}-byte bodies, {options.InFlight:N0} in flight (1 → 1), measured in {runTime.TotalSeconds:0} s");
+            $"{BenchBody.Length}-byte bodies, {options.InFlight:N0} in flight (1 → 1), measured in {runTime.TotalSeconds:0} s, " +
+            $"load average {load.Before:0.0} before and {load.After:0.0} after (own nodes and generator included)");
         text.AppendLine();
 
         var rows = new List<string[]> { new[] { "scenario", "figure", Same, Cross, "cross / same", "cross − same" } };
@@ -46,7 +51,8 @@ internal static class ClusterBenchReport
         text.AppendLine("same-node: publisher and subscriber on node A; cross-node: publisher on A, subscriber on B; both on the same");
         text.AppendLine("2-node cluster, alternating within each repetition, each repetition on a fresh cluster first warmed up by");
         text.AppendLine("unmeasured 1 → 1 traffic both ways. Server CPU counts both nodes. Each run waits until A's control.cluster");
-        text.AppendLine("shows the subscription (\"subscription visible on A\") before the first publish.");
+        text.AppendLine("shows its subscription on its node and none elsewhere (\"A's registry settled\": the previous run's must be gone");
+        text.AppendLine("too) before the first publish.");
         if (options.NodeConfig is { } config)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Both nodes ran with --config {config}.");

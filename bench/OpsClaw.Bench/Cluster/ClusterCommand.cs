@@ -62,6 +62,7 @@ internal static class ClusterCommand
         }
 
         var started = Stopwatch.GetTimestamp();
+        var loadBefore = ProcFs.LoadAverage();
         Results results;
         try
         {
@@ -79,7 +80,7 @@ internal static class ClusterCommand
             return 1;
         }
 
-        Console.Out.Write(ClusterBenchReport.Render(results, options, Stopwatch.GetElapsedTime(started)));
+        Console.Out.Write(ClusterBenchReport.Render(results, options, Stopwatch.GetElapsedTime(started), (loadBefore, ProcFs.LoadAverage())));
         return 0;
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace OpsClaw.Bench;
 
 /// <summary>
@@ -23,10 +25,10 @@ internal sealed record ClusterPlacement(string Name, int PublisherNode, int Subs
     /// <summary>
     /// The broker run's placement on <paramref name="cluster"/>: it waits, once subscribed, until the
     /// publishing node's registry shows the subscriber's node holding the scenario's subscriptions
-    /// (and no other node any), and keeps how long that took in <paramref name="visibleAfter"/>.
+    /// (and no other node any), and keeps how long that took in <paramref name="settledAfter"/>.
     /// Both nodes' CPU counts as the server's.
     /// </summary>
-    public BrokerPlacement On(LoopbackCluster cluster, int subscriptions, Action<TimeSpan> visibleAfter)
+    public BrokerPlacement On(LoopbackCluster cluster, int subscriptions, Action<TimeSpan> settledAfter)
     {
         var publisher = cluster.Nodes[PublisherNode];
         var subscriber = cluster.Nodes[SubscriberNode];
@@ -36,9 +38,9 @@ internal sealed record ClusterPlacement(string Name, int PublisherNode, int Subs
             [.. cluster.Nodes.Select(node => node.Process.Probe)],
             async cancel =>
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var started = Stopwatch.GetTimestamp();
                 await cluster.WaitForInterestAsync(publisher, subscriber, subscriptions, cancel).ConfigureAwait(false);
-                visibleAfter(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                settledAfter(Stopwatch.GetElapsedTime(started));
             });
     }
 }
