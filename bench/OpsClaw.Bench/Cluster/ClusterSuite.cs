@@ -88,11 +88,11 @@ internal static class ClusterSuite
     }
 
     /// <summary>
-    /// Fresh nodes run their first seconds of traffic on unoptimized code (the runtime compiles hot
-    /// methods again once they have run a while), on both paths: local delivery, and remoting with
-    /// its serializer. Unmeasured traffic over each placement first keeps that out of whichever
-    /// measurement would come first; without it the first figure of a repetition came out two to
-    /// three times slower than the same one measured later.
+    /// Fresh nodes are slow for their first seconds of traffic, on both paths (local delivery, and
+    /// remoting with its serializer), most likely because hot methods start unoptimized and are
+    /// compiled again once they have run a while. Unmeasured traffic over each placement first keeps
+    /// that out of whichever measurement would come first; without it the first figure of a
+    /// repetition came out two to three times slower than the same one measured later.
     /// </summary>
     private static async Task WarmUpAsync(
         LoopbackCluster cluster, BrokerDialect dialect, ClusterPlacement[] order, int repetition, ClusterOptions options, CancellationToken cancel)
