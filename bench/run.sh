@@ -9,6 +9,9 @@
 #   bash bench/run.sh streams [args]   durable streams: opsclaw on SQLite and on a throwaway
 #                                      PostgreSQL beside NATS JetStream (at most about 10 minutes;
 #                                      --quick for a smoke run under a minute)
+#   bash bench/run.sh cluster [args]   the broker's cluster: a two-node opsclaw cluster on loopback,
+#                                      1 → 1 throughput and latency same-node against cross-node
+#                                      (about 2 minutes; --quick for a smoke run of about 30 s)
 #
 # Extra arguments go to the bench, e.g. `bash bench/run.sh --reps 1 --scenarios latency` or
 # `bash bench/run.sh broker --scenarios fan-out fan-in`.
@@ -17,7 +20,7 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 
 suite=run
-if [ "${1:-}" = broker ] || [ "${1:-}" = streams ]; then
+if [ "${1:-}" = broker ] || [ "${1:-}" = streams ] || [ "${1:-}" = cluster ]; then
   suite=$1
   shift
 fi
@@ -61,6 +64,11 @@ fi
 if [ "$suite" = broker ]; then
   echo "== broker run (about 4 minutes; --quick: about 30 s)" >&2
   bench/OpsClaw.Bench/bin/Release/net10.0/OpsClaw.Bench broker \
+    --opsclaw OpsClaw.Host/bin/Release/net10.0/opsclaw "$@"
+elif [ "$suite" = cluster ]; then
+  # Needs nothing but opsclaw: the bench starts both nodes on free loopback ports and stops them by pid.
+  echo "== cluster run (about 2 minutes; --quick: about 30 s)" >&2
+  bench/OpsClaw.Bench/bin/Release/net10.0/OpsClaw.Bench cluster \
     --opsclaw OpsClaw.Host/bin/Release/net10.0/opsclaw "$@"
 elif [ "$suite" = streams ]; then
   # PostgreSQL (initdb, pg_ctl) is looked for by the bench itself in /usr/local/bin and

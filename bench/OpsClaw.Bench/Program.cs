@@ -1,12 +1,13 @@
 using System.CommandLine;
 using OpsClaw.Bench;
 
-var root = new RootCommand("OpsClaw benchmarks: a load generator, the two baseline servers it compares the host with, the broker comparison with NATS and Redis, and the streams comparison with NATS JetStream.")
+var root = new RootCommand("OpsClaw benchmarks: a load generator, the two baseline servers it compares the host with, the broker comparison with NATS and Redis, the broker's cluster (same-node against cross-node), and the streams comparison with NATS JetStream.")
 {
     RunCommand.Create(),
     LoadCommand.Create(),
     BrokerCommand.Create(),
     BrokerLoadCommand.Create(),
+    ClusterCommand.Create(),
     StreamsCommand.Create(),
     BaselineCommand.Create(BaselineKind.RawJson),
     BaselineCommand.Create(BaselineKind.RawFixed),

@@ -20,7 +20,8 @@ internal sealed record BrokerResult(
 }
 
 /// <summary>
-/// Runs one <see cref="BrokerScenario"/> against one server: subscribes, opens the publishers,
+/// Runs one <see cref="BrokerScenario"/> against one server, or across the nodes of a cluster as a
+/// <see cref="BrokerPlacement"/> says: subscribes, opens the publishers,
 /// publishes through a warm-up and a measured window, then lets every subscriber receive what was
 /// published (or gives up after a drain timeout) and counts what never arrived.
 /// </summary>
@@ -29,8 +30,12 @@ internal static class BrokerRun
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(10);
 
+    public static Task<BrokerResult> RunAsync(
+        BrokerDialect dialect, string address, BrokerScenario scenario, int inFlight, TimeSpan warmUp, TimeSpan window, ProcessProbe server) =>
+        RunAsync(dialect, BrokerPlacement.Single(address, server), scenario, inFlight, warmUp, window);
+
     public static async Task<BrokerResult> RunAsync(
-        BrokerDialect dialect, string address, BrokerScenario scenario, int inFlight, TimeSpan warmUp, TimeSpan window, ProcessProbe server)
+        BrokerDialect dialect, BrokerPlacement placement, BrokerScenario scenario, int inFlight, TimeSpan warmUp, TimeSpan window)
     {
         using var deadline = new CancellationTokenSource(warmUp + window + TimeSpan.FromSeconds(60));
         var phase = new LoadPhase();
@@ -43,17 +48,22 @@ internal static class BrokerRun
         {
             for (var index = 0; index < scenario.Subscribers; index++)
             {
-                var socket = await BrokerDialect.ConnectAsync(address, deadline.Token).ConfigureAwait(false);
+                var socket = await BrokerDialect.ConnectAsync(placement.SubscribeAt, deadline.Token).ConfigureAwait(false);
                 var subscriber = new Subscriber(dialect, socket, scenario.Publishers, phase, seen, explicitAck);
                 subscribers.Add(subscriber);
                 await subscriber.SubscribeAsync(scenario.Topic, group ? BrokerScenario.GroupName : null, deadline.Token).ConfigureAwait(false);
+            }
+
+            if (placement.Subscribed is { } subscribed)
+            {
+                await subscribed(deadline.Token).ConfigureAwait(false);
             }
 
             var frame = dialect.PublishFrame(scenario.Topic, BenchBody.Template());
             var receivers = group ? 1 : scenario.Subscribers;
             for (var index = 0; index < scenario.Publishers; index++)
             {
-                var socket = await BrokerDialect.ConnectAsync(address, deadline.Token).ConfigureAwait(false);
+                var socket = await BrokerDialect.ConnectAsync(placement.PublishAt, deadline.Token).ConfigureAwait(false);
                 var publisher = new Publisher(dialect, socket, index, scenario.WindowFor(inFlight), receivers, frame);
                 publishers.Add(publisher);
                 await publisher.OpenAsync(deadline.Token).ConfigureAwait(false);
@@ -77,7 +87,7 @@ internal static class BrokerRun
 
             await Task.Delay(warmUp).ConfigureAwait(false);
             var generatorBefore = CpuClock.Generator();
-            var serverBefore = server.CpuTime();
+            var serverBefore = placement.ServerCpuTime();
             var started = Stopwatch.GetTimestamp();
             phase.StartMeasuring();
 
@@ -85,7 +95,7 @@ internal static class BrokerRun
             phase.Stop();
             var elapsed = Stopwatch.GetElapsedTime(started);
             var generatorCpu = CpuClock.Generator() - generatorBefore;
-            var serverCpu = server.CpuTime() - serverBefore;
+            var serverCpu = placement.ServerCpuTime() - serverBefore;
 
             await Task.WhenAll(publishing).ConfigureAwait(false);
             await DrainAsync(publishers, Settled).ConfigureAwait(false);

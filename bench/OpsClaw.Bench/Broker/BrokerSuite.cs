@@ -181,7 +181,8 @@ internal static class BrokerSuite
         return now;
     }
 
-    private static void Record(Results results, string server, BrokerScenario scenario, BrokerResult result)
+    /// <summary>Keeps every figure of one result under <paramref name="server"/> (or a cluster placement's name).</summary>
+    internal static void Record(Results results, string server, BrokerScenario scenario, BrokerResult result)
     {
         results.Add(server, scenario.Delivered.Key, result.DeliveredPerSecond);
         results.Add(server, scenario.P50.Key, result.P50Us);

@@ -37,6 +37,20 @@ internal static class ProcFs
 
     public static int OpenDescriptors(int pid) => Directory.GetFiles($"/proc/{pid}/fd").Length;
 
+    /// <summary>The machine's 1-minute load average (first field of /proc/loadavg): how busy the shared machine was around a run; NaN where it cannot be read.</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, CultureInfo.InvariantCulture);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
+
     [DllImport("libc")]
     private static extern long sysconf(int name);
 }

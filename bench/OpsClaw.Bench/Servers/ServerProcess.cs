@@ -22,8 +22,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly int _stopSignal;
     private bool _stopped;
 
-    private ServerProcess(ServerSpec spec, Process process, string directory, string socketPath, ConcurrentQueue<string> stderrTail)
+    private ServerProcess(ServerSpec spec, Process process, string directory, string socketPath, string readyLine, ConcurrentQueue<string> stderrTail)
     {
+        ReadyLine = readyLine;
         Name = spec.Name;
         _stopSignal = spec.StopSignal;
         _process = process;
@@ -40,6 +41,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string SocketPath { get; }
 
     public int Pid { get; }
+
+    /// <summary>The line that said it was ready, for what else it names (opsclaw's control socket).</summary>
+    public string ReadyLine { get; }
 
     public static async Task<ServerProcess> StartAsync(ServerSpec spec)
     {
@@ -104,7 +108,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             DrainStdout(process);
         }
 
-        var server = new ServerProcess(spec, process, directory, readyLine is null ? "" : spec.AddressOf(directory, readyLine), stderrTail);
+        var server = new ServerProcess(spec, process, directory, readyLine is null ? "" : spec.AddressOf(directory, readyLine), readyLine ?? "", stderrTail);
         if (readyLine is null)
         {
             await server.StopAsync().ConfigureAwait(false);

@@ -36,7 +36,7 @@ internal sealed record ServerSpec(
         executable,
         directory => ["ipc", "serve-sockets", "--dir", directory],
         line => line.StartsWith("opsclaw ipc ready", StringComparison.Ordinal),
-        (_, line) => RuntimeSocketOf(line));
+        (_, line) => SocketOf(line, "runtime"));
 
     /// <summary>A baseline, run by this very executable in a process of its own.</summary>
     public static ServerSpec Baseline(BaselineKind kind) => new(
@@ -46,17 +46,17 @@ internal sealed record ServerSpec(
         line => line.StartsWith(RawServer.ReadyPrefix, StringComparison.Ordinal),
         (_, line) => line[RawServer.ReadyPrefix.Length..].Trim());
 
-    /// <summary>The ready line is <c>opsclaw ipc ready runtime=&lt;path&gt; control=&lt;path&gt;</c>.</summary>
-    private static string RuntimeSocketOf(string readyLine)
+    /// <summary>A channel's socket in opsclaw's ready line, <c>opsclaw ipc ready runtime=&lt;path&gt; control=&lt;path&gt;</c>.</summary>
+    public static string SocketOf(string readyLine, string channel)
     {
-        const string Key = "runtime=";
-        var start = readyLine.IndexOf(Key, StringComparison.Ordinal);
+        var key = channel + "=";
+        var start = readyLine.IndexOf(" " + key, StringComparison.Ordinal);
         if (start < 0)
         {
-            throw new InvalidOperationException($"no runtime socket in the ready line: {readyLine}");
+            throw new InvalidOperationException($"no {channel} socket in the ready line: {readyLine}");
         }
 
-        start += Key.Length;
+        start += key.Length + 1;
         var end = readyLine.IndexOf(' ', start);
         return end < 0 ? readyLine[start..] : readyLine[start..end];
     }
