@@ -19,6 +19,20 @@ internal sealed class MatchResult
     /// <summary>The deliveries the publish makes: one per plain subscription, one per group (the reply's <c>matched</c>).</summary>
     public int Matched => _subscriptions.Count + _groups.Count;
 
+    /// <summary>The matched group with this name and pattern, or null.</summary>
+    public QueueGroup? FindGroup(string name, string pattern)
+    {
+        foreach (var group in _groups)
+        {
+            if (group.Name == name && group.Pattern == pattern)
+            {
+                return group;
+            }
+        }
+
+        return null;
+    }
+
     internal void Clear()
     {
         _subscriptions.Clear();

@@ -477,7 +477,7 @@ internal sealed class BrokerActor : ReceiveActor
     {
         foreach (var pick in remote.Groups)
         {
-            var group = FindGroup(pick.Name, pick.Pattern);
+            var group = _match.FindGroup(pick.Name, pick.Pattern);
             var state = group is null ? null : _groups[(pick.Name, pick.Pattern)];
             if (group is null || (state!.Gauge is { } gauge && !gauge.TryTake()))
             {
@@ -512,19 +512,6 @@ internal sealed class BrokerActor : ReceiveActor
                 : new PublishedMessage(message.Topic, message.Body, message.Key, message.RunId) { Redelivered = remote.Resent, Origin = origin, OriginLedger = pick.Ledger };
             DeliverToGroup(group, copy);
         }
-    }
-
-    private QueueGroup? FindGroup(string name, string pattern)
-    {
-        foreach (var group in _match.Groups)
-        {
-            if (group.Name == name && group.Pattern == pattern)
-            {
-                return group;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>

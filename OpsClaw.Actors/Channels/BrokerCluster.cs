@@ -165,12 +165,13 @@ internal sealed class BrokerCluster
         }
 
         var map = changed.Get(InterestKey);
+        var members = MembersByKey();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var any = false;
         foreach (var (key, interest) in map.Entries)
         {
             var address = AddressOf(key);
-            if (address == _selfAddress || !IsMember(key))
+            if (address == _selfAddress || !IsMember(key, members))
             {
                 continue;
             }
@@ -350,13 +351,8 @@ internal sealed class BrokerCluster
             return [];
         }
 
-        var taken = _ledger.Where(pair => pair.Value.Node == node).OrderBy(pair => pair.Key).Select(pair => pair.Value).ToList();
-        foreach (var number in _ledger.Where(pair => pair.Value.Node == node).Select(pair => pair.Key).ToList())
-        {
-            Forget(number);
-        }
-
-        return taken;
+        var numbers = _ledger.Where(pair => pair.Value.Node == node).Select(pair => pair.Key).Order().ToList();
+        return [.. numbers.Select(number => Forget(number)!)];
     }
 
     /// <summary>Messages in the ledger: routed to explicit-ack groups on other nodes and not yet acknowledged there.</summary>
@@ -510,23 +506,19 @@ internal sealed class BrokerCluster
         }
     }
 
-    private bool IsMember(string key)
+    /// <summary>The members' statuses by <c>address#uid</c>, taken once per registry change rather than once per entry.</summary>
+    private Dictionary<string, MemberStatus> MembersByKey() =>
+        _cluster.State.Members.ToDictionary(member => KeyOf(member.UniqueAddress), member => member.Status, StringComparer.Ordinal);
+
+    private bool IsMember(string key, Dictionary<string, MemberStatus> members)
     {
         if (_removed.Contains(key))
         {
             return false;
         }
 
-        foreach (var member in _cluster.State.Members)
-        {
-            if (KeyOf(member.UniqueAddress) == key)
-            {
-                return member.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed);
-            }
-        }
-
         // Not yet seen as a member here (gossip is behind the registry): taken, and dropped when removed.
-        return true;
+        return !members.TryGetValue(key, out var status) || status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed);
     }
 
     private static string KeyOf(UniqueAddress node) => $"{node.Address}#{node.Uid}";

@@ -67,7 +67,7 @@ internal sealed class ClusterRoute
 
         foreach (var remoteGroup in _remoteMatch.Groups)
         {
-            var localGroup = FindLocal(local, remoteGroup);
+            var localGroup = local.FindGroup(remoteGroup.Name, remoteGroup.Pattern);
             if (localGroup is null)
             {
                 RemoteMatched++;
@@ -121,19 +121,6 @@ internal sealed class ClusterRoute
         }
 
         return groups;
-    }
-
-    private static QueueGroup? FindLocal(MatchResult local, QueueGroup remote)
-    {
-        foreach (var group in local.Groups)
-        {
-            if (group.Name == remote.Name && group.Pattern == remote.Pattern)
-            {
-                return group;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The node serving one message of a group (null: this one, or no member anywhere), and whether the group acknowledges explicitly there.</summary>
