@@ -38,9 +38,7 @@ internal static class BrokerReport
         MarkdownTable.Append(text, rows);
         text.AppendLine();
 
-        var targets = new List<string[]> { new[] { "target", "measured", "result" } };
-        targets.AddRange(Evaluate(results).Select(target => new[] { target.Rule, target.Measurable ? target.Measured : "", target.Result }));
-        MarkdownTable.Append(text, targets);
+        Targets.AppendTable(text, Evaluate(results));
         text.AppendLine();
 
         text.AppendLine("Group: opsclaw's members subscribe with explicit acks and ack up_to in batches; NATS core's queue group has no acks");

@@ -43,9 +43,7 @@ internal static class ClusterBenchReport
         MarkdownTable.Append(text, rows);
         text.AppendLine();
 
-        var targets = new List<string[]> { new[] { "target", "measured", "result" } };
-        targets.AddRange(Evaluate(results).Select(target => new[] { target.Rule, target.Measurable ? target.Measured : "", target.Result }));
-        MarkdownTable.Append(text, targets);
+        Targets.AppendTable(text, Evaluate(results));
         text.AppendLine();
 
         text.AppendLine("same-node: publisher and subscriber on node A; cross-node: publisher on A, subscriber on B; both on the same");

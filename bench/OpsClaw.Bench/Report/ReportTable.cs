@@ -40,9 +40,7 @@ internal static class ReportTable
         MarkdownTable.Append(text, rows);
         text.AppendLine();
 
-        var targets = new List<string[]> { new[] { "target", "measured", "result" } };
-        targets.AddRange(Targets.Evaluate(results).Select(target => new[] { target.Rule, target.Measurable ? target.Measured : "", target.Result }));
-        MarkdownTable.Append(text, targets);
+        Targets.AppendTable(text, Targets.Evaluate(results));
         return text.ToString();
     }
 

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace OpsClaw.Bench;
 
 /// <summary>One target of issue #6, judged on the medians of a run.</summary>
@@ -9,6 +11,14 @@ internal sealed record TargetOutcome(string Rule, string Measured, bool Met, boo
 /// <summary>The issue's targets for this 2-core machine; ratios are taken against baselines of the same run.</summary>
 internal static class Targets
 {
+    /// <summary>Appends a target / measured / result table of <paramref name="outcomes"/>, as every suite's report ends.</summary>
+    public static void AppendTable(StringBuilder text, IEnumerable<TargetOutcome> outcomes)
+    {
+        var rows = new List<string[]> { new[] { "target", "measured", "result" } };
+        rows.AddRange(outcomes.Select(target => new[] { target.Rule, target.Measurable ? target.Measured : "", target.Result }));
+        MarkdownTable.Append(text, rows);
+    }
+
     public static IEnumerable<TargetOutcome> Evaluate(Results results)
     {
         yield return RatioAtLeast(results, Scenarios.Throughput.RequestsPerSecond, 0.75, "(16, 32) throughput ≥ 0.75× raw-json");

@@ -32,9 +32,7 @@ internal static class StreamsReport
         MarkdownTable.Append(text, rows);
         text.AppendLine();
 
-        var targets = new List<string[]> { new[] { "target", "measured", "result" } };
-        targets.AddRange(Evaluate(results).Select(target => new[] { target.Rule, target.Measured, target.Result }));
-        MarkdownTable.Append(text, targets);
+        Targets.AppendTable(text, Evaluate(results));
         text.AppendLine();
 
         text.AppendLine("Durability of an answered publish: opsclaw-sqlite writes with WAL and synchronous FULL (fsync per journal write, batched);");
