@@ -123,12 +123,12 @@ internal sealed partial class IpcSettingsReader
             }
         }
 
-        if (cluster is { Enabled: true } && broker is { Streams.Count: > 0 })
+        if (cluster is { Enabled: true } && broker is { Streams.Count: > 0, Storage.Provider: StorageProvider.Sqlite })
         {
-            // Each node would run its own actor for a stream: on a shared database they would write the same journal.
+            // A cluster's streams move between nodes: each node's own SQLite file would hold a different stream.
             _problems.Add(
-                $"{ClusterPath}.enabled is on and {StreamsPath} declares {string.Join(", ", broker.Streams.Select(stream => stream.Name))}: "
-                + "durable streams are not served in a cluster yet (docs/cluster.md); run them on a host outside the cluster");
+                $"{ClusterPath}.enabled is on and {StreamsPath} declares {string.Join(", ", broker.Streams.Select(stream => stream.Name))} on SQLite: "
+                + "streams in a cluster need a journal every node shares; set opsclaw.broker.storage.provider = postgresql (docs/cluster.md)");
         }
 
         Unknown("opsclaw", opsclaw, TopLevelKeys);

@@ -7,7 +7,8 @@ namespace OpsClaw.Host;
 /// <summary>
 /// Renders a <c>control.cluster</c> report: a line naming the member count and the leader, then one
 /// row per member, its address followed by <c>(self)</c> and <c>(leader)</c> where they apply, so a
-/// person sees which node answered and which one leads without comparing addresses. A host outside
+/// person sees which node answered and which one leads without comparing addresses, and which node
+/// hosts each durable stream. A host outside
 /// any cluster gets one line saying so instead of an empty table.
 /// </summary>
 internal static class ClusterTable
@@ -15,7 +16,7 @@ internal static class ClusterTable
     /// <summary>What a host whose <c>opsclaw.cluster.enabled</c> is off prints.</summary>
     public const string Off = "cluster: off (this host serves its machine alone; see opsclaw.cluster in docs/cluster.md)";
 
-    private static readonly string[] Headings = ["ADDRESS", "STATUS", "REACHABLE", "ROLES", "SUBSCRIPTIONS", "GROUPS"];
+    private static readonly string[] Headings = ["ADDRESS", "STATUS", "REACHABLE", "ROLES", "SUBSCRIPTIONS", "GROUPS", "STREAMS"];
 
     private static readonly HashSet<int> Figures = [4];
 
@@ -35,6 +36,7 @@ internal static class ClusterTable
             member.Roles.Count == 0 ? "-" : string.Join(',', member.Roles),
             member.Subscriptions.ToString(CultureInfo.InvariantCulture),
             member.Groups.Count == 0 ? "-" : string.Join(", ", member.Groups.Select(Group)),
+            member.Streams.Count == 0 ? "-" : string.Join(", ", member.Streams),
         }));
 
         var text = new StringBuilder();

@@ -298,13 +298,13 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     {
         StreamStorage.Get(Sys).Open(Settings.Storage);
         var stream = CreateTestProbe();
-        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "early", stream.Ref, TimeSpan.FromSeconds(30)));
+        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "early", new StreamAddress(stream.Ref, "orders", Sharded: false), TimeSpan.FromSeconds(30)));
         await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
 
         var connection = CreateTestProbe();
         var member = new BrokerProtocol.Member(new SubscriptionId(1), connection.Ref, "s1", 10, new SubscriptionStats());
         var request = new ChannelProtocol.Request(1, new IpcRequest(MessageTypes.RuntimeSubscribe, null, "{}"));
-        consumer.Tell(new StreamProtocol.Subscribe(member, request, TopicPattern.Parse(">"), new StreamStart(StreamStartKind.All, 0)));
+        consumer.Tell(new StreamProtocol.Subscribe(member, request, TopicPattern.Parse(">"), new StreamStart(StreamStartKind.All, 0), TestActor));
         consumer.Tell(new BrokerProtocol.Leave(member.Id));
         consumer.Tell(new StreamProtocol.Range(1, 0), stream.Ref);
 

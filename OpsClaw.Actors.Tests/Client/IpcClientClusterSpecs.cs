@@ -21,8 +21,8 @@ public sealed class IpcClientClusterSpecs : IDisposable
     private const string Report =
         "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"members\":[" +
         "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"up\",\"reachable\":true,\"roles\":[\"edge\"],\"subscriptions\":3," +
-        "\"groups\":[{\"name\":\"w\",\"pattern\":\"jobs.>\",\"members\":2}]}," +
-        "{\"address\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"status\":\"leaving\",\"reachable\":false,\"roles\":[],\"subscriptions\":0,\"groups\":[]}]}";
+        "\"groups\":[{\"name\":\"w\",\"pattern\":\"jobs.>\",\"members\":2}],\"streams\":[\"orders\"]}," +
+        "{\"address\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"status\":\"leaving\",\"reachable\":false,\"roles\":[],\"subscriptions\":0,\"groups\":[],\"streams\":[]}]}";
 
     [Fact]
     public async Task Cluster_should_send_control_cluster_and_read_every_member_of_the_report()
@@ -41,6 +41,7 @@ public sealed class IpcClientClusterSpecs : IDisposable
         Assert.Equal(("akka.tcp://opsclaw@10.0.0.1:4053", "up", true, 3), (self.Address, self.Status, self.Reachable, self.Subscriptions));
         Assert.Equal(["edge"], self.Roles);
         Assert.Equal(new ClusterGroupInfo("w", "jobs.>", 2), Assert.Single(self.Groups));
+        Assert.Equal(["orders"], self.Streams);
         var leaving = report.Members[1];
         Assert.Equal(("leaving", false, 0), (leaving.Status, leaving.Reachable, leaving.Subscriptions));
         Assert.Empty(leaving.Roles);

@@ -29,7 +29,7 @@ public sealed class CliClusterFlagsSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_cluster_with_declared_streams_should_be_refused_until_streams_are_served_in_one()
+    public async Task A_cluster_with_streams_on_sqlite_should_be_refused_for_want_of_a_shared_journal()
     {
         var config = Path.Combine(_dir.Path, "streams.conf");
         await File.WriteAllTextAsync(config, "opsclaw.broker.streams.orders { subjects = [\"orders.>\"] }\n");
@@ -37,6 +37,6 @@ public sealed class CliClusterFlagsSpecs : IDisposable
         var result = await HostProcess.RunAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--config", config, "--cluster");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("durable streams are not served in a cluster yet", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("streams in a cluster need a journal every node shares; set opsclaw.broker.storage.provider = postgresql", result.Stderr, StringComparison.Ordinal);
     }
 }

@@ -18,10 +18,10 @@ public sealed class CliClusterSpecs : IDisposable
     private const string Report =
         "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"members\":[" +
         "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"up\",\"reachable\":true,\"roles\":[\"edge\"],\"subscriptions\":3," +
-        "\"groups\":[{\"name\":\"w\",\"pattern\":\"jobs.>\",\"members\":2}]}," +
-        "{\"address\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"status\":\"up\",\"reachable\":true,\"roles\":[\"core\",\"edge\"],\"subscriptions\":0,\"groups\":[]}," +
+        "\"groups\":[{\"name\":\"w\",\"pattern\":\"jobs.>\",\"members\":2}],\"streams\":[\"audit\",\"orders\"]}," +
+        "{\"address\":\"akka.tcp://opsclaw@10.0.0.2:4053\",\"status\":\"up\",\"reachable\":true,\"roles\":[\"core\",\"edge\"],\"subscriptions\":0,\"groups\":[],\"streams\":[]}," +
         "{\"address\":\"akka.tcp://opsclaw@10.0.0.3:4053\",\"status\":\"leaving\",\"reachable\":false,\"roles\":[],\"subscriptions\":12," +
-        "\"groups\":[{\"name\":\"w\",\"pattern\":\"jobs.>\",\"members\":1},{\"name\":\"audit\",\"pattern\":\"logs.*\",\"members\":1}]}]}";
+        "\"groups\":[{\"name\":\"w\",\"pattern\":\"jobs.>\",\"members\":1},{\"name\":\"audit\",\"pattern\":\"logs.*\",\"members\":1}],\"streams\":[\"jobs\"]}]}";
 
     private const string Off = "{\"enabled\":false,\"self\":null,\"leader\":null,\"members\":[]}";
 
@@ -37,10 +37,10 @@ public sealed class CliClusterSpecs : IDisposable
         var lines = stdout.Split('\n');
         Assert.Equal(5, lines.Length);
         Assert.Equal("members 3  leader akka.tcp://opsclaw@10.0.0.2:4053", lines[0]);
-        Assert.Matches("^ADDRESS +STATUS +REACHABLE +ROLES +SUBSCRIPTIONS +GROUPS$", lines[1]);
-        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.1:4053 \(self\) +up +yes +edge +3 +w on jobs\.> ×2$", lines[2]);
-        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.2:4053 \(leader\) +up +yes +core,edge +0 +-$", lines[3]);
-        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.3:4053 +leaving +no +- +12 +w on jobs\.> ×1, audit on logs\.\* ×1$", lines[4]);
+        Assert.Matches("^ADDRESS +STATUS +REACHABLE +ROLES +SUBSCRIPTIONS +GROUPS +STREAMS$", lines[1]);
+        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.1:4053 \(self\) +up +yes +edge +3 +w on jobs\.> ×2 +audit, orders$", lines[2]);
+        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.2:4053 \(leader\) +up +yes +core,edge +0 +- +-$", lines[3]);
+        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.3:4053 +leaving +no +- +12 +w on jobs\.> ×1, audit on logs\.\* ×1 +jobs$", lines[4]);
 
         // The subscription counts end under the end of their heading.
         var end = lines[1].IndexOf("SUBSCRIPTIONS", StringComparison.Ordinal) + "SUBSCRIPTIONS".Length;
@@ -53,21 +53,21 @@ public sealed class CliClusterSpecs : IDisposable
     {
         const string Alone =
             "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"members\":[" +
-            "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"up\",\"reachable\":true,\"roles\":[],\"subscriptions\":0,\"groups\":[]}]}";
+            "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"up\",\"reachable\":true,\"roles\":[],\"subscriptions\":0,\"groups\":[],\"streams\":[]}]}";
         var leading = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--socket", _host.Peer.Path);
         await AnswerAsync(Alone);
         var (exitCode, stdout, stderr) = await leading;
         Assert.Equal((0, ""), (exitCode, stderr));
-        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.1:4053 \(self, leader\) +up +yes +- +0 +-$", stdout.Split('\n')[2]);
+        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.1:4053 \(self, leader\) +up +yes +- +0 +- +-$", stdout.Split('\n')[2]);
 
         const string Joining =
             "{\"enabled\":true,\"self\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"leader\":null,\"members\":[" +
-            "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"joining\",\"reachable\":true,\"roles\":[],\"subscriptions\":0,\"groups\":[]}]}";
+            "{\"address\":\"akka.tcp://opsclaw@10.0.0.1:4053\",\"status\":\"joining\",\"reachable\":true,\"roles\":[],\"subscriptions\":0,\"groups\":[],\"streams\":[]}]}";
         var leaderless = HostProcess.RunAsync(_host.Dir.Path, "cluster", "--socket", _host.Peer.Path);
         await AnswerAsync(Joining);
         var lines = (await leaderless).Stdout.Split('\n');
         Assert.Equal("members 1  leader none", lines[0]);
-        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.1:4053 \(self\) +joining +yes +- +0 +-$", lines[2]);
+        Assert.Matches(@"^akka\.tcp://opsclaw@10\.0\.0\.1:4053 \(self\) +joining +yes +- +0 +- +-$", lines[2]);
     }
 
     [Fact]

@@ -23,6 +23,20 @@ public sealed class ClusterSettingsSpecs
     }
 
     [Fact]
+    public void A_cluster_with_streams_on_postgresql_should_be_accepted()
+    {
+        var (settings, problems) = Read("""
+            opsclaw.cluster.enabled = on
+            opsclaw.broker.storage { provider = postgresql, connection-string = "Host=/tmp/pg;Database=opsclaw;Username=opsclaw" }
+            opsclaw.broker.streams.orders { subjects = ["orders.>"] }
+            """);
+
+        Assert.Empty(problems);
+        Assert.True(settings!.Cluster.Enabled);
+        Assert.Equal(["orders"], settings.Broker.Streams.Select(stream => stream.Name));
+    }
+
+    [Fact]
     public void A_cluster_block_should_read_as_written()
     {
         var (settings, problems) = Read("""
@@ -62,7 +76,7 @@ public sealed class ClusterSettingsSpecs
     [InlineData("opsclaw.cluster.stable-after = never", "opsclaw.cluster.stable-after = never: must be a duration from 1ms to 24d, such as 30s, 500ms or 2m")]
     [InlineData("opsclaw.cluster.seed-node = []", "opsclaw.cluster.seed-node: unknown setting; did you mean opsclaw.cluster.seed-nodes?")]
     [InlineData("opsclaw.cluster { enabled = on }\nopsclaw.broker.streams.orders { subjects = [\"orders.>\"] }",
-        "opsclaw.cluster.enabled is on and opsclaw.broker.streams declares orders: durable streams are not served in a cluster yet (docs/cluster.md); run them on a host outside the cluster")]
+        "opsclaw.cluster.enabled is on and opsclaw.broker.streams declares orders on SQLite: streams in a cluster need a journal every node shares; set opsclaw.broker.storage.provider = postgresql (docs/cluster.md)")]
     public void A_bad_cluster_setting_should_be_named_with_what_it_must_be(string hocon, string problem)
     {
         var (settings, problems) = Read(hocon);

@@ -52,6 +52,9 @@ internal sealed class BrokerActor : ReceiveActor
     private readonly ForwardListeners _forwardListeners;
     private long _lastId;
 
+    /// <summary>In a cluster, where the figures of subscriptions to consumers on other nodes are found again; null otherwise.</summary>
+    private readonly StatsDirectory? _stats;
+
     /// <summary>At-most-once deliveries made while handling one message, per connection, told as one batch at its end.</summary>
     private readonly DeliveryOutbox _outbox = new();
 
@@ -70,8 +73,14 @@ internal sealed class BrokerActor : ReceiveActor
         _forwardListeners = forwardListeners ?? new ForwardListeners();
         _reader = new BrokerPayloadReader(maxJsonDepth);
         _metrics = BrokerMetrics.Get(Context.System);
-        _streams = new BrokerStreams(settings, Context);
+        _streams = new BrokerStreams(settings, Context, clustered);
         _cluster = clustered ? new BrokerCluster(Context, settings.MaxQueued, settings.AckWait) : null;
+        if (clustered)
+        {
+            // A durable consumer in a cluster holds subscriptions of several nodes: their ids must not meet.
+            _lastId = Random.Shared.NextInt64(1L << 40, 1L << 62);
+            _stats = StatsDirectory.Get(Context.System);
+        }
 
         // A stream that stores runtime.forward needs every forward, whoever listens.
         UpdateForwardListeners();
@@ -106,6 +115,8 @@ internal sealed class BrokerActor : ReceiveActor
                 Remove(subscription, tellConnection: false);
             }
         });
+        Receive<StreamProtocol.Joined>(_ => { });
+        Receive<StreamProtocol.Lost>(lost => EndSubscriptions(lost.Ids.Select(id => _subscriptions.GetValueOrDefault(id)).OfType<LiveSubscription>()));
         Receive<BrokerStreams.Restart>(restart => _streams.Start(restart.Stream));
         Receive<StreamProtocol.Recovered>(_streams.Recovered);
         Receive<BrokerStreams.KnownConsumers>(known => _streams.Adopt(known));
@@ -114,7 +125,18 @@ internal sealed class BrokerActor : ReceiveActor
         Receive<BrokerProtocol.GetStreams>(_ => _streams.Report().PipeTo(Sender));
         Receive<BrokerProtocol.Idle>(idle => OnQueueIdle(idle.Queue));
         Receive<BrokerProtocol.GetTopics>(_ => Sender.Tell(BrokerTopics.Report(_registry, _subscriptions, _groups)));
-        Receive<BrokerProtocol.GetCluster>(_ => Sender.Tell(_cluster?.Report(_registry, IsExplicitGroup) ?? BrokerCluster.Disabled));
+        Receive<BrokerProtocol.GetCluster>(_ =>
+        {
+            var report = _cluster?.Report(_registry, IsExplicitGroup) ?? BrokerCluster.Disabled;
+            if (_streams.Sharded)
+            {
+                _streams.WithHosts(report).PipeTo(Sender);
+            }
+            else
+            {
+                Sender.Tell(report);
+            }
+        });
         if (_cluster is { } cluster)
         {
             Receive<RemotePublish>(OnRemotePublish);
@@ -736,14 +758,19 @@ internal sealed class BrokerActor : ReceiveActor
         _subscriptions.Add(id, live);
         connection.Add(live);
         _metrics.SubscriptionAdded();
-        consumer.Tell(new StreamProtocol.Subscribe(new BrokerProtocol.Member(id, replyTo, wireId, subscribe.MaxPending, stats), request, subscribe.Pattern, durable.Start));
+        _stats?.Add(id, stats);
+        consumer.Tell(new StreamProtocol.Subscribe(new BrokerProtocol.Member(id, replyTo, wireId, subscribe.MaxPending, stats), request, subscribe.Pattern, durable.Start, Self));
         return null;
     }
 
     /// <summary>A durable consumer stopped (its storage failed): its subscriptions end, and their connections are told.</summary>
-    private void EndSubscriptionsOf(IActorRef consumer)
+    private void EndSubscriptionsOf(IActorRef consumer) =>
+        EndSubscriptions(_subscriptions.Values.Where(subscription => Equals(subscription.Queue, consumer)));
+
+    /// <summary>Ends subscriptions the broker did not end itself (their consumer stopped), telling their connections.</summary>
+    private void EndSubscriptions(IEnumerable<LiveSubscription> subscriptions)
     {
-        foreach (var subscription in _subscriptions.Values.Where(subscription => Equals(subscription.Queue, consumer)).ToList())
+        foreach (var subscription in subscriptions.ToList())
         {
             _connections[subscription.Connection].Remove(subscription.Subscription);
             Remove(subscription, tellConnection: true);
@@ -860,6 +887,7 @@ internal sealed class BrokerActor : ReceiveActor
         _registry.Remove(subscription.Id);
         _cluster?.InterestChanged();
         _subscriptions.Remove(subscription.Id);
+        _stats?.Remove(subscription.Id);
         UpdateForwardListeners();
         _metrics.SubscriptionRemoved();
         if (tellConnection)

@@ -475,7 +475,8 @@ internal sealed class BrokerCluster
                     !unreachable.Contains(member.Address),
                     [.. member.Roles.Order(StringComparer.Ordinal)],
                     interest?.Subscriptions ?? 0,
-                    interest?.Groups.Select(group => new ClusterGroupInfo(group.Name, group.Pattern, group.Members)).ToList() ?? []);
+                    interest?.Groups.Select(group => new ClusterGroupInfo(group.Name, group.Pattern, group.Members)).ToList() ?? [],
+                    []);
             })
             .ToList();
         return new ClusterReport(true, _selfAddress, state.Leader?.ToString(), members);

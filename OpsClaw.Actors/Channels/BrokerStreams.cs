@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -14,6 +15,8 @@ namespace OpsClaw.Actors.Channels;
 /// which this class creates, restarts and asks for their figures. A stream whose storage failed is
 /// unavailable (its publishes are refused at once) until it is restarted, with a growing pause.
 /// Its consumers stop with it, ending their subscriptions; they come back on the next subscribe.
+/// In a cluster the streams and consumers are sharded entities (<see cref="StreamSharding"/>) and
+/// the broker holds a <see cref="StreamEntityHandle"/> for each instead.
 /// </summary>
 internal sealed class BrokerStreams
 {
@@ -31,7 +34,10 @@ internal sealed class BrokerStreams
     private int _findFailures;
     private IMaterializer? _materializer;
 
-    public BrokerStreams(BrokerSettings settings, IActorContext context)
+    /// <summary>The shard region of the cluster's streams; null on a host that is not in a cluster.</summary>
+    private readonly IActorRef? _region;
+
+    public BrokerStreams(BrokerSettings settings, IActorContext context, bool clustered = false)
     {
         _context = context;
         _ackWait = settings.AckWait;
@@ -45,6 +51,11 @@ internal sealed class BrokerStreams
 
         // Opened by OpsClawIpc.Start already when the host starts; a broker made on its own (a spec) opens it here.
         StreamStorage.Get(context.System).Open(settings.Storage);
+        if (clustered)
+        {
+            _region = StreamSharding.Start(context.System, settings.Streams, _ackWait);
+        }
+
         foreach (var stream in settings.Streams)
         {
             _byName.Add(stream.Name, new Stream(stream));
@@ -52,6 +63,27 @@ internal sealed class BrokerStreams
         }
 
         FindDurableConsumers();
+    }
+
+    /// <summary>Whether the streams are sharded entities of a cluster.</summary>
+    public bool Sharded => _region is not null;
+
+    /// <summary>The cluster report with the streams each node hosts, as the shard regions say (without them when they do not answer in time).</summary>
+    public async Task<ClusterReport> WithHosts(ClusterReport report)
+    {
+        try
+        {
+            var stats = await _region!.Ask<ClusterShardingStats>(new GetClusterShardingStats(InfoTimeout), InfoTimeout + InfoTimeout);
+            var hosts = stats.Regions.ToDictionary(
+                pair => pair.Key.ToString(),
+                pair => (IReadOnlyList<string>)[.. pair.Value.Stats.Keys.Order(StringComparer.Ordinal)],
+                StringComparer.Ordinal);
+            return report with { Members = [.. report.Members.Select(member => member with { Streams = hosts.GetValueOrDefault(member.Address) ?? [] })] };
+        }
+        catch (AskTimeoutException)
+        {
+            return report;
+        }
     }
 
     /// <summary>The stream a topic is stored in, or null.</summary>
@@ -133,9 +165,13 @@ internal sealed class BrokerStreams
             return;
         }
 
-        var actor = _context.ActorOf(StreamActor.Props(stream.Settings), "stream-" + name);
+        // A sharded stream is always ready here: its region holds what it is sent until the entity has recovered.
+        var actor = _region is { } region
+            ? _context.ActorOf(StreamEntityHandle.Props(region, name, null), "stream-" + name)
+            : _context.ActorOf(StreamActor.Props(stream.Settings), "stream-" + name);
         _context.Watch(actor);
         stream.Actor = actor;
+        stream.Ready = _region is not null;
         _byActor.Add(actor, stream);
     }
 
@@ -151,7 +187,10 @@ internal sealed class BrokerStreams
         }
 
         // Names hold no '.', so "stream.durable" names one consumer only.
-        var consumer = _context.ActorOf(StreamConsumerActor.Props(stream.Settings.Name, durable, stream.Actor!, _ackWait), $"consumer-{stream.Settings.Name}.{durable}");
+        var name = stream.Settings.Name;
+        var consumer = _region is { } region
+            ? _context.ActorOf(StreamEntityHandle.Props(region, name, durable), $"consumer-{name}.{durable}")
+            : _context.ActorOf(StreamConsumerActor.Props(name, durable, new StreamAddress(stream.Actor!, name, Sharded: false), _ackWait), $"consumer-{name}.{durable}");
         _context.Watch(consumer);
         _consumers.Add(consumer, (stream, durable));
         return consumer;

@@ -42,7 +42,8 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
 
     /// <param name="settings">The stream's settings.</param>
     /// <param name="plugins">The journal and snapshot store; OpsClaw's own by default (specs pass Akka's test plugins).</param>
-    public StreamActor(StreamSettings settings, StreamPlugins? plugins = null)
+    /// <param name="sharded">A sharded entity in a cluster, whose parent is a shard: nobody waits for <see cref="StreamProtocol.Recovered"/>.</param>
+    public StreamActor(StreamSettings settings, StreamPlugins? plugins = null, bool sharded = false)
     {
         _settings = settings;
         JournalPluginId = (plugins ?? StreamPlugins.Default).Journal;
@@ -58,7 +59,11 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         Recover<StoredMessage>(message => _index.Add(LastSequenceNr, message.Size, message.StoredAt));
         Recover<RecoveryCompleted>(_ =>
         {
-            Context.Parent.Tell(new StreamProtocol.Recovered(_settings.Name));
+            if (!sharded)
+            {
+                Context.Parent.Tell(new StreamProtocol.Recovered(_settings.Name));
+            }
+
             _index.AtLeast(LastSequenceNr);
             ApplyRetention();
             if (_settings.MaxAge is { } maxAge)
@@ -107,7 +112,7 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
 
     public static string Id(string stream) => "stream/" + stream;
 
-    public static Props Props(StreamSettings settings, StreamPlugins? plugins = null) => Akka.Actor.Props.Create(() => new StreamActor(settings, plugins));
+    public static Props Props(StreamSettings settings, StreamPlugins? plugins = null, bool sharded = false) => Akka.Actor.Props.Create(() => new StreamActor(settings, plugins, sharded));
 
     /// <summary>Each publish is stored in order; all of one batch go to the journal as one write.</summary>
     private void OnAppend(StreamProtocol.Append append)

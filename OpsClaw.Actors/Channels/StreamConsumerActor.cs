@@ -41,7 +41,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
     private readonly string _stream;
     private readonly string _durable;
-    private readonly IActorRef _streamActor;
+    private readonly StreamAddress _streamActor;
     private readonly TimeSpan _ackWait;
     private readonly ConsumerPosition _position = new();
     private readonly Dictionary<SubscriptionId, BrokerProtocol.Member> _members = [];
@@ -73,7 +73,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     /// <summary>Ack replies whose positions are being stored, in the order written.</summary>
     private readonly Queue<(IActorRef ReplyTo, ChannelProtocol.Reply Reply)> _storingAcks = new();
 
-    public StreamConsumerActor(string stream, string durable, IActorRef streamActor, TimeSpan ackWait)
+    public StreamConsumerActor(string stream, string durable, StreamAddress streamActor, TimeSpan ackWait)
     {
         _stream = stream;
         _durable = durable;
@@ -105,7 +105,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
             _position.DoneTo(acked.AckedSeq);
             _ackWrites++;
         });
-        Recover<RecoveryCompleted>(_ => _streamActor.Tell(new StreamProtocol.Follow(Self)));
+        Recover<RecoveryCompleted>(_ => _streamActor.Tell(new StreamProtocol.Follow(Self), Self));
 
         Command<StreamProtocol.Range>(range =>
         {
@@ -190,7 +190,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         return persistenceId.StartsWith(prefix, StringComparison.Ordinal) ? persistenceId[prefix.Length..] : null;
     }
 
-    public static Props Props(string stream, string durable, IActorRef streamActor, TimeSpan ackWait) =>
+    public static Props Props(string stream, string durable, StreamAddress streamActor, TimeSpan ackWait) =>
         Akka.Actor.Props.Create(() => new StreamConsumerActor(stream, durable, streamActor, ackWait));
 
     private void OnSubscribe(StreamProtocol.Subscribe subscribe)
@@ -224,7 +224,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
                 envelope.MessageType,
                 $"durable consumer '{_durable}' of stream '{_stream}' reads topic '{_topic}'; subscribe with that topic",
                 envelope.RunId)));
-            Context.Parent.Tell(new StreamProtocol.Refused(subscribe.Member.Id));
+            subscribe.Owner.Tell(new StreamProtocol.Refused(subscribe.Member.Id));
             return;
         }
 
@@ -259,6 +259,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         }
 
         _members.Add(member.Id, member);
+        subscribe.Owner.Tell(new StreamProtocol.Joined(member.Id));
         _queue.Tell(new BrokerProtocol.Join(member));
         Feed();
     }
@@ -480,7 +481,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         {
             var envelope = subscribe.Request.Envelope;
             subscribe.Member.Connection.Tell(new ChannelProtocol.Reply(subscribe.Request.Id, IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId)));
-            Context.Parent.Tell(new StreamProtocol.Refused(subscribe.Member.Id));
+            subscribe.Owner.Tell(new StreamProtocol.Refused(subscribe.Member.Id));
         }
 
         foreach (var (replyTo, reply) in _storingAcks)

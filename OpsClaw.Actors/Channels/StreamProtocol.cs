@@ -56,8 +56,15 @@ internal static class StreamProtocol
     /// <param name="Request">The subscribe request.</param>
     /// <param name="Topic">The pattern that filters the stream for this consumer.</param>
     /// <param name="Start">Where a new consumer starts.</param>
-    public sealed record Subscribe(BrokerProtocol.Member Member, ChannelProtocol.Request Request, TopicPattern Topic, StreamStart Start);
+    /// <param name="Owner">Who keeps the subscription: the broker, or in a cluster the broker's handle of the consumer; told <see cref="Joined"/> or <see cref="Refused"/>.</param>
+    public sealed record Subscribe(BrokerProtocol.Member Member, ChannelProtocol.Request Request, TopicPattern Topic, StreamStart Start, IActorRef Owner);
 
     /// <summary>The consumer refused a subscription: the broker forgets it (its connection never heard of it).</summary>
     public sealed record Refused(SubscriptionId Id);
+
+    /// <summary>The consumer (the sender) accepted a subscription: in a cluster its owner watches it from now on.</summary>
+    public sealed record Joined(SubscriptionId Id);
+
+    /// <summary>In a cluster, the consumer that held these subscriptions stopped (its node went away): they end, as when a consumer of the broker's own stops.</summary>
+    public sealed record Lost(SubscriptionId[] Ids);
 }

@@ -1,7 +1,7 @@
 using System.Runtime.Serialization;
-using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using static OpsClaw.Actors.Clustering.WireBinary;
 
 namespace OpsClaw.Actors.Clustering;
 
@@ -24,9 +24,6 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
     private const string CheckManifest = "C";
     private const string MissingManifest = "M";
 
-    /// <summary>More of anything in one frame than a peer could have sent: refused as garbage.</summary>
-    private const int MaxCount = 1_000_000;
-
     public ClusterSerializer(ExtendedActorSystem system)
         : base(system)
     {
@@ -45,66 +42,43 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
         _ => throw new ArgumentException($"{o.GetType()} is not a cluster message of OpsClaw", nameof(o)),
     };
 
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) => WireBinary.Write(writer =>
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        switch (obj)
         {
-            switch (obj)
-            {
-                case RemotePublish publish:
-                    Write(writer, publish);
-                    break;
-                case NodeInterest interest:
-                    Write(writer, interest);
-                    break;
-                case RemoteSettled settled:
-                    Write(writer, settled.Ledger);
-                    break;
-                case RemoteReturned returned:
-                    Write(writer, returned.Ledger);
-                    break;
-                case LedgerCheck check:
-                    Write(writer, check.Ledger);
-                    break;
-                case LedgerMissing missing:
-                    Write(writer, missing.Ledger);
-                    break;
-                default:
-                    throw new ArgumentException($"{obj.GetType()} is not a cluster message of OpsClaw", nameof(obj));
-            }
+            case RemotePublish publish:
+                Write(writer, publish);
+                break;
+            case NodeInterest interest:
+                Write(writer, interest);
+                break;
+            case RemoteSettled settled:
+                Write(writer, settled.Ledger);
+                break;
+            case RemoteReturned returned:
+                Write(writer, returned.Ledger);
+                break;
+            case LedgerCheck check:
+                Write(writer, check.Ledger);
+                break;
+            case LedgerMissing missing:
+                Write(writer, missing.Ledger);
+                break;
+            default:
+                throw new ArgumentException($"{obj.GetType()} is not a cluster message of OpsClaw", nameof(obj));
         }
+    });
 
-        return stream.ToArray();
-    }
-
-    public override object FromBinary(byte[] bytes, string manifest)
+    public override object FromBinary(byte[] bytes, string manifest) => WireBinary.ReadWhole<object>(bytes, manifest, reader => manifest switch
     {
-        try
-        {
-            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-            object message = manifest switch
-            {
-                PublishManifest => ReadPublish(reader),
-                InterestManifest => ReadInterest(reader),
-                SettledManifest => new RemoteSettled(ReadLedger(reader)),
-                ReturnedManifest => new RemoteReturned(ReadLedger(reader)),
-                CheckManifest => new LedgerCheck(ReadLedger(reader)),
-                MissingManifest => new LedgerMissing(ReadLedger(reader)),
-                _ => throw new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message"),
-            };
-            if (reader.BaseStream.Position != bytes.Length)
-            {
-                throw new SerializationException($"an OpsClaw cluster message ({manifest}) has {bytes.Length - reader.BaseStream.Position} bytes left over");
-            }
-
-            return message;
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or DecoderFallbackException)
-        {
-            throw new SerializationException($"an OpsClaw cluster message ({manifest}) is cut short or malformed: {ex.Message}", ex);
-        }
-    }
+        PublishManifest => ReadPublish(reader),
+        InterestManifest => ReadInterest(reader),
+        SettledManifest => new RemoteSettled(ReadLedger(reader)),
+        ReturnedManifest => new RemoteReturned(ReadLedger(reader)),
+        CheckManifest => new LedgerCheck(ReadLedger(reader)),
+        MissingManifest => new LedgerMissing(ReadLedger(reader)),
+        _ => throw new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message"),
+    });
 
     private static void Write(BinaryWriter writer, RemotePublish publish)
     {
@@ -204,24 +178,5 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
         }
 
         return new NodeInterest(broker, patterns, groups);
-    }
-
-    private static void WriteOptional(BinaryWriter writer, string? text)
-    {
-        writer.Write(text is not null);
-        if (text is not null)
-        {
-            writer.Write(text);
-        }
-    }
-
-    private static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
-
-    private static int Count(BinaryReader reader)
-    {
-        var count = reader.ReadInt32();
-        return count is >= 0 and <= MaxCount
-            ? count
-            : throw new SerializationException($"an OpsClaw cluster message holds a count of {count}, outside 0 to {MaxCount}");
     }
 }

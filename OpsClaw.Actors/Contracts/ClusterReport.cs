@@ -20,13 +20,15 @@ public sealed record ClusterReport(
 /// <param name="Roles">Its <c>opsclaw.cluster.roles</c>.</param>
 /// <param name="Subscriptions">Its subscriptions (plain ones and group members) as the replicated registry shows them here.</param>
 /// <param name="Groups">The queue groups it has members in, with how many.</param>
+/// <param name="Streams">The durable streams it hosts, with their consumers (each stream lives on one node at a time).</param>
 public sealed record ClusterMemberInfo(
     [property: JsonProperty("address", Required = Required.Always)] string Address,
     [property: JsonProperty("status", Required = Required.Always)] string Status,
     [property: JsonProperty("reachable", Required = Required.Always)] bool Reachable,
     [property: JsonProperty("roles", Required = Required.Always)] IReadOnlyList<string> Roles,
     [property: JsonProperty("subscriptions", Required = Required.Always)] int Subscriptions,
-    [property: JsonProperty("groups", Required = Required.Always)] IReadOnlyList<ClusterGroupInfo> Groups);
+    [property: JsonProperty("groups", Required = Required.Always)] IReadOnlyList<ClusterGroupInfo> Groups,
+    [property: JsonProperty("streams", Required = Required.Always)] IReadOnlyList<string> Streams);
 
 /// <summary>A queue group's members on one node.</summary>
 /// <param name="Name">The group's name.</param>

@@ -277,7 +277,7 @@ export class IpcClient {
 
   /**
    * The cluster as the host sees it (`control.cluster`, on the control socket): this node, the leader, and
-   * every member with its status, reachability, roles, subscriptions and queue groups. A host outside any
+   * every member with its status, reachability, roles, subscriptions, queue groups and the durable streams it hosts. A host outside any
    * cluster answers `{ enabled: false, self: null, leader: null, members: [] }` rather than an error.
    */
   cluster(): Promise<IpcReply<ClusterReport>> {

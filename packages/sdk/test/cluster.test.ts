@@ -24,8 +24,9 @@ const REPORT: ClusterReport = {
       roles: ["edge"],
       subscriptions: 3,
       groups: [{ name: "w", pattern: "jobs.>", members: 2 }],
+      streams: ["orders"],
     },
-    { address: "akka.tcp://opsclaw@10.0.0.2:4053", status: "leaving", reachable: false, roles: [], subscriptions: 0, groups: [] },
+    { address: "akka.tcp://opsclaw@10.0.0.2:4053", status: "leaving", reachable: false, roles: [], subscriptions: 0, groups: [], streams: [] },
   ],
 };
 
@@ -49,6 +50,7 @@ describe("IpcClient cluster() against a scripted server", { timeout: SUITE_TIMEO
     assert.equal(reply.envelope.message_type, "control.cluster.ok");
     assert.deepEqual(reply.payload, REPORT);
     assert.deepEqual(reply.payload.members[0]!.groups, [{ name: "w", pattern: "jobs.>", members: 2 }]);
+    assert.deepEqual(reply.payload.members[0]!.streams, ["orders"]);
     await client.close();
   });
 

@@ -279,6 +279,7 @@ export interface ClusterMemberInfo {
   roles: string[];
   subscriptions: number;
   groups: ClusterGroupInfo[];
+  streams: string[];
 }
 export interface ClusterGroupInfo {
   name: string;

@@ -1,0 +1,62 @@
+using System.Runtime.Serialization;
+
+namespace OpsClaw.Actors.Clustering;
+
+/// <summary>The pieces OpsClaw's cluster serializers write their messages with: optional strings and checked counts.</summary>
+internal static class WireBinary
+{
+    /// <summary>More of anything in one frame than a peer could have sent: refused as garbage.</summary>
+    public const int MaxCount = 1_000_000;
+
+    public static void WriteOptional(BinaryWriter writer, string? text)
+    {
+        writer.Write(text is not null);
+        if (text is not null)
+        {
+            writer.Write(text);
+        }
+    }
+
+    public static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    /// <summary>A count, refused when negative or past <see cref="MaxCount"/>.</summary>
+    public static int Count(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        return count is >= 0 and <= MaxCount
+            ? count
+            : throw new SerializationException($"an OpsClaw cluster message holds a count of {count}, outside 0 to {MaxCount}");
+    }
+
+    /// <summary>Reads <paramref name="bytes"/> with <paramref name="read"/>, which must take them all; a frame cut short or malformed is a <see cref="SerializationException"/>.</summary>
+    public static T ReadWhole<T>(byte[] bytes, string manifest, Func<BinaryReader, T> read)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
+            var message = read(reader);
+            if (reader.BaseStream.Position != bytes.Length)
+            {
+                throw new SerializationException($"an OpsClaw cluster message ({manifest}) has {bytes.Length - reader.BaseStream.Position} bytes left over");
+            }
+
+            return message;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or System.Text.DecoderFallbackException or ArgumentException)
+        {
+            throw new SerializationException($"an OpsClaw cluster message ({manifest}) is cut short or malformed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The bytes <paramref name="write"/> writes.</summary>
+    public static byte[] Write(Action<BinaryWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            write(writer);
+        }
+
+        return stream.ToArray();
+    }
+}
