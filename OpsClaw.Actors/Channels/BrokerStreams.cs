@@ -22,6 +22,9 @@ internal sealed class BrokerStreams
 {
     private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the shard regions have to say which node hosts which stream.</summary>
+    private static readonly TimeSpan HostsTimeout = TimeSpan.FromSeconds(1);
+
     private readonly IActorContext _context;
     private readonly TimeSpan _ackWait;
     private readonly int _maxQueued;
@@ -68,12 +71,15 @@ internal sealed class BrokerStreams
     /// <summary>Whether the streams are sharded entities of a cluster.</summary>
     public bool Sharded => _region is not null;
 
-    /// <summary>The cluster report with the streams each node hosts, as the shard regions say (without them when they do not answer in time).</summary>
+    /// <summary>
+    /// The cluster report with the streams each node hosts, as the shard regions say; without them when
+    /// the regions do not answer in time (a cluster still forming), well within control.cluster's own bound.
+    /// </summary>
     public async Task<ClusterReport> WithHosts(ClusterReport report)
     {
         try
         {
-            var stats = await _region!.Ask<ClusterShardingStats>(new GetClusterShardingStats(InfoTimeout), InfoTimeout + InfoTimeout);
+            var stats = await _region!.Ask<ClusterShardingStats>(new GetClusterShardingStats(HostsTimeout), HostsTimeout + HostsTimeout);
             var hosts = stats.Regions.ToDictionary(
                 pair => pair.Key.ToString(),
                 pair => (IReadOnlyList<string>)[.. pair.Value.Stats.Keys.Order(StringComparer.Ordinal)],

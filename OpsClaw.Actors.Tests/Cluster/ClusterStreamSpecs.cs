@@ -1,0 +1,153 @@
+using System.Globalization;
+using OpsClaw.Actors.Client;
+using OpsClaw.Actors.Tests.Support;
+
+namespace OpsClaw.Actors.Tests.Cluster;
+
+/// <summary>
+/// Durable streams in a cluster (docs/cluster.md, "Streams in a cluster") on three real hosts sharing a
+/// throwaway PostgreSQL server: a stream and its consumers live on one node and serve every node, and
+/// when that node is killed they start on another one from the shared journal, losing no acknowledged
+/// publish and redelivering no acknowledged message.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterStreamSpecs
+{
+    private const string Durable = "billing";
+
+    /// <summary>How long one publish may wait for its ack while the stream moves, before it is sent again.</summary>
+    private static readonly TimeSpan PublishTry = TimeSpan.FromSeconds(5);
+
+    private static string Hocon(PostgresServer server) => $$"""
+        opsclaw.broker.storage { provider = postgresql, connection-string = "{{server.ConnectionString}}" }
+        opsclaw.broker.streams.orders { subjects = ["orders.>"] }
+        """;
+
+    [PostgresFact]
+    public async Task A_stream_should_keep_serving_from_another_node_when_the_node_hosting_it_is_killed()
+    {
+        using var server = await PostgresServer.StartAsync();
+        await using var cluster = await LoopbackCluster.StartAsync(3, Hocon(server));
+        var acked = new Dictionary<long, string>();
+
+        // The first publish places the stream; control.cluster then says where.
+        await using (var first = await IpcClient.ConnectAsync(cluster[1].RuntimeSocket))
+        {
+            await PublishAsync(first, 1, acked);
+        }
+
+        var host = await HostOfAsync(cluster, "orders");
+        var survivors = cluster.Nodes.Where(node => node != host).ToArray();
+        var (publishing, reading) = (survivors[0], survivors[1]);
+
+        // Publishes and a durable consumer on the two nodes that do not host the stream.
+        const int BeforeKill = 200;
+        const int AckedBeforeKill = 120;
+        await using (var publisher = await IpcClient.ConnectAsync(publishing.RuntimeSocket))
+        {
+            for (var i = 2; i <= BeforeKill; i++)
+            {
+                await PublishAsync(publisher, i, acked);
+            }
+        }
+
+        await using (var reader = await IpcClient.ConnectAsync(reading.RuntimeSocket))
+        {
+            var subscription = await reader.SubscribeAsync("orders.>", Options(maxPending: 32));
+            var seen = await ReadAsync(subscription, AckedBeforeKill);
+            Assert.Equal(Enumerable.Range(1, AckedBeforeKill).Select(seq => (long)seq), seen.Keys.Order());
+            Assert.All(seen, delivery => Assert.Equal(acked[delivery.Key], delivery.Value));
+        }
+
+        await host.KillAsync();
+        await cluster.WaitForMembersAsync(2, survivors);
+
+        const int AfterKill = 100;
+        await using (var publisher = await IpcClient.ConnectAsync(publishing.RuntimeSocket))
+        {
+            for (var i = BeforeKill + 1; i <= BeforeKill + AfterKill; i++)
+            {
+                await PublishAsync(publisher, i, acked);
+            }
+        }
+
+        var movedTo = await HostOfAsync(cluster, "orders", survivors);
+        Assert.Contains(movedTo, survivors);
+
+        // The consumer resumes after its acknowledged position: every later acknowledged publish, none before it.
+        var expected = acked.Keys.Where(seq => seq > AckedBeforeKill).ToHashSet();
+        await using (var reader = await IpcClient.ConnectAsync(reading.RuntimeSocket))
+        {
+            var subscription = await reader.SubscribeAsync("orders.>", Options(maxPending: 256));
+            var seen = await ReadAsync(subscription, expected.Max());
+            Assert.DoesNotContain(seen.Keys, seq => seq <= AckedBeforeKill);
+            Assert.Superset(expected, seen.Keys.ToHashSet());
+            Assert.All(expected, seq => Assert.Equal(acked[seq], seen[seq]));
+        }
+    }
+
+    private static SubscribeOptions Options(int maxPending) => new()
+    {
+        Stream = "orders",
+        Durable = Durable,
+        Start = StreamStart.All,
+        Ack = AckMode.Explicit,
+        MaxPending = maxPending,
+    };
+
+    /// <summary>Publishes message <paramref name="number"/> until it is acknowledged (the stream may be moving), recording its seq.</summary>
+    private static async Task PublishAsync(IpcClient client, int number, Dictionary<long, string> acked)
+    {
+        var body = string.Create(CultureInfo.InvariantCulture, $"{{\"n\":{number}}}");
+        var deadline = DateTime.UtcNow + LoopbackCluster.Wait;
+        while (true)
+        {
+            try
+            {
+                var ack = await client.PublishWithAckAsync("orders.new", body, timeout: PublishTry);
+                Assert.Equal("orders", ack.Stream);
+                acked[ack.Seq!.Value] = body;
+                return;
+            }
+            catch (Exception ex) when (ex is IpcRequestException or TimeoutException && DateTime.UtcNow < deadline)
+            {
+                // Not acknowledged: the stream is moving to another node. Sent again, it may be stored twice; never lost.
+            }
+        }
+    }
+
+    /// <summary>Reads deliveries until seq <paramref name="through"/>, acking each; every ack is answered (stored) before this returns.</summary>
+    private static async Task<Dictionary<long, string>> ReadAsync(IpcSubscription subscription, long through)
+    {
+        var seen = new Dictionary<long, string>();
+        using var bound = new CancellationTokenSource(LoopbackCluster.Wait);
+        await foreach (var delivery in subscription.Deliveries.WithCancellation(bound.Token))
+        {
+            var seq = delivery.Seq!.Value;
+            seen[seq] = delivery.Body;
+            await delivery.AckAsync(bound.Token);
+            if (seq >= through)
+            {
+                return seen;
+            }
+        }
+
+        throw new InvalidOperationException($"the subscription ended after {seen.Count} deliveries, before seq {through}");
+    }
+
+    /// <summary>The node hosting <paramref name="stream"/>, as the first of <paramref name="viewers"/> (all nodes by default) reports it.</summary>
+    private static async Task<ClusterNode> HostOfAsync(LoopbackCluster cluster, string stream, params ClusterNode[] viewers)
+    {
+        var viewer = viewers.Length > 0 ? viewers[0] : cluster[0];
+        string? address = null;
+        await LoopbackCluster.WaitUntilAsync(
+            [viewer],
+            report =>
+            {
+                address = report.Members.FirstOrDefault(member => member.Streams.Contains(stream))?.Address;
+                return address is not null;
+            },
+            $"a node hosting stream {stream}");
+        return cluster.Nodes.Single(node => node.Address == address);
+    }
+}
