@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using OpsClaw.Actors.Client;
 using OpsClaw.Actors.Tests.Support;
@@ -86,6 +87,78 @@ public sealed class ClusterStreamSpecs
         }
     }
 
+    [PostgresFact]
+    public async Task Publishes_from_every_node_should_get_one_sequence_and_a_consumer_with_members_on_every_node_should_take_each_once()
+    {
+        using var server = await PostgresServer.StartAsync();
+        await using var cluster = await LoopbackCluster.StartAsync(3, Hocon(server));
+        var members = new List<(IpcClient Client, IpcSubscription Subscription)>();
+        try
+        {
+            foreach (var node in cluster.Nodes)
+            {
+                var client = await IpcClient.ConnectAsync(node.RuntimeSocket);
+                members.Add((client, await client.SubscribeAsync("orders.>", Options(maxPending: 16))));
+            }
+
+            const int PerNode = 100;
+            var acked = new Dictionary<long, string>();
+            var publishers = new List<IpcClient>();
+            foreach (var node in cluster.Nodes)
+            {
+                publishers.Add(await IpcClient.ConnectAsync(node.RuntimeSocket));
+            }
+
+            for (var i = 1; i <= PerNode * publishers.Count; i++)
+            {
+                var body = Body(i);
+                var ack = await publishers[i % publishers.Count].PublishWithAckAsync("orders.new", body);
+                acked.Add(ack.Seq!.Value, body);
+            }
+
+            foreach (var publisher in publishers)
+            {
+                await publisher.DisposeAsync();
+            }
+
+            // One stream, one writer: the publishes of all three nodes are one gapless sequence.
+            Assert.Equal(Enumerable.Range(1, PerNode * 3).Select(seq => (long)seq), acked.Keys.Order());
+
+            var seen = new ConcurrentQueue<(long Seq, string Body)>();
+            var taken = new int[members.Count];
+            using var done = new CancellationTokenSource(LoopbackCluster.Wait);
+            await Task.WhenAll(members.Select((member, index) => Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var delivery in member.Subscription.Deliveries.WithCancellation(done.Token))
+                    {
+                        seen.Enqueue((delivery.Seq!.Value, delivery.Body));
+                        Interlocked.Increment(ref taken[index]);
+                        await delivery.AckAsync(done.Token);
+                        if (seen.Count >= acked.Count)
+                        {
+                            await done.CancelAsync();
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (done.IsCancellationRequested)
+                {
+                }
+            })));
+
+            Assert.Equal(acked.OrderBy(pair => pair.Key).Select(pair => (pair.Key, pair.Value)), seen.OrderBy(delivery => delivery.Seq));
+            Assert.All(taken, count => Assert.True(count > 0, "every member, on every node, takes a share"));
+        }
+        finally
+        {
+            foreach (var (client, _) in members)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
     private static SubscribeOptions Options(int maxPending) => new()
     {
         Stream = "orders",
@@ -98,7 +171,7 @@ public sealed class ClusterStreamSpecs
     /// <summary>Publishes message <paramref name="number"/> until it is acknowledged (the stream may be moving), recording its seq.</summary>
     private static async Task PublishAsync(IpcClient client, int number, Dictionary<long, string> acked)
     {
-        var body = string.Create(CultureInfo.InvariantCulture, $"{{\"n\":{number}}}");
+        var body = Body(number);
         var deadline = DateTime.UtcNow + LoopbackCluster.Wait;
         while (true)
         {
@@ -115,6 +188,8 @@ public sealed class ClusterStreamSpecs
             }
         }
     }
+
+    private static string Body(int number) => string.Create(CultureInfo.InvariantCulture, $"{{\"n\":{number}}}");
 
     /// <summary>Reads deliveries until seq <paramref name="through"/>, acking each; every ack is answered (stored) before this returns.</summary>
     private static async Task<Dictionary<long, string>> ReadAsync(IpcSubscription subscription, long through)
