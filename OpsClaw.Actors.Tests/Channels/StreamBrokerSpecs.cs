@@ -314,6 +314,28 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     }
 
     [Fact]
+    public async Task A_consumer_whose_stream_stopped_should_follow_the_stream_again_without_reading_again()
+    {
+        // In a cluster a stream entity that stopped is started anew by the next message, and its consumers stay.
+        StreamStorage.Get(Sys).Open(Settings.Storage);
+        var region = CreateTestProbe();
+        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "again", new StreamAddress(region.Ref, "orders", Sharded: true), TimeSpan.FromSeconds(30)));
+        var first = await region.ExpectMsgAsync<StreamEntityEnvelope>(TimeSpan.FromSeconds(10));
+        Assert.IsType<StreamProtocol.Follow>(first.Message);
+
+        var oldStream = CreateTestProbe();
+        consumer.Tell(new StreamProtocol.Range(1, 0), oldStream.Ref);
+
+        // Watching an actor already gone is answered at once, so the order of these two does not matter.
+        oldStream.Ref.Tell(PoisonPill.Instance);
+
+        var again = await region.ExpectMsgAsync<StreamEntityEnvelope>(TimeSpan.FromSeconds(10));
+        Assert.Equal(("orders", (string?)null), (again.Stream, again.Durable));
+        Assert.IsType<StreamProtocol.Follow>(again.Message);
+        Assert.Equal(consumer, region.LastSender);
+    }
+
+    [Fact]
     public async Task An_ack_sent_just_before_the_last_member_unsubscribes_should_be_answered()
     {
         var broker = Start();

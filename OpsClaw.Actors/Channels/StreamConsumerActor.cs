@@ -39,6 +39,8 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
     private const string RetryTimer = "retry-read";
 
+    private const string FollowTimer = "follow-again";
+
     private readonly string _stream;
     private readonly string _durable;
     private readonly StreamAddress _streamActor;
@@ -52,6 +54,9 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     private IActorRef? _queue;
     private QueueGauge? _gauge;
     private bool _ranged;
+
+    /// <summary>The stream actor this consumer follows (the sender of its last range), watched.</summary>
+    private IActorRef? _followed;
     private long _firstSeq = 1;
     private long _lastSeq;
     private long _nextRead = 1;
@@ -109,11 +114,33 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
         Command<StreamProtocol.Range>(range =>
         {
-            (_firstSeq, _lastSeq, _ranged) = (range.FirstSeq, range.LastSeq, true);
-            _nextRead = _position.AckedSeq + 1;
+            if (!Sender.Equals(_followed))
+            {
+                _followed = Sender;
+                Context.Watch(Sender);
+            }
+
+            // A stream followed again (it restarted) says where it stands now; what this consumer read stays read.
+            if (!_ranged)
+            {
+                _nextRead = _position.AckedSeq + 1;
+            }
+
+            (_firstSeq, _lastSeq, _ranged) = (range.FirstSeq, Math.Max(_lastSeq, range.LastSeq), true);
             TakeWaiting();
             Feed();
         });
+        Command<Terminated>(terminated =>
+        {
+            // On one host the broker stops a stream's consumers with it. A sharded stream is started
+            // again by the next message for it, while its consumers stay: they follow the new one.
+            if (terminated.ActorRef.Equals(_followed))
+            {
+                _followed = null;
+                Timers.StartSingleTimer(FollowTimer, FollowAgain.Instance, TimeSpan.FromSeconds(1));
+            }
+        });
+        Command<FollowAgain>(_ => _streamActor.Tell(new StreamProtocol.Follow(Self), Self));
         Command<StreamProtocol.Subscribe>(subscribe =>
         {
             // The range says where "new" starts; until the stream answered, subscriptions wait.
@@ -501,6 +528,15 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     private sealed record ReadDone(int Generation, long To, IReadOnlyList<EventEnvelope> Events);
 
     private sealed record ReadFailed(int Generation, Exception Cause);
+
+    private sealed class FollowAgain
+    {
+        public static readonly FollowAgain Instance = new();
+
+        private FollowAgain()
+        {
+        }
+    }
 
     private sealed class RetryRead
     {

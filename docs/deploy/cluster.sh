@@ -7,7 +7,8 @@
 #
 # The hosts listen on 127.0.0.1, cluster ports 4053, 4054 and 4055 (set PORTS="p1 p2 p3" for
 # others); node 1 is the seed. The program is $OPSCLAW, else opsclaw on PATH, else this clone's
-# Release build.
+# Release build. CONFIG=file gives every node that --config file too (streams on a shared
+# PostgreSQL database, for one; docs/deploy/cluster.md).
 set -euo pipefail
 
 command=${1:-}
@@ -16,6 +17,15 @@ read -r -a ports <<<"${PORTS:-4053 4054 4055}"
 if [ "${#ports[@]}" -ne 3 ]; then
   echo "cluster.sh: PORTS must hold three ports, such as \"4053 4054 4055\"" >&2
   exit 2
+fi
+
+config_args=()
+if [ -n "${CONFIG:-}" ]; then
+  if [ ! -r "$CONFIG" ]; then
+    echo "cluster.sh: CONFIG=$CONFIG is not a readable file" >&2
+    exit 2
+  fi
+  config_args=(--config "$(cd "$(dirname "$CONFIG")" && pwd)/$(basename "$CONFIG")")
 fi
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,7 +49,7 @@ start() {
     fi
 
     mkdir -p "$node"
-    "$opsclaw" ipc serve-sockets --dir "$node/sockets" \
+    "$opsclaw" ipc serve-sockets --dir "$node/sockets" "${config_args[@]}" \
       --cluster-hostname 127.0.0.1 --cluster-port "${ports[$((i - 1))]}" --seed-node "127.0.0.1:${ports[0]}" \
       >"$node/host.log" 2>&1 &
     echo $! >"$node/pid"
