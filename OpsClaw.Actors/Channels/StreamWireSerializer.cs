@@ -184,13 +184,7 @@ internal sealed class StreamWireSerializer : SerializerWithStringManifest
                     ? throw new SerializationException("an OpsClaw stream envelope holds another envelope")
                     : new StreamEntityEnvelope(stream, durable, ReadMessage(reader, inner));
             case AppendManifest:
-                var entries = new StreamProtocol.Appending[Count(reader)];
-                for (var i = 0; i < entries.Length; i++)
-                {
-                    entries[i] = new StreamProtocol.Appending(ReadRequest(reader), ReadRef(reader), ReadPublished(reader), reader.ReadInt32());
-                }
-
-                return new StreamProtocol.Append(entries);
+                return new StreamProtocol.Append(ReadArray(reader, entry => new StreamProtocol.Appending(ReadRequest(entry), ReadRef(entry), ReadPublished(entry), entry.ReadInt32())));
             case SubscribeManifest:
                 var id = new SubscriptionId(reader.ReadInt64());
                 var member = new BrokerProtocol.Member(id, ReadRef(reader), reader.ReadString(), reader.ReadInt32(), StatsDirectory.Get(_system).For(id));
@@ -208,12 +202,7 @@ internal sealed class StreamWireSerializer : SerializerWithStringManifest
             case ReplyManifest:
                 return ReadReply(reader);
             case ReplyBatchManifest:
-                var replies = new ChannelProtocol.Reply[Count(reader)];
-                for (var i = 0; i < replies.Length; i++)
-                {
-                    replies[i] = ReadReply(reader);
-                }
-
+                var replies = ReadArray(reader, ReadReply);
                 return new ChannelProtocol.ReplyBatch(replies, replies.Length);
             case SubscribedManifest:
                 var key = new SubscriptionId(reader.ReadInt64());
@@ -222,29 +211,17 @@ internal sealed class StreamWireSerializer : SerializerWithStringManifest
             case DeliverManifest:
                 return ReadDeliver(reader);
             case DeliverBatchManifest:
-                var deliveries = new BrokerProtocol.Deliver[Count(reader)];
-                for (var i = 0; i < deliveries.Length; i++)
-                {
-                    deliveries[i] = ReadDeliver(reader);
-                }
-
-                return new BrokerProtocol.DeliverBatch(deliveries);
+                return new BrokerProtocol.DeliverBatch(ReadArray(reader, ReadDeliver));
             case RefusedManifest:
                 return new StreamProtocol.Refused(new SubscriptionId(reader.ReadInt64()));
             case JoinedManifest:
                 return new StreamProtocol.Joined(new SubscriptionId(reader.ReadInt64()));
             case StreamInfoManifest:
                 var name = reader.ReadString();
-                var subjects = ReadStrings(reader);
+                var subjects = ReadArray(reader, text => text.ReadString());
                 var status = reader.ReadString();
                 var (firstSeq, lastSeq, messages, bytes) = (reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
-                var consumers = new StreamConsumerInfo[Count(reader)];
-                for (var i = 0; i < consumers.Length; i++)
-                {
-                    consumers[i] = ReadConsumer(reader);
-                }
-
-                return new StreamInfo(name, subjects, status, firstSeq, lastSeq, messages, bytes, consumers);
+                return new StreamInfo(name, subjects, status, firstSeq, lastSeq, messages, bytes, ReadArray(reader, ReadConsumer));
             case ConsumerInfoManifest:
                 return ReadConsumer(reader);
             default:
@@ -330,17 +307,6 @@ internal sealed class StreamWireSerializer : SerializerWithStringManifest
         {
             writer.Write(text);
         }
-    }
-
-    private static string[] ReadStrings(BinaryReader reader)
-    {
-        var texts = new string[Count(reader)];
-        for (var i = 0; i < texts.Length; i++)
-        {
-            texts[i] = reader.ReadString();
-        }
-
-        return texts;
     }
 
     private static void Write(BinaryWriter writer, IActorRef actor) => writer.Write(Serialization.SerializedActorPath(actor));

@@ -14,10 +14,10 @@ internal sealed class UndeclaredStreamActor : ReceiveActor
     public UndeclaredStreamActor(string stream)
     {
         var log = Context.GetLogger();
-        string Problem() => $"stream '{stream}' is declared on another node of the cluster but not on {Context.System.Name}@{Akka.Cluster.Cluster.Get(Context.System).SelfAddress}: declare the same streams (opsclaw.broker.streams) on every node";
+        var problem = $"stream '{stream}' is declared on another node of the cluster but not on this one: declare the same streams (opsclaw.broker.streams) on every node";
         Receive<StreamProtocol.Append>(append =>
         {
-            log.Error(Problem());
+            log.Error(problem);
             foreach (var entry in append.Entries)
             {
                 var envelope = entry.Request.Envelope;
@@ -26,7 +26,7 @@ internal sealed class UndeclaredStreamActor : ReceiveActor
         });
         Receive<StreamProtocol.Subscribe>(subscribe =>
         {
-            log.Error(Problem());
+            log.Error(problem);
             var envelope = subscribe.Request.Envelope;
             subscribe.Member.Connection.Tell(new ChannelProtocol.Reply(subscribe.Request.Id, IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId)));
             subscribe.Owner.Tell(new StreamProtocol.Refused(subscribe.Member.Id));

@@ -151,16 +151,7 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
         }
     }
 
-    private static long[] ReadLedger(BinaryReader reader)
-    {
-        var ledger = new long[Count(reader)];
-        for (var i = 0; i < ledger.Length; i++)
-        {
-            ledger[i] = reader.ReadInt64();
-        }
-
-        return ledger;
-    }
+    private static long[] ReadLedger(BinaryReader reader) => ReadArray(reader, number => number.ReadInt64());
 
     private static NodeInterest ReadInterest(BinaryReader reader)
     {

@@ -28,6 +28,18 @@ internal static class WireBinary
             : throw new SerializationException($"an OpsClaw cluster message holds a count of {count}, outside 0 to {MaxCount}");
     }
 
+    /// <summary>A counted array, each item read by <paramref name="read"/>.</summary>
+    public static T[] ReadArray<T>(BinaryReader reader, Func<BinaryReader, T> read)
+    {
+        var items = new T[Count(reader)];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = read(reader);
+        }
+
+        return items;
+    }
+
     /// <summary>Reads <paramref name="bytes"/> with <paramref name="read"/>, which must take them all; a frame cut short or malformed is a <see cref="SerializationException"/>.</summary>
     public static T ReadWhole<T>(byte[] bytes, string manifest, Func<BinaryReader, T> read)
     {
