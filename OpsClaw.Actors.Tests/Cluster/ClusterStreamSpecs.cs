@@ -25,7 +25,19 @@ public sealed class ClusterStreamSpecs
         """;
 
     [PostgresFact]
-    public async Task A_stream_should_keep_serving_from_another_node_when_the_node_hosting_it_is_killed()
+    public Task A_stream_should_keep_serving_from_another_node_when_the_node_hosting_it_is_killed() =>
+        StreamShouldMoveAsync(node => node.KillAsync());
+
+    [PostgresFact]
+    public Task A_stream_should_be_handed_over_when_the_node_hosting_it_leaves_gracefully() =>
+        StreamShouldMoveAsync(node => node.TerminateAsync());
+
+    /// <summary>
+    /// Publishes and a durable consumer on the two nodes not hosting the stream; the host taken away by
+    /// <paramref name="takeAway"/>; more publishes; the consumer, subscribing again, gets every acknowledged
+    /// publish after its acknowledged position and none before it.
+    /// </summary>
+    private static async Task StreamShouldMoveAsync(Func<ClusterNode, Task> takeAway)
     {
         using var server = await PostgresServer.StartAsync();
         await using var cluster = await LoopbackCluster.StartAsync(3, Hocon(server));
@@ -42,11 +54,11 @@ public sealed class ClusterStreamSpecs
         var (publishing, reading) = (survivors[0], survivors[1]);
 
         // Publishes and a durable consumer on the two nodes that do not host the stream.
-        const int BeforeKill = 200;
-        const int AckedBeforeKill = 120;
+        const int BeforeMove = 200;
+        const int AckedBeforeMove = 120;
         await using (var publisher = await IpcClient.ConnectAsync(publishing.RuntimeSocket))
         {
-            for (var i = 2; i <= BeforeKill; i++)
+            for (var i = 2; i <= BeforeMove; i++)
             {
                 await PublishAsync(publisher, i, acked);
             }
@@ -55,18 +67,18 @@ public sealed class ClusterStreamSpecs
         await using (var reader = await IpcClient.ConnectAsync(reading.RuntimeSocket))
         {
             var subscription = await reader.SubscribeAsync("orders.>", Options(maxPending: 32));
-            var seen = await ReadAsync(subscription, AckedBeforeKill);
-            Assert.Equal(Enumerable.Range(1, AckedBeforeKill).Select(seq => (long)seq), seen.Keys.Order());
+            var seen = await ReadAsync(subscription, AckedBeforeMove);
+            Assert.Equal(Enumerable.Range(1, AckedBeforeMove).Select(seq => (long)seq), seen.Keys.Order());
             Assert.All(seen, delivery => Assert.Equal(acked[delivery.Key], delivery.Value));
         }
 
-        await host.KillAsync();
+        await takeAway(host);
         await cluster.WaitForMembersAsync(2, survivors);
 
-        const int AfterKill = 100;
+        const int AfterMove = 100;
         await using (var publisher = await IpcClient.ConnectAsync(publishing.RuntimeSocket))
         {
-            for (var i = BeforeKill + 1; i <= BeforeKill + AfterKill; i++)
+            for (var i = BeforeMove + 1; i <= BeforeMove + AfterMove; i++)
             {
                 await PublishAsync(publisher, i, acked);
             }
@@ -76,12 +88,12 @@ public sealed class ClusterStreamSpecs
         Assert.Contains(movedTo, survivors);
 
         // The consumer resumes after its acknowledged position: every later acknowledged publish, none before it.
-        var expected = acked.Keys.Where(seq => seq > AckedBeforeKill).ToHashSet();
+        var expected = acked.Keys.Where(seq => seq > AckedBeforeMove).ToHashSet();
         await using (var reader = await IpcClient.ConnectAsync(reading.RuntimeSocket))
         {
             var subscription = await reader.SubscribeAsync("orders.>", Options(maxPending: 256));
             var seen = await ReadAsync(subscription, expected.Max());
-            Assert.DoesNotContain(seen.Keys, seq => seq <= AckedBeforeKill);
+            Assert.DoesNotContain(seen.Keys, seq => seq <= AckedBeforeMove);
             Assert.Superset(expected, seen.Keys.ToHashSet());
             Assert.All(expected, seq => Assert.Equal(acked[seq], seen[seq]));
         }
