@@ -161,6 +161,16 @@ public sealed class ClusterStreamSpecs
 
             Assert.Equal(acked.OrderBy(pair => pair.Key).Select(pair => (pair.Key, pair.Value)), seen.OrderBy(delivery => delivery.Seq));
             Assert.All(taken, count => Assert.True(count > 0, "every member, on every node, takes a share"));
+
+            // Every node reports the one stream and its one consumer, wherever they run.
+            foreach (var node in cluster.Nodes)
+            {
+                await using var control = await IpcClient.ConnectAsync(node.ControlSocket);
+                var stream = Assert.Single((await control.StreamsAsync()).Streams);
+                Assert.Equal(("orders", "ready", 1L, (long)acked.Count, (long)acked.Count), (stream.Name, stream.Status, stream.FirstSeq, stream.LastSeq, stream.Messages));
+                var consumer = Assert.Single(stream.Consumers);
+                Assert.Equal((Durable, "orders.>", 3), (consumer.Name, consumer.Topic, consumer.Members));
+            }
         }
         finally
         {
