@@ -29,6 +29,26 @@ public sealed class CliClusterFlagsSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_cluster_node_given_no_seeds_should_form_a_cluster_of_its_own()
+    {
+        var port = LoopbackCluster.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var host = await HostProcess.StartReadyAsync(_dir.Path, "ipc", "serve-sockets", "--dir", _dir.SocketDir, "--cluster-hostname", "127.0.0.1", "--cluster-port", port);
+
+        await using var control = await Actors.Client.IpcClient.ConnectAsync(_dir.Socket("control"));
+        var self = $"akka.tcp://opsclaw@127.0.0.1:{port}";
+        var deadline = DateTime.UtcNow + LoopbackCluster.Wait;
+        var report = await control.ClusterAsync();
+        while (!(report.Members.Count == 1 && report.Members[0].Status == "up") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            report = await control.ClusterAsync();
+        }
+
+        Assert.Equal((self, self), (report.Self, report.Leader));
+        Assert.Equal((self, "up"), (Assert.Single(report.Members).Address, report.Members[0].Status));
+    }
+
+    [Fact]
     public async Task A_cluster_with_streams_on_sqlite_should_be_refused_for_want_of_a_shared_journal()
     {
         var config = Path.Combine(_dir.Path, "streams.conf");

@@ -35,9 +35,13 @@ internal static class OpsClawClusterHosting
             Port = settings.Port,
             MaxFrameSize = MaxFrameBytes,
         });
+        // Without seeds a node would wait for a join that never comes, and whatever needs the
+        // cluster (a stream's shard, above all) with it: it forms a cluster of its own instead, which
+        // other nodes can join by naming it as their seed.
+        var seeds = settings.SeedNodes.Count > 0 ? settings.SeedNodes : [new ClusterSeed(settings.Hostname, settings.Port)];
         builder.WithClustering(new ClusterOptions
         {
-            SeedNodes = [.. settings.SeedNodes.Select(seed => $"akka.tcp://{systemName}@{HostInAddress(seed.Host)}:{seed.Port}")],
+            SeedNodes = [.. seeds.Select(seed => $"akka.tcp://{systemName}@{HostInAddress(seed.Host)}:{seed.Port}")],
             Roles = [.. settings.Roles],
             SplitBrainResolver = settings.SplitBrainResolver switch
             {
