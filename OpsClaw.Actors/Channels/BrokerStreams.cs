@@ -20,7 +20,8 @@ namespace OpsClaw.Actors.Channels;
 /// </summary>
 internal sealed class BrokerStreams
 {
-    private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>How long a stream or consumer has to give its figures: under control.streams' own 5 s bound, so a slow one shows as recovering rather than failing the report.</summary>
+    private static readonly TimeSpan InfoTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>How long the shard regions have to say which node hosts which stream.</summary>
     private static readonly TimeSpan HostsTimeout = TimeSpan.FromSeconds(1);
@@ -257,16 +258,9 @@ internal sealed class BrokerStreams
             .ToList();
         return Ask(streams);
 
-        async Task<StreamsReport> Ask(List<(StreamSettings Settings, IActorRef? Actor, bool Ready, List<IActorRef> Consumers)> taken)
-        {
-            var infos = new List<StreamInfo>();
-            foreach (var (settings, actor, ready, consumers) in taken)
-            {
-                infos.Add(await InfoOf(settings, actor, ready, consumers));
-            }
-
-            return new StreamsReport(_storage, infos);
-        }
+        // All asked at once, so one stream still recovering (or, in a cluster, moving) costs the report one InfoTimeout, not one each.
+        async Task<StreamsReport> Ask(List<(StreamSettings Settings, IActorRef? Actor, bool Ready, List<IActorRef> Consumers)> taken) =>
+            new(_storage, await Task.WhenAll(taken.Select(stream => InfoOf(stream.Settings, stream.Actor, stream.Ready, stream.Consumers))));
     }
 
     private static async Task<StreamInfo> InfoOf(StreamSettings settings, IActorRef? actor, bool ready, List<IActorRef> consumers)
@@ -283,14 +277,12 @@ internal sealed class BrokerStreams
 
         try
         {
-            var info = await actor.Ask<StreamInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout);
-            var consumerInfos = new List<StreamConsumerInfo>();
-            foreach (var consumer in consumers)
-            {
-                consumerInfos.Add(await consumer.Ask<StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout));
-            }
+            var info = actor.Ask<StreamInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout);
+            var consumerInfos = Task.WhenAll(consumers.Select(consumer => consumer.Ask<StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, InfoTimeout)));
 
-            return info with { Consumers = [.. consumerInfos.OrderBy(consumer => consumer.Name, StringComparer.Ordinal)] };
+            // Both awaited together, so neither is left unobserved when the other times out.
+            await Task.WhenAll(info, consumerInfos);
+            return (await info) with { Consumers = [.. (await consumerInfos).OrderBy(consumer => consumer.Name, StringComparer.Ordinal)] };
         }
         catch (AskTimeoutException)
         {
