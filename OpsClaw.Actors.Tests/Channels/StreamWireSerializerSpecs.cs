@@ -124,10 +124,14 @@ public sealed class StreamWireSerializerSpecs() : TestKit(IpcDefaults.Config)
         var serializer = new StreamWireSerializer((ExtendedActorSystem)Sys);
         var whole = serializer.ToBinary(new BrokerProtocol.Leave(new SubscriptionId(1)));
 
-        Assert.Throws<SerializationException>(() => serializer.FromBinary(whole[..^1], "L"));
-        Assert.Throws<SerializationException>(() => serializer.FromBinary([.. whole, 0], "L"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(whole[..^1], "L1"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([.. whole, 0], "L1"));
         Assert.Throws<SerializationException>(() => serializer.FromBinary(whole, "?"));
-        Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(new StreamEntityEnvelope("s", null, new StreamEntityEnvelope("s", null, StreamProtocol.GetInfo.Instance))), "E"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(serializer.ToBinary(new StreamEntityEnvelope("s", null, new StreamEntityEnvelope("s", null, StreamProtocol.GetInfo.Instance))), "E1"));
         Assert.Throws<ArgumentException>(() => serializer.ToBinary("not a stream message"));
+
+        // Another version's format is refused by name, not misread.
+        var other = Assert.Throws<SerializationException>(() => serializer.FromBinary(whole, "L2"));
+        Assert.Contains("every node of a cluster must run the same OpsClaw version", other.Message, StringComparison.Ordinal);
     }
 }

@@ -19,21 +19,21 @@ internal sealed class StreamWireSerializer : SerializerWithStringManifest
     /// <summary>The serializer's id on the wire; the embedded HOCON binds the same one.</summary>
     public const int Id = 7412;
 
-    private const string EnvelopeManifest = "E";
-    private const string AppendManifest = "A";
-    private const string SubscribeManifest = "B";
-    private const string LeaveManifest = "L";
-    private const string SettleManifest = "T";
-    private const string GetInfoManifest = "G";
-    private const string ReplyManifest = "r";
-    private const string ReplyBatchManifest = "b";
-    private const string SubscribedManifest = "s";
-    private const string DeliverManifest = "d";
-    private const string DeliverBatchManifest = "D";
-    private const string RefusedManifest = "f";
-    private const string JoinedManifest = "j";
-    private const string StreamInfoManifest = "i";
-    private const string ConsumerInfoManifest = "c";
+    private const string EnvelopeManifest = "E" + Clustering.WireBinary.Format;
+    private const string AppendManifest = "A" + Clustering.WireBinary.Format;
+    private const string SubscribeManifest = "B" + Clustering.WireBinary.Format;
+    private const string LeaveManifest = "L" + Clustering.WireBinary.Format;
+    private const string SettleManifest = "T" + Clustering.WireBinary.Format;
+    private const string GetInfoManifest = "G" + Clustering.WireBinary.Format;
+    private const string ReplyManifest = "r" + Clustering.WireBinary.Format;
+    private const string ReplyBatchManifest = "b" + Clustering.WireBinary.Format;
+    private const string SubscribedManifest = "s" + Clustering.WireBinary.Format;
+    private const string DeliverManifest = "d" + Clustering.WireBinary.Format;
+    private const string DeliverBatchManifest = "D" + Clustering.WireBinary.Format;
+    private const string RefusedManifest = "f" + Clustering.WireBinary.Format;
+    private const string JoinedManifest = "j" + Clustering.WireBinary.Format;
+    private const string StreamInfoManifest = "i" + Clustering.WireBinary.Format;
+    private const string ConsumerInfoManifest = "c" + Clustering.WireBinary.Format;
 
     private readonly ExtendedActorSystem _system;
 
@@ -225,7 +225,7 @@ internal sealed class StreamWireSerializer : SerializerWithStringManifest
             case ConsumerInfoManifest:
                 return ReadConsumer(reader);
             default:
-                throw new SerializationException($"unknown manifest '{manifest}' for an OpsClaw stream message");
+                throw UnknownManifest(manifest);
         }
     }
 

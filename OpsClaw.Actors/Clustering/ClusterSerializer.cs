@@ -17,12 +17,12 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
     /// <summary>The serializer's id on the wire; the embedded HOCON binds the same one.</summary>
     public const int Id = 7411;
 
-    private const string PublishManifest = "P";
-    private const string InterestManifest = "I";
-    private const string SettledManifest = "S";
-    private const string ReturnedManifest = "R";
-    private const string CheckManifest = "C";
-    private const string MissingManifest = "M";
+    private const string PublishManifest = "P" + WireBinary.Format;
+    private const string InterestManifest = "I" + WireBinary.Format;
+    private const string SettledManifest = "S" + WireBinary.Format;
+    private const string ReturnedManifest = "R" + WireBinary.Format;
+    private const string CheckManifest = "C" + WireBinary.Format;
+    private const string MissingManifest = "M" + WireBinary.Format;
 
     public ClusterSerializer(ExtendedActorSystem system)
         : base(system)
@@ -77,7 +77,7 @@ internal sealed class ClusterSerializer : SerializerWithStringManifest
         ReturnedManifest => new RemoteReturned(ReadLedger(reader)),
         CheckManifest => new LedgerCheck(ReadLedger(reader)),
         MissingManifest => new LedgerMissing(ReadLedger(reader)),
-        _ => throw new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message"),
+        _ => throw WireBinary.UnknownManifest(manifest),
     });
 
     private static void Write(BinaryWriter writer, RemotePublish publish)

@@ -5,6 +5,12 @@ namespace OpsClaw.Actors.Clustering;
 /// <summary>The pieces OpsClaw's cluster serializers write their messages with: optional strings and checked counts.</summary>
 internal static class WireBinary
 {
+    /// <summary>
+    /// The version of the wire format, the last character of every manifest: a node of another
+    /// OpsClaw version that writes its messages otherwise is refused by name rather than misread.
+    /// </summary>
+    public const string Format = "1";
+
     /// <summary>More of anything in one frame than a peer could have sent: refused as garbage.</summary>
     public const int MaxCount = 1_000_000;
 
@@ -27,6 +33,12 @@ internal static class WireBinary
             ? count
             : throw new SerializationException($"an OpsClaw cluster message holds a count of {count}, outside 0 to {MaxCount}");
     }
+
+    /// <summary>The refusal of a manifest no serializer of this version writes.</summary>
+    public static SerializationException UnknownManifest(string manifest) =>
+        manifest.Length > 0 && manifest[^1..] != Format
+            ? new SerializationException($"an OpsClaw cluster message in wire format '{manifest[^1..]}' (manifest '{manifest}'): this node reads format {Format}; every node of a cluster must run the same OpsClaw version")
+            : new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message");
 
     /// <summary>A counted array, each item read by <paramref name="read"/>.</summary>
     public static T[] ReadArray<T>(BinaryReader reader, Func<BinaryReader, T> read)
