@@ -126,6 +126,26 @@ public sealed class StreamActorSpecs : TestKit
     }
 
     [Fact]
+    public async Task Told_to_stop_when_idle_a_stream_should_answer_what_it_is_writing_as_stored_then_stop()
+    {
+        // A cluster hands a stream's shard over with this message: a publish being written must not be refused while it may be stored.
+        var stream = StartStream(Orders());
+        var connection = CreateTestProbe();
+        await stream.Ask<Contracts.StreamInfo>(StreamProtocol.GetInfo.Instance, TimeSpan.FromSeconds(5));
+        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(TestPlugins.Journal));
+        await journal.OnWrite.PassWithDelay(TimeSpan.FromMilliseconds(300));
+        await WatchAsync(stream);
+
+        var id = Append(stream, connection, "{\"n\":1}");
+        stream.Tell(StreamProtocol.StopWhenIdle.Instance);
+
+        var reply = await ReplyAsync(connection);
+        Assert.Equal(id, reply.Id);
+        Assert.True(reply.Response.Ok, reply.Response.Error);
+        await ExpectTerminatedAsync(stream, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task A_restarted_stream_should_recover_its_range_and_go_on_counting()
     {
         var stream = StartStream(Orders());

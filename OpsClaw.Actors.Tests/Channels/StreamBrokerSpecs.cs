@@ -336,6 +336,48 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     }
 
     [Fact]
+    public async Task Members_whose_owner_is_gone_should_leave_and_their_connection_should_hear_from_the_owner()
+    {
+        // In a cluster the owner is the subscribing node's handle: when that node goes, nobody sends the members' Leave.
+        StreamStorage.Get(Sys).Open(Settings.Storage);
+        var stream = CreateTestProbe();
+        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "owned", new StreamAddress(stream.Ref, "orders", Sharded: false), TimeSpan.FromSeconds(30)));
+        await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
+        consumer.Tell(new StreamProtocol.Range(1, 0), stream.Ref);
+
+        var (gone, staying) = (CreateTestProbe(), CreateTestProbe());
+        var connection = CreateTestProbe();
+        var request = new ChannelProtocol.Request(1, new IpcRequest(MessageTypes.RuntimeSubscribe, null, "{}"));
+        foreach (var (id, owner) in new[] { (1L, gone), (2L, gone), (3L, staying) })
+        {
+            var member = new BrokerProtocol.Member(new SubscriptionId(id), connection.Ref, "s" + id, 10, new SubscriptionStats());
+            consumer.Tell(new StreamProtocol.Subscribe(member, request, TopicPattern.Parse(">"), new StreamStart(StreamStartKind.All, 0), owner.Ref));
+            Assert.Equal(new SubscriptionId(id), (await connection.ExpectMsgAsync<BrokerProtocol.Subscribed>()).Key);
+            Assert.Equal(owner.Ref, connection.LastSender);
+            await connection.ExpectMsgAsync<ChannelProtocol.Reply>();
+            await owner.ExpectMsgAsync<StreamProtocol.Joined>();
+        }
+
+        gone.Ref.Tell(PoisonPill.Instance);
+
+        await AwaitAssertAsync(
+            async () => Assert.Equal(1, (await consumer.Ask<Contracts.StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, TimeSpan.FromSeconds(5))).Members),
+            TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_follow_the_stream_never_answered_should_be_sent_again()
+    {
+        // A Follow that reached a stream whose recovery then failed is lost with it.
+        StreamStorage.Get(Sys).Open(Settings.Storage);
+        var stream = CreateTestProbe();
+        Sys.ActorOf(StreamConsumerActor.Props("orders", "unanswered", new StreamAddress(stream.Ref, "orders", Sharded: false), TimeSpan.FromSeconds(30)));
+
+        await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
+        await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task An_ack_sent_just_before_the_last_member_unsubscribes_should_be_answered()
     {
         var broker = Start();

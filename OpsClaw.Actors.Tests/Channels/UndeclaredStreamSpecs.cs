@@ -15,7 +15,7 @@ public sealed class UndeclaredStreamSpecs() : TestKit(IpcDefaults.Config)
     [Fact]
     public async Task Publishes_and_subscribes_should_be_refused_handler_failed_at_once()
     {
-        var stream = Sys.ActorOf(UndeclaredStreamActor.Props("orders"));
+        var stream = Sys.ActorOf(UndeclaredStreamActor.Props("orders", null));
         var (connection, owner) = (CreateTestProbe(), CreateTestProbe());
         var publish = new ChannelProtocol.Request(4, new IpcRequest(MessageTypes.RuntimePublish, "run-4", "{}"));
 
@@ -33,5 +33,13 @@ public sealed class UndeclaredStreamSpecs() : TestKit(IpcDefaults.Config)
 
         Assert.Equal(new ChannelProtocol.Reply(6, IpcErrors.HandlerFailed(MessageTypes.RuntimeSubscribe, null)), await connection.ExpectMsgAsync<ChannelProtocol.Reply>());
         Assert.Equal(new StreamProtocol.Refused(member.Id), await owner.ExpectMsgAsync<StreamProtocol.Refused>());
+
+        var settle = new ChannelProtocol.Request(7, new IpcRequest(MessageTypes.RuntimeAck, null, "{}"));
+        stream.Tell(new BrokerProtocol.Settle(member.Id, settle, "s1", 1, BrokerProtocol.SettleKind.Ack, connection.Ref));
+        Assert.Equal(new ChannelProtocol.Reply(7, IpcErrors.UnknownSubscription("s1", null)), await connection.ExpectMsgAsync<ChannelProtocol.Reply>());
+
+        Assert.Equal("unavailable", (await stream.Ask<Contracts.StreamInfo>(StreamProtocol.GetInfo.Instance, TimeSpan.FromSeconds(5))).Status);
+        var consumer = Sys.ActorOf(UndeclaredStreamActor.Props("orders", "billing"));
+        Assert.Equal(new Contracts.StreamConsumerInfo("billing", "", 0, 0, 0), await consumer.Ask<Contracts.StreamConsumerInfo>(StreamProtocol.GetInfo.Instance, TimeSpan.FromSeconds(5)));
     }
 }

@@ -211,10 +211,15 @@ internal sealed class BrokerActor : ReceiveActor
         base.PreRestart(reason, message);
     }
 
-    /// <summary>The broker's part in the cluster takes back what it counted on the meter.</summary>
+    /// <summary>The broker's part in the cluster takes back what it counted on the meter, and its subscriptions' figures leave the directory.</summary>
     protected override void PostStop()
     {
         _cluster?.Stop();
+        foreach (var id in _subscriptions.Keys)
+        {
+            _stats?.Remove(id);
+        }
+
         base.PostStop();
     }
 

@@ -34,6 +34,9 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
     private bool _flushScheduled;
     private bool _deleting;
 
+    /// <summary>Told to stop (a cluster hands its shard over): it does once what is being written is answered.</summary>
+    private bool _stopping;
+
     /// <summary>Messages already trimmed from the index whose delete failed, up to this seq: deleted with the next one.</summary>
     private long _deleteAgain;
 
@@ -75,7 +78,23 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         });
 
         Command<StreamProtocol.Append>(OnAppend);
-        Command<Flush>(_ => SendStored());
+        Command<Flush>(_ =>
+        {
+            SendStored();
+            if (_stopping && _writing.Count == 0)
+            {
+                Context.Stop(Self);
+            }
+        });
+        Command<StreamProtocol.StopWhenIdle>(_ =>
+        {
+            // Publishes being written are answered by the flush after their write; the stop waits for it.
+            _stopping = true;
+            if (_writing.Count == 0 && !_flushScheduled)
+            {
+                Context.Stop(Self);
+            }
+        });
         Command<StreamProtocol.Follow>(follow =>
         {
             if (_followers.Add(follow.Consumer))

@@ -57,6 +57,14 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
     /// <summary>The stream actor this consumer follows (the sender of its last range), watched.</summary>
     private IActorRef? _followed;
+
+    /// <summary>Who keeps each member's subscription (the broker, or its handle on another node), watched.</summary>
+    private readonly Dictionary<SubscriptionId, IActorRef> _ownerOf = [];
+
+    private readonly Dictionary<IActorRef, HashSet<SubscriptionId>> _owned = [];
+
+    /// <summary>Told to stop (a cluster hands its shard over): it does once no ack is being stored.</summary>
+    private bool _stopping;
     private long _firstSeq = 1;
     private long _lastSeq;
     private long _nextRead = 1;
@@ -110,10 +118,11 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
             _position.DoneTo(acked.AckedSeq);
             _ackWrites++;
         });
-        Recover<RecoveryCompleted>(_ => _streamActor.Tell(new StreamProtocol.Follow(Self), Self));
+        Recover<RecoveryCompleted>(_ => Follow());
 
         Command<StreamProtocol.Range>(range =>
         {
+            Timers.Cancel(FollowTimer);
             if (!Sender.Equals(_followed))
             {
                 _followed = Sender;
@@ -138,9 +147,26 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
             {
                 _followed = null;
                 Timers.StartSingleTimer(FollowTimer, FollowAgain.Instance, TimeSpan.FromSeconds(1));
+                return;
+            }
+
+            // The owner of some members is gone (in a cluster, its node or broker went away): nobody
+            // will send their Leave, so they leave now rather than hold messages for good.
+            if (_owned.Remove(terminated.ActorRef, out var ids))
+            {
+                _waiting.RemoveAll(waiting => waiting.Owner.Equals(terminated.ActorRef));
+                foreach (var id in ids.ToList())
+                {
+                    OnLeave(id);
+                }
             }
         });
-        Command<FollowAgain>(_ => _streamActor.Tell(new StreamProtocol.Follow(Self), Self));
+        Command<FollowAgain>(_ => Follow());
+        Command<StreamProtocol.StopWhenIdle>(_ =>
+        {
+            _stopping = true;
+            StopIfIdle();
+        });
         Command<StreamProtocol.Subscribe>(subscribe =>
         {
             // The range says where "new" starts; until the stream answered, subscriptions wait.
@@ -274,7 +300,8 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     {
         var member = subscribe.Member;
         var envelope = subscribe.Request.Envelope;
-        member.Connection.Tell(new BrokerProtocol.Subscribed(member.Id, member.Subscription, subscribe.Request.Id, AckMode.Explicit, member.MaxPending, member.Stats));
+        // From the owner, so that the connection tells the broker (not this consumer) when its input ends.
+        member.Connection.Tell(new BrokerProtocol.Subscribed(member.Id, member.Subscription, subscribe.Request.Id, AckMode.Explicit, member.MaxPending, member.Stats), subscribe.Owner);
         member.Connection.Tell(new ChannelProtocol.Reply(
             subscribe.Request.Id, IpcResponse.Success(MessageTypes.RuntimeSubscribeAck, envelope.RunId, BrokerReplies.Subscribed(member.Subscription))));
         if (_queue is null)
@@ -286,6 +313,15 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
         }
 
         _members.Add(member.Id, member);
+        _ownerOf[member.Id] = subscribe.Owner;
+        if (!_owned.TryGetValue(subscribe.Owner, out var owned))
+        {
+            owned = [];
+            _owned.Add(subscribe.Owner, owned);
+            Context.Watch(subscribe.Owner);
+        }
+
+        owned.Add(member.Id);
         subscribe.Owner.Tell(new StreamProtocol.Joined(member.Id));
         _queue.Tell(new BrokerProtocol.Join(member));
         Feed();
@@ -293,6 +329,11 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
     private void OnLeave(SubscriptionId id)
     {
+        if (_ownerOf.Remove(id, out var owner) && _owned.TryGetValue(owner, out var owned))
+        {
+            owned.Remove(id);
+        }
+
         if (!_members.Remove(id) || _queue is not { } queue)
         {
             return;
@@ -334,6 +375,8 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
             {
                 SaveSnapshot(new ConsumerSnapshot(_topic ?? "", _position.AckedSeq, _position.AckedAbove()));
             }
+
+            StopIfIdle();
         });
         Feed();
     }
@@ -528,6 +571,22 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     private sealed record ReadDone(int Generation, long To, IReadOnlyList<EventEnvelope> Events);
 
     private sealed record ReadFailed(int Generation, Exception Cause);
+
+    /// <summary>Asks the stream for its range, and again every few seconds until it answers (a Follow that met a failed recovery is lost).</summary>
+    private void Follow()
+    {
+        _streamActor.Tell(new StreamProtocol.Follow(Self), Self);
+        Timers.StartSingleTimer(FollowTimer, FollowAgain.Instance, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Once stopping, stops when no ack is being stored: one whose reply the client got must not be lost by the stop.</summary>
+    private void StopIfIdle()
+    {
+        if (_stopping && _storingAcks.Count == 0)
+        {
+            Context.Stop(Self);
+        }
+    }
 
     private sealed class FollowAgain
     {

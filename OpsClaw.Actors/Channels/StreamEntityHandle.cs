@@ -16,12 +16,24 @@ internal sealed class StreamEntityHandle : ReceiveActor
 {
     private readonly Dictionary<IActorRef, HashSet<SubscriptionId>> _joined = [];
 
+    /// <summary>Subscriptions sent to the consumer and not yet joined, refused or left: a Joined for any other is stale.</summary>
+    private readonly HashSet<SubscriptionId> _pending = [];
+
     public StreamEntityHandle(IActorRef region, string stream, string? durable)
     {
         Receive<StreamProtocol.Subscribe>(subscribe =>
-            region.Forward(new StreamEntityEnvelope(stream, durable, subscribe with { Owner = Self })));
+        {
+            _pending.Add(subscribe.Member.Id);
+            region.Forward(new StreamEntityEnvelope(stream, durable, subscribe with { Owner = Self }));
+        });
         Receive<StreamProtocol.Joined>(joined =>
         {
+            // A member that left before its Joined came back is left; the consumer has its Leave too.
+            if (!_pending.Remove(joined.Id))
+            {
+                return;
+            }
+
             if (!_joined.TryGetValue(Sender, out var ids))
             {
                 ids = [];
@@ -31,9 +43,14 @@ internal sealed class StreamEntityHandle : ReceiveActor
 
             ids.Add(joined.Id);
         });
-        Receive<StreamProtocol.Refused>(refused => Context.Parent.Tell(refused));
+        Receive<StreamProtocol.Refused>(refused =>
+        {
+            _pending.Remove(refused.Id);
+            Context.Parent.Tell(refused);
+        });
         Receive<BrokerProtocol.Leave>(leave =>
         {
+            _pending.Remove(leave.Id);
             foreach (var ids in _joined.Values)
             {
                 ids.Remove(leave.Id);
@@ -41,6 +58,9 @@ internal sealed class StreamEntityHandle : ReceiveActor
 
             region.Forward(new StreamEntityEnvelope(stream, durable, leave));
         });
+
+        // A connection tells the sender of its Subscribed (this handle) that its input ended: that is the broker's to handle.
+        Receive<BrokerProtocol.InputEnded>(ended => Context.Parent.Forward(ended));
         Receive<Terminated>(terminated =>
         {
             if (_joined.Remove(terminated.ActorRef, out var ids) && ids.Count > 0)

@@ -65,6 +65,19 @@ internal static class StreamProtocol
     /// <summary>The consumer (the sender) accepted a subscription: in a cluster its owner watches it from now on.</summary>
     public sealed record Joined(SubscriptionId Id);
 
+    /// <summary>
+    /// Stop once nothing is being written (a cluster hands a stream's shard to another node): a
+    /// publish or ack being stored is answered as stored, never refused while it may be stored anyway.
+    /// </summary>
+    public sealed class StopWhenIdle
+    {
+        public static readonly StopWhenIdle Instance = new();
+
+        private StopWhenIdle()
+        {
+        }
+    }
+
     /// <summary>In a cluster, the consumer that held these subscriptions stopped (its node went away): they end, as when a consumer of the broker's own stops.</summary>
     public sealed record Lost(SubscriptionId[] Ids);
 }

@@ -26,7 +26,7 @@ internal static class StreamSharding
             var (stream, durable) = StreamEntityEnvelope.Parse(entityId);
             if (!declared.TryGetValue(stream, out var settings))
             {
-                return UndeclaredStreamActor.Props(stream);
+                return UndeclaredStreamActor.Props(stream, durable);
             }
 
             return durable is null
@@ -41,7 +41,7 @@ internal static class StreamSharding
             ClusterShardingSettings.Create(system),
             new StreamEntityExtractor(),
             new StreamShardAllocation(),
-            PoisonPill.Instance);
+            StreamProtocol.StopWhenIdle.Instance);
         return region;
     }
 

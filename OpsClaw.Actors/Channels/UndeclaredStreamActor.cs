@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using OpsClaw.Actors.Contracts;
 using OpsClaw.Actors.Protocol;
 
 namespace OpsClaw.Actors.Channels;
@@ -11,7 +12,7 @@ namespace OpsClaw.Actors.Channels;
 /// </summary>
 internal sealed class UndeclaredStreamActor : ReceiveActor
 {
-    public UndeclaredStreamActor(string stream)
+    public UndeclaredStreamActor(string stream, string? durable)
     {
         var log = Context.GetLogger();
         var problem = $"stream '{stream}' is declared on another node of the cluster but not on this one: declare the same streams (opsclaw.broker.streams) on every node";
@@ -31,8 +32,13 @@ internal sealed class UndeclaredStreamActor : ReceiveActor
             subscribe.Member.Connection.Tell(new ChannelProtocol.Reply(subscribe.Request.Id, IpcErrors.HandlerFailed(envelope.MessageType, envelope.RunId)));
             subscribe.Owner.Tell(new StreamProtocol.Refused(subscribe.Member.Id));
         });
+        Receive<BrokerProtocol.Settle>(settle =>
+            settle.ReplyTo.Tell(new ChannelProtocol.Reply(settle.Request.Id, IpcErrors.UnknownSubscription(settle.Subscription, settle.Request.Envelope.RunId))));
+        Receive<StreamProtocol.GetInfo>(_ => Sender.Tell(durable is null
+            ? new StreamInfo(stream, [], "unavailable", 0, 0, 0, 0, [])
+            : new StreamConsumerInfo(durable, "", 0, 0, 0)));
         ReceiveAny(_ => { });
     }
 
-    public static Props Props(string stream) => Akka.Actor.Props.Create(() => new UndeclaredStreamActor(stream));
+    public static Props Props(string stream, string? durable) => Akka.Actor.Props.Create(() => new UndeclaredStreamActor(stream, durable));
 }

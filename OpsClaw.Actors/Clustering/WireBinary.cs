@@ -36,7 +36,7 @@ internal static class WireBinary
 
     /// <summary>The refusal of a manifest no serializer of this version writes.</summary>
     public static SerializationException UnknownManifest(string manifest) =>
-        manifest.Length > 0 && manifest[^1..] != Format
+        manifest.Length > 1 && char.IsAsciiDigit(manifest[^1]) && manifest[^1..] != Format
             ? new SerializationException($"an OpsClaw cluster message in wire format '{manifest[^1..]}' (manifest '{manifest}'): this node reads format {Format}; every node of a cluster must run the same OpsClaw version")
             : new SerializationException($"unknown manifest '{manifest}' for an OpsClaw cluster message");
 
