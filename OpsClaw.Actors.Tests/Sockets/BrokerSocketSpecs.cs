@@ -271,6 +271,23 @@ public sealed class BrokerSocketSpecs : SocketSpecBase
     }
 
     [Fact]
+    public async Task A_half_closed_durable_subscriber_should_lose_its_subscription_at_once()
+    {
+        // As for a live subscription (above): the consumer's subscription ends though the socket stays open.
+        var binding = await StartAsync($"opsclaw.broker.storage.sqlite-file = \"{Path.Combine(Dir.Path, "broker.db")}\"\nopsclaw.broker.streams.orders {{ subjects = [\"orders.>\"] }}");
+        using var subscriber = await WireClient.ConnectAsync(binding.PathOf("runtime"));
+        using var control = await WireClient.ConnectAsync(binding.PathOf("control"));
+        await subscriber.RequestAsync("runtime.subscribe", "{\"topic\":\"orders.>\",\"stream\":\"orders\",\"durable\":\"billing\",\"start\":\"all\"}");
+        Assert.Equal(1L, (long)(await control.RequestAsync("control.status"))["broker"]!["subscriptions"]!);
+
+        subscriber.Connection.HalfClose();
+
+        await AwaitAssertAsync(
+            async () => Assert.Equal(0L, (long)(await control.RequestAsync("control.status"))["broker"]!["subscriptions"]!),
+            TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task Control_topics_and_status_should_show_the_brokers_subscriptions_and_totals()
     {
         var binding = await StartAsync();
