@@ -273,7 +273,7 @@ public sealed class BrokerSocketSpecs : SocketSpecBase
     [Fact]
     public async Task A_half_closed_durable_subscriber_should_lose_its_subscription_at_once()
     {
-        // As for a live subscription (above): the consumer's subscription ends though the socket stays open.
+        // As for a live subscription (above).
         var binding = await StartAsync($"opsclaw.broker.storage.sqlite-file = \"{Path.Combine(Dir.Path, "broker.db")}\"\nopsclaw.broker.streams.orders {{ subjects = [\"orders.>\"] }}");
         using var subscriber = await WireClient.ConnectAsync(binding.PathOf("runtime"));
         using var control = await WireClient.ConnectAsync(binding.PathOf("control"));
