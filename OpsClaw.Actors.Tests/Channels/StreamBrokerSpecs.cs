@@ -293,12 +293,18 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
         Assert.Equal(1, report.Streams.Single().LastSeq);
     }
 
+    /// <summary>A durable consumer of <c>orders</c> on its own, following <paramref name="stream"/> (in a cluster, the region).</summary>
+    private IActorRef StartConsumer(string durable, IActorRef stream, bool sharded = false)
+    {
+        StreamStorage.Get(Sys).Open(Settings.Storage);
+        return Sys.ActorOf(StreamConsumerActor.Props("orders", durable, new StreamAddress(stream, "orders", sharded), TimeSpan.FromSeconds(30)));
+    }
+
     [Fact]
     public async Task A_member_that_left_before_the_stream_answered_should_never_be_joined()
     {
-        StreamStorage.Get(Sys).Open(Settings.Storage);
         var stream = CreateTestProbe();
-        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "early", new StreamAddress(stream.Ref, "orders", Sharded: false), TimeSpan.FromSeconds(30)));
+        var consumer = StartConsumer("early", stream.Ref);
         await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
 
         var connection = CreateTestProbe();
@@ -317,9 +323,8 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     public async Task A_consumer_whose_stream_stopped_should_follow_the_stream_again_without_reading_again()
     {
         // In a cluster a stream entity that stopped is started anew by the next message, and its consumers stay.
-        StreamStorage.Get(Sys).Open(Settings.Storage);
         var region = CreateTestProbe();
-        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "again", new StreamAddress(region.Ref, "orders", Sharded: true), TimeSpan.FromSeconds(30)));
+        var consumer = StartConsumer("again", region.Ref, sharded: true);
         var first = await region.ExpectMsgAsync<StreamEntityEnvelope>(TimeSpan.FromSeconds(10));
         Assert.IsType<StreamProtocol.Follow>(first.Message);
 
@@ -339,9 +344,8 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     public async Task Members_whose_owner_is_gone_should_leave_and_their_connection_should_hear_from_the_owner()
     {
         // In a cluster the owner is the subscribing node's handle: when that node goes, nobody sends the members' Leave.
-        StreamStorage.Get(Sys).Open(Settings.Storage);
         var stream = CreateTestProbe();
-        var consumer = Sys.ActorOf(StreamConsumerActor.Props("orders", "owned", new StreamAddress(stream.Ref, "orders", Sharded: false), TimeSpan.FromSeconds(30)));
+        var consumer = StartConsumer("owned", stream.Ref);
         await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
         consumer.Tell(new StreamProtocol.Range(1, 0), stream.Ref);
 
@@ -369,9 +373,8 @@ public sealed class StreamBrokerSpecs : BrokerSpecBase
     public async Task A_follow_the_stream_never_answered_should_be_sent_again()
     {
         // A Follow that reached a stream whose recovery then failed is lost with it.
-        StreamStorage.Get(Sys).Open(Settings.Storage);
         var stream = CreateTestProbe();
-        Sys.ActorOf(StreamConsumerActor.Props("orders", "unanswered", new StreamAddress(stream.Ref, "orders", Sharded: false), TimeSpan.FromSeconds(30)));
+        StartConsumer("unanswered", stream.Ref);
 
         await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));
         await stream.ExpectMsgAsync<StreamProtocol.Follow>(TimeSpan.FromSeconds(10));

@@ -81,19 +81,12 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
         Command<Flush>(_ =>
         {
             SendStored();
-            if (_stopping && _writing.Count == 0)
-            {
-                Context.Stop(Self);
-            }
+            StopIfIdle();
         });
         Command<StreamProtocol.StopWhenIdle>(_ =>
         {
-            // Publishes being written are answered by the flush after their write; the stop waits for it.
             _stopping = true;
-            if (_writing.Count == 0 && !_flushScheduled)
-            {
-                Context.Stop(Self);
-            }
+            StopIfIdle();
         });
         Command<StreamProtocol.Follow>(follow =>
         {
@@ -165,6 +158,15 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
             // Written callbacks come one message each; the flush after them sends one batch per connection and per follower.
             _flushScheduled = true;
             Self.Tell(Flush.Instance);
+        }
+    }
+
+    /// <summary>Once stopping, stops when nothing is being written: publishes being written are answered by the flush after their write.</summary>
+    private void StopIfIdle()
+    {
+        if (_stopping && _writing.Count == 0 && !_flushScheduled)
+        {
+            Context.Stop(Self);
         }
     }
 

@@ -61,8 +61,6 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
     /// <summary>Who keeps each member's subscription (the broker, or its handle on another node), watched.</summary>
     private readonly Dictionary<SubscriptionId, IActorRef> _ownerOf = [];
 
-    private readonly Dictionary<IActorRef, HashSet<SubscriptionId>> _owned = [];
-
     /// <summary>Told to stop (a cluster hands its shard over): it does once no ack is being stored.</summary>
     private bool _stopping;
     private long _firstSeq = 1;
@@ -152,13 +150,10 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
             // The owner of some members is gone (in a cluster, its node or broker went away): nobody
             // will send their Leave, so they leave now rather than hold messages for good.
-            if (_owned.Remove(terminated.ActorRef, out var ids))
+            _waiting.RemoveAll(waiting => waiting.Owner.Equals(terminated.ActorRef));
+            foreach (var id in _ownerOf.Where(pair => pair.Value.Equals(terminated.ActorRef)).Select(pair => pair.Key).ToList())
             {
-                _waiting.RemoveAll(waiting => waiting.Owner.Equals(terminated.ActorRef));
-                foreach (var id in ids.ToList())
-                {
-                    OnLeave(id);
-                }
+                OnLeave(id);
             }
         });
         Command<FollowAgain>(_ => Follow());
@@ -314,14 +309,9 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
         _members.Add(member.Id, member);
         _ownerOf[member.Id] = subscribe.Owner;
-        if (!_owned.TryGetValue(subscribe.Owner, out var owned))
-        {
-            owned = [];
-            _owned.Add(subscribe.Owner, owned);
-            Context.Watch(subscribe.Owner);
-        }
 
-        owned.Add(member.Id);
+        // Watching an owner already watched changes nothing; one Terminated comes when it goes.
+        Context.Watch(subscribe.Owner);
         subscribe.Owner.Tell(new StreamProtocol.Joined(member.Id));
         _queue.Tell(new BrokerProtocol.Join(member));
         Feed();
@@ -329,11 +319,7 @@ internal sealed class StreamConsumerActor : ReceivePersistentActor, IWithTimers
 
     private void OnLeave(SubscriptionId id)
     {
-        if (_ownerOf.Remove(id, out var owner) && _owned.TryGetValue(owner, out var owned))
-        {
-            owned.Remove(id);
-        }
-
+        _ownerOf.Remove(id);
         if (!_members.Remove(id) || _queue is not { } queue)
         {
             return;
