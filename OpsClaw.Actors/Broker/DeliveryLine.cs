@@ -18,23 +18,14 @@ namespace OpsClaw.Actors.Broker;
 /// </summary>
 internal static class DeliveryLine
 {
-    /// <summary>
-    /// Characters the envelope writer does not write as themselves inside a string. Declared first: the
-    /// fields below are made with it, and static fields are set in the order they are written.
-    /// </summary>
-    private static readonly SearchValues<char> Special = SearchValues.Create(
-        "\"\\" + new string([.. Enumerable.Range(0, 0x20).Select(code => (char)code)])
-        + new string([.. Enumerable.Range(0x7F, 0x21).Select(code => (char)code)]) + "\u2028\u2029");
-
-    /// <summary>What the line writer alone escapes: DEL and the C1 controls.</summary>
-    private static readonly SearchValues<char> LineWriterOnly = SearchValues.Create(
-        new string([.. Enumerable.Range(0x7F, 0x21).Select(code => (char)code)]));
-
     private static readonly byte[] Redelivered = Escaped(",\"redelivered\":true");
     private static readonly byte[] NotRedelivered = Escaped(",\"redelivered\":false");
     private static readonly byte[] DroppedName = Escaped(",\"dropped\":");
-    private static readonly byte[] Tail = Raw(
-        "}\",\"" + EnvelopeFields.Ok + "\":true,\"" + EnvelopeFields.Error + "\":null,\"" + EnvelopeFields.ErrorCode + "\":null}\n");
+    private static readonly byte[] Tail = Line(target =>
+    {
+        JsonEscaping.WriteRaw(target, "}\""u8);
+        EnvelopeEncoder.WriteTail(target, ok: true, error: null, errorCode: null);
+    });
 
     /// <summary>The subscription id as it appears in every delivery line: a JSON string's content, escaped again for <c>payload_json</c>.</summary>
     public static byte[] SubscriptionBytes(string subscription) => Escaped(Inner(subscription));
@@ -74,13 +65,15 @@ internal static class DeliveryLine
     /// <summary>A message's escaped pieces; made once, by whichever connection writes it first.</summary>
     public static Parts Build(PublishedMessage message)
     {
-        var head = "{\"" + EnvelopeFields.SchemaVersion + "\":\"" + IpcSchema.Version + "\",\"" + EnvelopeFields.MessageType + "\":\""
-            + MessageTypes.RuntimeMessage + "\",\"" + EnvelopeFields.RunId + "\":" + (message.RunId is { } runId ? JsonConvert.ToString(runId) : "null")
-            + ",\"" + EnvelopeFields.PayloadJson + "\":\"";
+        var head = Line(target =>
+        {
+            EnvelopeEncoder.WriteHead(target, MessageTypes.RuntimeMessage, message.RunId);
+            JsonEscaping.WriteRaw(target, "\""u8);
+        });
         var body = ",\"" + DeliveryEncoder.BodyField + "\":" + message.Body
             + (message.Key is { } key ? ",\"" + DeliveryEncoder.KeyField + "\":" + JsonConvert.ToString(key) : "");
         return new Parts(
-            [.. Raw(head), .. Escaped("{\"" + DeliveryEncoder.SubscriptionField + "\":\"")],
+            [.. head, .. Escaped("{\"" + DeliveryEncoder.SubscriptionField + "\":\"")],
             Escaped("\",\"" + DeliveryEncoder.TopicField + "\":" + JsonConvert.ToString(message.Topic) + ",\"" + DeliveryEncoder.DeliveryField + "\":"),
             Escaped(body),
             message.Stream is { } stream
@@ -89,72 +82,13 @@ internal static class DeliveryLine
                 : []);
     }
 
-    /// <summary>
-    /// Line text outside any string value, with strings already JSON-encoded in it (the <c>run_id</c>):
-    /// only what <see cref="Utf8LineWriter"/> adds, DEL and the C1 controls as <c>\u</c> escapes.
-    /// </summary>
-    private static byte[] Raw(string text) => Encode(text, LineWriterOnly);
+    private static byte[] Escaped(string text) => JsonEscaping.Escaped(text);
 
-    /// <summary>
-    /// Text as the envelope writer makes it bytes inside a JSON string: Newtonsoft's default escaping
-    /// (quote, backslash, the controls below U+0020 with their short forms, U+0085, U+2028, U+2029), then
-    /// <see cref="Utf8LineWriter"/>'s (DEL and the other C1 controls as <c>\u</c> escapes, a lone
-    /// surrogate as U+FFFD). One pass over UTF-16, and none at all for text with nothing to escape.
-    /// </summary>
-    private static byte[] Escaped(string text) => Encode(text, Special);
-
-    /// <summary>
-    /// The UTF-8 bytes of <paramref name="text"/> with each character of <paramref name="special"/>
-    /// escaped (short forms for the five that have one, <c>\u</c> for the rest).
-    /// </summary>
-    private static byte[] Encode(string text, SearchValues<char> special)
+    private static byte[] Line(Action<IBufferWriter<byte>> write)
     {
-        var rest = text.AsSpan();
-        var at = rest.IndexOfAny(special);
-        if (at < 0)
-        {
-            return Encoding.UTF8.GetBytes(text);
-        }
-
-        var line = new StringBuilder(text.Length + 16);
-        while (at >= 0)
-        {
-            line.Append(rest[..at]);
-            var c = rest[at];
-            switch (c)
-            {
-                case '"':
-                    line.Append("\\\"");
-                    break;
-                case '\\':
-                    line.Append("\\\\");
-                    break;
-                case '\b':
-                    line.Append("\\b");
-                    break;
-                case '\t':
-                    line.Append("\\t");
-                    break;
-                case '\n':
-                    line.Append("\\n");
-                    break;
-                case '\f':
-                    line.Append("\\f");
-                    break;
-                case '\r':
-                    line.Append("\\r");
-                    break;
-                default:
-                    line.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    break;
-            }
-
-            rest = rest[(at + 1)..];
-            at = rest.IndexOfAny(special);
-        }
-
-        line.Append(rest);
-        return Encoding.UTF8.GetBytes(line.ToString());
+        var bytes = new ArrayBufferWriter<byte>(128);
+        write(bytes);
+        return bytes.WrittenSpan.ToArray();
     }
 
     /// <summary>The content of <paramref name="text"/> as a JSON string, without its quotes.</summary>

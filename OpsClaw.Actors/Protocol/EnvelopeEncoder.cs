@@ -1,5 +1,5 @@
 using System.Buffers;
-using Newtonsoft.Json;
+using System.Text;
 
 namespace OpsClaw.Actors.Protocol;
 
@@ -8,20 +8,32 @@ namespace OpsClaw.Actors.Protocol;
 /// docs/protocol.md §3 in their fixed order, with <c>null</c> where empty; requests carry the four
 /// request fields and leave out an absent <c>run_id</c>.
 /// </summary>
+/// <remarks>
+/// Every reply goes through here, so a line is written straight to UTF-8 from precomputed field names
+/// and <see cref="JsonEscaping"/>'s one-pass escaping: no JSON writer, no text writer, nothing allocated.
+/// </remarks>
 internal static class EnvelopeEncoder
 {
     /// <summary>Everything in a response line besides its string values (names, quotes, punctuation, <c>ok</c>, the newline), rounded up.</summary>
     private const int FramingBytes = 256;
 
-    /// <summary>A character of a string value becomes at most a six-byte <c>\u</c> escape (controls, DEL, C1); UTF-8 needs at most three.</summary>
-    private const int MaxBytesPerChar = 6;
-
     /// <summary>An array grown past this by one huge line is dropped afterwards rather than kept for the thread's life.</summary>
     private const int RetainedBytes = 64 * 1024;
 
-    /// <summary>One reusable writer per thread: the encoder is static and called from any actor's thread.</summary>
-    [ThreadStatic]
-    private static Utf8LineWriter? t_writer;
+    /// <summary>Declared before the names below, which are made with it (static fields are set in order).</summary>
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static readonly byte[] ResponseHead = Name(EnvelopeFields.SchemaVersion, first: true)
+        .Concat(Quoted(IpcSchema.Version)).Concat(Name(EnvelopeFields.MessageType)).ToArray();
+
+    private static readonly byte[] SchemaVersionName = Name(EnvelopeFields.SchemaVersion, first: true);
+    private static readonly byte[] MessageTypeName = Name(EnvelopeFields.MessageType);
+    private static readonly byte[] RunIdName = Name(EnvelopeFields.RunId);
+    private static readonly byte[] PayloadJsonName = Name(EnvelopeFields.PayloadJson);
+    private static readonly byte[] OkTrue = [.. Name(EnvelopeFields.Ok), .. "true"u8];
+    private static readonly byte[] OkFalse = [.. Name(EnvelopeFields.Ok), .. "false"u8];
+    private static readonly byte[] ErrorName = Name(EnvelopeFields.Error);
+    private static readonly byte[] ErrorCodeName = Name(EnvelopeFields.ErrorCode);
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_bytes;
@@ -29,40 +41,62 @@ internal static class EnvelopeEncoder
     [ThreadStatic]
     private static ByteCounter? t_counter;
 
-    public static byte[] Encode(IpcResponse response) => ToArray(target => Encode(response, target));
+    /// <summary>The most room one request to a target asks for; reserve this much beyond a line's exact size.</summary>
+    public static int MaxRequestBytes => JsonEscaping.MaxRequestBytes;
+
+    public static byte[] Encode(IpcResponse response) => ToArray(response, static (target, response) => Encode(response, target));
 
     /// <summary>Writes the response line, <c>\n</c> included, straight into <paramref name="target"/>.</summary>
-    /// <remarks>Every reply goes through here, so the fields are written by a static lambda: no closure per line.</remarks>
-    public static void Encode(IpcResponse response, IBufferWriter<byte> target) =>
-        WriteLine(target, response, static (writer, response) => WriteFields(writer, response));
-
-    private static void WriteFields(JsonTextWriter writer, IpcResponse response)
+    public static void Encode(IpcResponse response, IBufferWriter<byte> target)
     {
-        Field(writer, EnvelopeFields.SchemaVersion, IpcSchema.Version);
-        Field(writer, EnvelopeFields.MessageType, response.MessageType);
-        Field(writer, EnvelopeFields.RunId, response.RunId);
-        Field(writer, EnvelopeFields.PayloadJson, response.PayloadJson);
-        writer.WritePropertyName(EnvelopeFields.Ok);
-        writer.WriteValue(response.Ok);
-        Field(writer, EnvelopeFields.Error, response.Error);
-        Field(writer, EnvelopeFields.ErrorCode, response.ErrorCode);
+        WriteHead(target, response.MessageType, response.RunId);
+        JsonEscaping.WriteQuoted(target, response.PayloadJson);
+        WriteTail(target, response.Ok, response.Error, response.ErrorCode);
     }
 
-    public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) => ToArray(target => WriteLine(target, request, (writer, request) =>
+    /// <summary>A response line up to its <c>payload_json</c> value: schema, type, <c>run_id</c> and the payload's name.</summary>
+    public static void WriteHead(IBufferWriter<byte> target, string messageType, string? runId)
     {
-        Field(writer, EnvelopeFields.SchemaVersion, schemaVersion);
-        Field(writer, EnvelopeFields.MessageType, request.MessageType);
-        if (request.RunId is not null)
-        {
-            Field(writer, EnvelopeFields.RunId, request.RunId);
-        }
+        JsonEscaping.WriteRaw(target, ResponseHead);
+        JsonEscaping.WriteQuoted(target, messageType);
+        JsonEscaping.WriteRaw(target, RunIdName);
+        JsonEscaping.WriteQuoted(target, runId);
+        JsonEscaping.WriteRaw(target, PayloadJsonName);
+    }
 
-        Field(writer, EnvelopeFields.PayloadJson, request.PayloadJson);
-    }));
+    /// <summary>A response line after its <c>payload_json</c> value: <c>ok</c>, <c>error</c>, <c>error_code</c> and the newline.</summary>
+    public static void WriteTail(IBufferWriter<byte> target, bool ok, string? error, string? errorCode)
+    {
+        JsonEscaping.WriteRaw(target, ok ? OkTrue : OkFalse);
+        JsonEscaping.WriteRaw(target, ErrorName);
+        JsonEscaping.WriteQuoted(target, error);
+        JsonEscaping.WriteRaw(target, ErrorCodeName);
+        JsonEscaping.WriteQuoted(target, errorCode);
+        JsonEscaping.WriteRaw(target, "}\n"u8);
+    }
+
+    public static byte[] Encode(IpcRequest request, string schemaVersion = IpcSchema.Version) =>
+        ToArray((request, schemaVersion), static (target, line) =>
+        {
+            var (request, schemaVersion) = line;
+            JsonEscaping.WriteRaw(target, SchemaVersionName);
+            JsonEscaping.WriteQuoted(target, schemaVersion);
+            JsonEscaping.WriteRaw(target, MessageTypeName);
+            JsonEscaping.WriteQuoted(target, request.MessageType);
+            if (request.RunId is not null)
+            {
+                JsonEscaping.WriteRaw(target, RunIdName);
+                JsonEscaping.WriteQuoted(target, request.RunId);
+            }
+
+            JsonEscaping.WriteRaw(target, PayloadJsonName);
+            JsonEscaping.WriteQuoted(target, request.PayloadJson);
+            JsonEscaping.WriteRaw(target, "}\n"u8);
+        });
 
     /// <summary>An upper bound on the response line's length, from its string lengths alone: nothing is encoded.</summary>
     public static long MaxBytes(IpcResponse response) =>
-        FramingBytes + MaxBytesPerChar * ((long)response.MessageType.Length + Length(response.RunId) + response.PayloadJson.Length
+        FramingBytes + JsonEscaping.MaxBytesPerChar * ((long)response.MessageType.Length + Length(response.RunId) + Length(response.PayloadJson)
             + Length(response.Error) + Length(response.ErrorCode));
 
     /// <summary>The exact length of the response line, found by encoding it into a counter that keeps no bytes.</summary>
@@ -76,40 +110,27 @@ internal static class EnvelopeEncoder
 
     private static int Length(string? value) => value?.Length ?? 0;
 
-    /// <summary>A string field; a null value is written as JSON <c>null</c>, never left out.</summary>
-    private static void Field(JsonTextWriter writer, string name, string? value)
+    /// <summary>A field's name with its quotes, colon, and the comma before it unless it comes first.</summary>
+    private static byte[] Name(string name, bool first = false) => Utf8.GetBytes((first ? "{\"" : ",\"") + name + "\":");
+
+    private static byte[] Quoted(string value)
     {
-        writer.WritePropertyName(name);
-        writer.WriteValue(value);
+        var bytes = new ArrayBufferWriter<byte>();
+        JsonEscaping.WriteQuoted(bytes, value);
+        return bytes.WrittenSpan.ToArray();
     }
 
-    private static void WriteLine<TEnvelope>(IBufferWriter<byte> target, TEnvelope envelope, Action<JsonTextWriter, TEnvelope> writeFields)
-    {
-        // Straight to UTF-8: a StringWriter would build the line as a string first and copy it again.
-        var text = t_writer ??= new Utf8LineWriter();
-        text.Start(target);
-        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None, CloseOutput = false, ArrayPool = PooledChars.Instance })
-        {
-            writer.WriteStartObject();
-            writeFields(writer, envelope);
-            writer.WriteEndObject();
-        }
-
-        text.Write('\n');
-        text.Finish();
-    }
-
-    private static byte[] ToArray(Action<IBufferWriter<byte>> writeLine)
+    private static byte[] ToArray<TLine>(TLine line, Action<IBufferWriter<byte>, TLine> write)
     {
         var bytes = t_bytes ??= new ArrayBufferWriter<byte>(512);
         bytes.ResetWrittenCount();
-        writeLine(bytes);
-        var line = bytes.WrittenSpan.ToArray();
+        write(bytes, line);
+        var encoded = bytes.WrittenSpan.ToArray();
         if (bytes.Capacity > RetainedBytes)
         {
             t_bytes = null;
         }
 
-        return line;
+        return encoded;
     }
 }

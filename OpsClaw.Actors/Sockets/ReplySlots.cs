@@ -91,7 +91,7 @@ internal sealed class ReplySlots
             var before = output.Length;
             if (slot.EncodedBytes > 0)
             {
-                output.Reserve(checked((int)slot.EncodedBytes + Utf8LineWriter.MaxRequestBytes));
+                output.Reserve(checked((int)slot.EncodedBytes + EnvelopeEncoder.MaxRequestBytes));
             }
 
             EnvelopeEncoder.Encode(reply, output);

@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.Text;
+using Newtonsoft.Json;
+using OpsClaw.Actors.Protocol;
+
+namespace OpsClaw.Actors.Tests.Protocol;
+
+/// <summary>
+/// The one-pass escaper behind every line the host writes: the bytes Newtonsoft's writer gives for the same
+/// text (its default escapes), with DEL and the C1 controls as <c>\u</c> escapes, encoded to UTF-8 as a
+/// whole string would be (a lone surrogate as U+FFFD).
+/// </summary>
+public sealed class JsonEscapingSpecs
+{
+    [Fact]
+    public void Escaper_should_write_a_surrogate_pair_as_one_four_byte_character()
+    {
+        Assert.Equal(Encoding.UTF8.GetBytes("é😀x"), JsonEscaping.Escaped("é😀x"));
+    }
+
+    /// <summary>By index: xUnit names cases by their serialized text, in which lone surrogates all look alike.</summary>
+    private static readonly string[] LoneSurrogates = ["a\ud800b", "ab\udc00", "ab\ud800", "\ud800\"", "\"\udc00"];
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Escaper_should_replace_a_lone_surrogate_as_whole_string_encoding_does(int index)
+    {
+        var text = LoneSurrogates[index];
+
+        Assert.Equal(Encoding.UTF8.GetBytes(text.Replace("\"", "\\\"", StringComparison.Ordinal)), JsonEscaping.Escaped(text));
+    }
+
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(8191)]
+    public void Escaper_should_encode_a_long_string_in_pieces_exactly_even_with_a_surrogate_pair_across_a_piece_boundary(int pairAt)
+    {
+        var text = new string('ü', pairAt) + "😀" + new string('a', 10_000);
+        var target = new ArrayBufferWriter<byte>();
+
+        JsonEscaping.WriteContent(target, text);
+
+        Assert.Equal(Encoding.UTF8.GetBytes(text), target.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Escaper_should_never_ask_the_target_for_more_room_than_it_says()
+    {
+        var target = new LimitedWriter(EnvelopeEncoder.MaxRequestBytes);
+
+        JsonEscaping.WriteContent(target, new string('€', 20_000) + "\"\n\u009b" + new string('x', 9_000));
+
+        Assert.Equal(20_000 * 3 + 2 + 2 + 6 + 9_000, target.Written);
+    }
+
+    [Fact]
+    public void Encoder_should_write_non_ascii_text_in_utf8_byte_for_byte()
+    {
+        var bytes = IpcCodec.EncodeResponse(IpcResponse.Success("runtime.pong", "ré-😀", """{"name":"ü"}"""));
+
+        var expected = """{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"runtime.pong","run_id":"ré-😀","payload_json":"{\"name\":\"ü\"}","ok":true,"error":null,"error_code":null}""" + "\n";
+        Assert.Equal(Encoding.UTF8.GetBytes(expected), bytes);
+    }
+
+    /// <summary>Every character class the escaper treats apart, mixed at random, against Newtonsoft's writer plus the DEL/C1 rule.</summary>
+    [Fact]
+    public void Random_text_should_give_the_bytes_newtonsofts_writer_gives()
+    {
+        var random = new Random(4242);
+        const string Alphabet = "aZ09 \"\\/'<>&\n\r\t\b\f\u000b\u0000\u001f\u007f\u0080\u0085\u009b\u009f\u00a0é\u2027\u2028\u2029\u202a€😀\ud800\udc00\ufffd";
+        for (var round = 0; round < 2_000; round++)
+        {
+            var text = new StringBuilder();
+            for (var i = random.Next(40); i > 0; i--)
+            {
+                text.Append(Alphabet[random.Next(Alphabet.Length)]);
+            }
+
+            var value = text.ToString();
+            Assert.Equal(NewtonsoftReference.Quoted(value), Encoding.UTF8.GetString([.. "\""u8, .. JsonEscaping.Escaped(value), .. "\""u8]));
+        }
+    }
+
+    [Fact]
+    public void Random_responses_and_requests_should_encode_as_newtonsofts_writer_encoded_them()
+    {
+        var random = new Random(77);
+        const string Alphabet = "ab\"\\\n\u0000\u007f\u0085\u2028é😀\ud800{}:,";
+        string? Text(bool nullable)
+        {
+            if (nullable && random.Next(4) == 0)
+            {
+                return null;
+            }
+
+            var text = new StringBuilder();
+            for (var i = random.Next(12); i > 0; i--)
+            {
+                text.Append(Alphabet[random.Next(Alphabet.Length)]);
+            }
+
+            return text.ToString();
+        }
+
+        for (var round = 0; round < 500; round++)
+        {
+            var response = new IpcResponse(Text(false)!, Text(true), Text(false)!, random.Next(2) == 0, Text(true), Text(true));
+            var expected = NewtonsoftReference.Response(response);
+            Assert.Equal(expected, Encoding.UTF8.GetString(EnvelopeEncoder.Encode(response)));
+            Assert.Equal(Encoding.UTF8.GetByteCount(expected), EnvelopeEncoder.CountBytes(response));
+            Assert.True(EnvelopeEncoder.MaxBytes(response) >= EnvelopeEncoder.CountBytes(response));
+
+            var request = new IpcRequest(Text(false)!, Text(true), Text(false)!);
+            var schema = Text(false)!;
+            Assert.Equal(NewtonsoftReference.Request(request, schema), Encoding.UTF8.GetString(EnvelopeEncoder.Encode(request, schema)));
+        }
+    }
+
+    /// <summary>How the host wrote lines before the escaper: Newtonsoft's writer, then DEL and C1 escaped in what it wrote.</summary>
+    private static class NewtonsoftReference
+    {
+        public static string Quoted(string value) => LineWriterEscapes(JsonConvert.ToString(value));
+
+        public static string Response(IpcResponse response) => Line(writer =>
+        {
+            Field(writer, "schema_version", IpcSchema.Version);
+            Field(writer, "message_type", response.MessageType);
+            Field(writer, "run_id", response.RunId);
+            Field(writer, "payload_json", response.PayloadJson);
+            writer.WritePropertyName("ok");
+            writer.WriteValue(response.Ok);
+            Field(writer, "error", response.Error);
+            Field(writer, "error_code", response.ErrorCode);
+        });
+
+        public static string Request(IpcRequest request, string schema) => Line(writer =>
+        {
+            Field(writer, "schema_version", schema);
+            Field(writer, "message_type", request.MessageType);
+            if (request.RunId is not null)
+            {
+                Field(writer, "run_id", request.RunId);
+            }
+
+            Field(writer, "payload_json", request.PayloadJson);
+        });
+
+        private static void Field(JsonTextWriter writer, string name, string? value)
+        {
+            writer.WritePropertyName(name);
+            writer.WriteValue(value);
+        }
+
+        private static string Line(Action<JsonTextWriter> fields)
+        {
+            var text = new StringWriter();
+            using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None })
+            {
+                writer.WriteStartObject();
+                fields(writer);
+                writer.WriteEndObject();
+            }
+
+            // Lone surrogates: what encoding to UTF-8 makes of them, so the comparison is on what goes on the wire.
+            return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(LineWriterEscapes(text.ToString()) + "\n"));
+        }
+
+        private static string LineWriterEscapes(string text)
+        {
+            var escaped = new StringBuilder();
+            foreach (var c in text)
+            {
+                if (c is >= '\u007f' and <= '\u009f')
+                {
+                    escaped.Append("\\u00").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    escaped.Append(c);
+                }
+            }
+
+            return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(escaped.ToString()));
+        }
+    }
+
+    /// <summary>A target that fails a request for more room than <c>limit</c>, and counts what is written.</summary>
+    private sealed class LimitedWriter(int limit) : IBufferWriter<byte>
+    {
+        private readonly byte[] _scratch = new byte[limit];
+
+        public int Written { get; private set; }
+
+        public void Advance(int count) => Written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Room(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Room(sizeHint);
+
+        private byte[] Room(int sizeHint)
+        {
+            Assert.InRange(sizeHint, 0, limit);
+            return _scratch;
+        }
+    }
+}

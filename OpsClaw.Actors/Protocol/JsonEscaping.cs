@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Text;
+
+namespace OpsClaw.Actors.Protocol;
+
+/// <summary>
+/// Writes text as the inside of a JSON string, straight to UTF-8, with the escaping every line this
+/// host writes uses: quote, backslash and the controls below U+0020 (short forms <c>\b \t \n \f \r</c>,
+/// <c>\u00XX</c> for the rest), U+2028 and U+2029 (JavaScript line ends), and DEL and the C1 controls
+/// U+007F–U+009F, valid raw in JSON but a line may be printed to a terminal, where U+009B starts a
+/// control sequence. Hex digits are lowercase. A lone surrogate becomes U+FFFD. Everything else is
+/// written as its UTF-8 bytes. One pass over the text, and text with nothing to escape is only transcoded.
+/// </summary>
+/// <remarks>
+/// These are Newtonsoft.Json's default string escapes plus the DEL/C1 escapes, so a line is byte for byte
+/// what Newtonsoft's writer gave when the host wrote through it (the specs hold it to a Newtonsoft reference).
+/// </remarks>
+internal static class JsonEscaping
+{
+    /// <summary>A character becomes at most a six-byte <c>\u</c> escape.</summary>
+    public const int MaxBytesPerChar = 6;
+
+    /// <summary>Characters transcoded per request for room: the target is never asked for three bytes per character of a megabyte string at once.</summary>
+    private const int ChunkChars = 4096;
+
+    /// <summary>Declared before the byte arrays below, which are made with it (static fields are set in order).</summary>
+    private static readonly SearchValues<char> Special = SearchValues.Create(
+        "\"\\" + new string([.. Enumerable.Range(0, 0x20).Select(code => (char)code)])
+        + new string([.. Enumerable.Range(0x7F, 0x21).Select(code => (char)code)]) + "\u2028\u2029");
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>The most room one request to the target asks for; reserve this much beyond a line's exact size.</summary>
+    public static int MaxRequestBytes { get; } = Utf8.GetMaxByteCount(ChunkChars);
+
+    /// <summary>Writes <paramref name="value"/> as a JSON string, quotes included, or <c>null</c>.</summary>
+    public static void WriteQuoted(IBufferWriter<byte> output, string? value)
+    {
+        if (value is null)
+        {
+            WriteRaw(output, "null"u8);
+            return;
+        }
+
+        WriteRaw(output, "\""u8);
+        WriteContent(output, value);
+        WriteRaw(output, "\""u8);
+    }
+
+    /// <summary>Writes the escaped inside of a JSON string for <paramref name="text"/>, without quotes.</summary>
+    public static void WriteContent(IBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        while (true)
+        {
+            var at = text.IndexOfAny(Special);
+            if (at < 0)
+            {
+                WritePlain(output, text);
+                return;
+            }
+
+            WritePlain(output, text[..at]);
+            WriteEscape(output, text[at]);
+            text = text[(at + 1)..];
+        }
+    }
+
+    /// <summary>The escaped inside of a JSON string for <paramref name="text"/>, as bytes.</summary>
+    public static byte[] Escaped(string text)
+    {
+        var output = new ArrayBufferWriter<byte>(text.Length + 16);
+        WriteContent(output, text);
+        return output.WrittenSpan.ToArray();
+    }
+
+    public static void WriteRaw(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
+    }
+
+    private static void WritePlain(IBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            var length = Math.Min(text.Length, ChunkChars);
+            if (length < text.Length && char.IsHighSurrogate(text[length - 1]))
+            {
+                // A pair split between two chunks would become two U+FFFD.
+                length--;
+            }
+
+            var chunk = text[..length];
+            var written = Utf8.GetBytes(chunk, output.GetSpan(Utf8.GetMaxByteCount(chunk.Length)));
+            output.Advance(written);
+            text = text[length..];
+        }
+    }
+
+    private static void WriteEscape(IBufferWriter<byte> output, char c)
+    {
+        var span = output.GetSpan(MaxBytesPerChar);
+        span[0] = (byte)'\\';
+        var shortForm = c switch
+        {
+            '"' => '"',
+            '\\' => '\\',
+            '\b' => 'b',
+            '\t' => 't',
+            '\n' => 'n',
+            '\f' => 'f',
+            '\r' => 'r',
+            _ => '\0',
+        };
+        if (shortForm != '\0')
+        {
+            span[1] = (byte)shortForm;
+            output.Advance(2);
+            return;
+        }
+
+        span[1] = (byte)'u';
+        span[2] = Hex(c >> 12);
+        span[3] = Hex((c >> 8) & 0xF);
+        span[4] = Hex((c >> 4) & 0xF);
+        span[5] = Hex(c & 0xF);
+        output.Advance(MaxBytesPerChar);
+    }
+
+    private static byte Hex(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+}
