@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using Newtonsoft.Json;
 using OpsClaw.Actors.Protocol;
 
@@ -18,14 +17,28 @@ namespace OpsClaw.Actors.Broker;
 /// </summary>
 internal static class DeliveryLine
 {
-    private static readonly byte[] Redelivered = Escaped(",\"redelivered\":true");
-    private static readonly byte[] NotRedelivered = Escaped(",\"redelivered\":false");
-    private static readonly byte[] DroppedName = Escaped(",\"dropped\":");
+    private static readonly byte[] Redelivered = Escaped(",\"" + DeliveryEncoder.RedeliveredField + "\":true");
+    private static readonly byte[] NotRedelivered = Escaped(",\"" + DeliveryEncoder.RedeliveredField + "\":false");
+    private static readonly byte[] DroppedName = Escaped(",\"" + DeliveryEncoder.DroppedField + "\":");
+    private static readonly byte[] SubscriptionOpening = [.. "\""u8, .. Escaped("{\"" + DeliveryEncoder.SubscriptionField + "\":\"")];
+    private static readonly byte[] TopicName = Escaped("\",\"" + DeliveryEncoder.TopicField + "\":");
+    private static readonly byte[] DeliveryName = Escaped(",\"" + DeliveryEncoder.DeliveryField + "\":");
+    private static readonly byte[] BodyName = Escaped(",\"" + DeliveryEncoder.BodyField + "\":");
+    private static readonly byte[] KeyName = Escaped(",\"" + DeliveryEncoder.KeyField + "\":");
+    private static readonly byte[] StreamName = Escaped(",\"" + DeliveryEncoder.StreamField + "\":");
+    private static readonly byte[] SeqName = Escaped(",\"" + DeliveryEncoder.SeqField + "\":");
     private static readonly byte[] Tail = Line(target =>
     {
         JsonEscaping.WriteRaw(target, "}\""u8);
         EnvelopeEncoder.WriteTail(target, ok: true, error: null, errorCode: null);
     });
+
+    /// <summary>A builder grown past this by one huge body is dropped afterwards rather than kept for the thread's life.</summary>
+    private const int RetainedBytes = 64 * 1024;
+
+    /// <summary>One reusable builder per thread: a message's parts are made by whichever connection writes it first.</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_parts;
 
     /// <summary>The subscription id as it appears in every delivery line: a JSON string's content, escaped again for <c>payload_json</c>.</summary>
     public static byte[] SubscriptionBytes(string subscription) => Escaped(Inner(subscription));
@@ -62,24 +75,42 @@ internal static class DeliveryLine
         output.Advance(at);
     }
 
-    /// <summary>A message's escaped pieces; made once, by whichever connection writes it first.</summary>
+    /// <summary>A message's escaped pieces, in one array; made once, by whichever connection writes it first.</summary>
     public static Parts Build(PublishedMessage message)
     {
-        var head = Line(target =>
+        var bytes = t_parts ??= new ArrayBufferWriter<byte>(512);
+        bytes.ResetWrittenCount();
+        EnvelopeEncoder.WriteHead(bytes, MessageTypes.RuntimeMessage, message.RunId);
+        JsonEscaping.WriteRaw(bytes, SubscriptionOpening);
+        var middleAt = bytes.WrittenCount;
+        JsonEscaping.WriteRaw(bytes, TopicName);
+        JsonEscaping.WriteContent(bytes, JsonConvert.ToString(message.Topic));
+        JsonEscaping.WriteRaw(bytes, DeliveryName);
+        var bodyAt = bytes.WrittenCount;
+        JsonEscaping.WriteRaw(bytes, BodyName);
+        JsonEscaping.WriteContent(bytes, message.Body);
+        if (message.Key is { } key)
         {
-            EnvelopeEncoder.WriteHead(target, MessageTypes.RuntimeMessage, message.RunId);
-            JsonEscaping.WriteRaw(target, "\""u8);
-        });
-        var body = ",\"" + DeliveryEncoder.BodyField + "\":" + message.Body
-            + (message.Key is { } key ? ",\"" + DeliveryEncoder.KeyField + "\":" + JsonConvert.ToString(key) : "");
-        return new Parts(
-            [.. head, .. Escaped("{\"" + DeliveryEncoder.SubscriptionField + "\":\"")],
-            Escaped("\",\"" + DeliveryEncoder.TopicField + "\":" + JsonConvert.ToString(message.Topic) + ",\"" + DeliveryEncoder.DeliveryField + "\":"),
-            Escaped(body),
-            message.Stream is { } stream
-                ? Escaped(",\"" + DeliveryEncoder.StreamField + "\":" + JsonConvert.ToString(stream) + ",\"" + DeliveryEncoder.SeqField + "\":"
-                    + message.Seq.ToString(CultureInfo.InvariantCulture))
-                : []);
+            JsonEscaping.WriteRaw(bytes, KeyName);
+            JsonEscaping.WriteContent(bytes, JsonConvert.ToString(key));
+        }
+
+        var streamAt = bytes.WrittenCount;
+        if (message.Stream is { } stream)
+        {
+            JsonEscaping.WriteRaw(bytes, StreamName);
+            JsonEscaping.WriteContent(bytes, JsonConvert.ToString(stream));
+            JsonEscaping.WriteRaw(bytes, SeqName);
+            bytes.Advance(Number(bytes.GetSpan(20), message.Seq));
+        }
+
+        var parts = new Parts(bytes.WrittenSpan.ToArray(), middleAt, bodyAt, streamAt);
+        if (bytes.Capacity > RetainedBytes)
+        {
+            t_parts = null;
+        }
+
+        return parts;
     }
 
     private static byte[] Escaped(string text) => JsonEscaping.Escaped(text);
@@ -98,7 +129,7 @@ internal static class DeliveryLine
         return quoted[1..^1];
     }
 
-    private static void Put(Span<byte> span, ref int at, byte[] bytes)
+    private static void Put(Span<byte> span, ref int at, ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(span[at..]);
         at += bytes.Length;
@@ -121,10 +152,21 @@ internal static class DeliveryLine
         return value < 0 ? digits + 1 : digits;
     }
 
-    /// <summary>The escaped pieces of one message's delivery lines.</summary>
-    /// <param name="Head">The envelope up to the subscription id: schema, type, <c>run_id</c>, and the payload's opening.</param>
-    /// <param name="Middle">From after the subscription id to the delivery number: the topic.</param>
-    /// <param name="Body">The body and, when the message has one, the key.</param>
-    /// <param name="Stream">For a message read from a stream, its <c>stream</c> and <c>seq</c> fields (after <c>dropped</c>); empty otherwise.</param>
-    internal sealed record Parts(byte[] Head, byte[] Middle, byte[] Body, byte[] Stream);
+    /// <summary>The escaped pieces of one message's delivery lines, one after the other in one array.</summary>
+    /// <remarks>
+    /// <see cref="Head"/>: the envelope up to the subscription id (schema, type, <c>run_id</c>, the payload's opening).
+    /// <see cref="Middle"/>: from after the subscription id to the delivery number (the topic).
+    /// <see cref="Body"/>: the body and, when the message has one, the key.
+    /// <see cref="Stream"/>: for a message read from a stream, its <c>stream</c> and <c>seq</c> fields (after <c>dropped</c>); empty otherwise.
+    /// </remarks>
+    internal sealed class Parts(byte[] bytes, int middleAt, int bodyAt, int streamAt)
+    {
+        public ReadOnlySpan<byte> Head => bytes.AsSpan(0, middleAt);
+
+        public ReadOnlySpan<byte> Middle => bytes.AsSpan(middleAt, bodyAt - middleAt);
+
+        public ReadOnlySpan<byte> Body => bytes.AsSpan(bodyAt, streamAt - bodyAt);
+
+        public ReadOnlySpan<byte> Stream => bytes.AsSpan(streamAt);
+    }
 }
