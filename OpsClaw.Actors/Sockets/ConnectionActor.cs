@@ -24,7 +24,7 @@ namespace OpsClaw.Actors.Sockets;
 /// <see cref="InputEnded"/> after the client shut its write side; <see cref="Closed"/>. What is in
 /// flight on the socket or the timers, whatever the state, is one <see cref="InFlight"/> value.
 /// </remarks>
-internal sealed class ConnectionActor : ReceiveActor, IWithTimers
+internal sealed class ConnectionActor : ActorBase, IWithTimers
 {
     private const string TimeoutTimerKey = "request-timeout";
     private const string BudgetTimerKey = "budget-recheck";
@@ -80,7 +80,6 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         _budget = budget;
         _framer = new LineFramer(settings.MaxLineBytes);
         _timeoutReply = runId => Answer(IpcErrors.Timeout(_settings.RequestTimeout, runId));
-        Serving();
     }
 
     /// <summary>I/O and timer facts that hold independently of the lifecycle state.</summary>
@@ -144,195 +143,221 @@ internal sealed class ConnectionActor : ReceiveActor, IWithTimers
         _accounted = 0;
     }
 
-    /// <summary>Reads, answers and writes; no shutdown has begun and the client may still write.</summary>
-    private void Serving()
-    {
-        Receive<Connection.ReadCompleted>(read =>
-        {
-            if (read.Bytes == 0)
-            {
-                EndOfInput(read, refuse: false);
-                return;
-            }
+    /// <summary>The first behaviour is <see cref="Serving"/>.</summary>
+    protected override bool Receive(object message) => Serving(message);
 
-            TakeLines(read, answerUpTo: NoDrain);
-            Progress(Phase.Serving);
-        });
-        Receive<Connection.Drain>(drain => GoOnDraining(drain.ReceivedBytes));
-        ReceiveCommon(Phase.Serving);
+    /// <summary>Reads, answers and writes; no shutdown has begun and the client may still write.</summary>
+    private bool Serving(object message)
+    {
+        switch (message)
+        {
+            case Connection.ReadCompleted { Bytes: 0 } read:
+                EndOfInput(read, refuse: false);
+                return true;
+            case Connection.ReadCompleted read:
+                TakeLines(read, answerUpTo: NoDrain);
+                Progress(Phase.Serving);
+                return true;
+            case Connection.Drain drain:
+                GoOnDraining(drain.ReceivedBytes);
+                return true;
+            default:
+                return Common(message, Phase.Serving);
+        }
     }
 
     /// <summary>
     /// Shutdown began with <paramref name="readBudget"/> bytes received and not yet read: lines ending
     /// within them are answered as usual, anything after them arrived later and is refused.
     /// </summary>
-    private void Draining(int readBudget)
+    private Receive Draining(int readBudget) => message =>
     {
-        Receive<Connection.ReadCompleted>(read =>
+        switch (message)
         {
-            if (read.Bytes == 0)
-            {
+            case Connection.ReadCompleted { Bytes: 0 } read:
                 EndOfInput(read, refuse: false);
-                return;
-            }
-
-            TakeLines(read, answerUpTo: readBudget);
-            GoOnDraining(readBudget - read.Bytes);
-        });
-        Receive<Connection.Drain>(_ => { });
-        ReceiveCommon(Phase.Draining);
-    }
+                return true;
+            case Connection.ReadCompleted read:
+                TakeLines(read, answerUpTo: readBudget);
+                GoOnDraining(readBudget - read.Bytes);
+                return true;
+            case Connection.Drain:
+                return true;
+            default:
+                return Common(message, Phase.Draining);
+        }
+    };
 
     /// <summary>
     /// Draining, and every byte received before shutdown has been read: nothing more is read (so a
     /// client that keeps writing cannot hold the shutdown open); what is owed is answered, then a
     /// lingering close.
     /// </summary>
-    private void Refusing()
+    private bool Refusing(object message)
     {
-        Receive<Connection.ReadCompleted>(read =>
+        switch (message)
         {
             // A read already outstanding when the drain began brings bytes that arrived after it.
-            if (read.Bytes == 0)
-            {
+            case Connection.ReadCompleted { Bytes: 0 } read:
                 EndOfInput(read, refuse: true);
-                return;
-            }
-
-            TakeLines(read, answerUpTo: 0);
-            Progress(Phase.Refusing);
-        });
-        Receive<Connection.Drain>(_ => { });
-        ReceiveCommon(Phase.Refusing);
+                return true;
+            case Connection.ReadCompleted read:
+                TakeLines(read, answerUpTo: 0);
+                Progress(Phase.Refusing);
+                return true;
+            case Connection.Drain:
+                return true;
+            default:
+                return Common(message, Phase.Refusing);
+        }
     }
 
     /// <summary>The client shut down its write side (or closed): answer what it sent, then close.</summary>
-    private void InputEnded()
-    {
-        Receive<Connection.Drain>(_ => { });
-        ReceiveCommon(Phase.InputEnded);
-    }
+    private bool InputEnded(object message) => message is Connection.Drain || Common(message, Phase.InputEnded);
 
     /// <summary>Stopping: the actor takes no further message.</summary>
-    private void Closed()
-    {
-    }
+    private static bool Closed(object message) => false;
 
     /// <summary>What every open state handles alike, differing only in what <paramref name="phase"/> allows.</summary>
-    private void ReceiveCommon(Phase phase)
+    /// <remarks>
+    /// One switch rather than a ReceiveActor's handler table: that table is built per instance, and a
+    /// connect storm builds thousands of connections (each table held about a kilobyte for the connection's life).
+    /// </remarks>
+    private bool Common(object message, Phase phase)
     {
-        Receive<Connection.WriteCompleted>(written =>
+        switch (message)
         {
-            // Even a part taken by the socket frees output room: replies waiting for it may be encoded, reading may resume.
-            Sent(written.Offset);
-            Progress(phase);
-        });
-        Receive<Connection.IoFailed>(OnIoFailed);
-        Receive<ChannelProtocol.Reply>(reply =>
-        {
-            if (TakeReply(reply.Id, reply.Response))
-            {
-                FlushAfterThisRun();
-            }
-        });
-        Receive<ChannelProtocol.ReplyBatch>(batch =>
-        {
-            var taken = false;
-            for (var index = 0; index < batch.Count; index++)
-            {
-                var reply = batch.Replies[index];
-                taken |= TakeReply(reply.Id, reply.Response);
-            }
-
-            if (taken)
-            {
-                // A batch is already the run of one read's replies: write it now, as one send.
+            case Connection.WriteCompleted written:
+                // Even a part taken by the socket frees output room: replies waiting for it may be encoded, reading may resume.
+                Sent(written.Offset);
                 Progress(phase);
-            }
-        });
-        Receive<BrokerProtocol.Subscribed>(subscribed =>
-        {
-            if (phase == Phase.InputEnded)
-            {
-                // A subscribe read just before the end of input: the client can no longer use it.
-                Sender.Tell(new BrokerProtocol.InputEnded(Self));
-                return;
-            }
+                return true;
+            case Connection.IoFailed failed:
+                OnIoFailed(failed);
+                return true;
+            case ChannelProtocol.Reply reply:
+                if (TakeReply(reply.Id, reply.Response))
+                {
+                    FlushAfterThisRun();
+                }
 
-            _broker = Sender;
-            (_pushes ??= new PushQueue(BrokerMetrics.Get(Context.System))).Subscribe(subscribed);
-        });
-        Receive<BrokerProtocol.Deliver>(deliver =>
-        {
-            if (_pushes?.Offer(deliver) == true)
-            {
-                FlushAfterThisRun();
-            }
-        });
-        Receive<BrokerProtocol.DeliverBatch>(batch =>
-        {
-            var taken = false;
-            foreach (var deliver in batch.Deliveries)
-            {
-                taken |= _pushes?.Offer(deliver) == true;
-            }
+                return true;
+            case ChannelProtocol.ReplyBatch batch:
+                OnReplyBatch(batch, phase);
+                return true;
+            case BrokerProtocol.Subscribed subscribed:
+                OnSubscribed(subscribed, phase);
+                return true;
+            case BrokerProtocol.Deliver deliver:
+                if (_pushes?.Offer(deliver) == true)
+                {
+                    FlushAfterThisRun();
+                }
 
-            if (taken)
-            {
-                FlushAfterThisRun();
-            }
-        });
-        Receive<BrokerProtocol.Unsubscribed>(unsubscribed => _pushes?.Unsubscribe(unsubscribed.Key));
-        Receive<Connection.FlushReplies>(_ =>
-        {
-            _inFlight &= ~InFlight.Flush;
-            Progress(phase);
-        });
-        Receive<Connection.CheckTimeouts>(_ =>
-        {
-            _inFlight &= ~InFlight.TimeoutTimer;
-            if (_slots.Expire(Environment.TickCount64, _timeoutReply) is { } deadline)
-            {
-                EnsureTimeoutTimer(deadline);
-            }
+                return true;
+            case BrokerProtocol.DeliverBatch batch:
+                OnDeliverBatch(batch);
+                return true;
+            case BrokerProtocol.Unsubscribed unsubscribed:
+                _pushes?.Unsubscribe(unsubscribed.Key);
+                return true;
+            case Connection.FlushReplies:
+                _inFlight &= ~InFlight.Flush;
+                Progress(phase);
+                return true;
+            case Connection.CheckTimeouts:
+                _inFlight &= ~InFlight.TimeoutTimer;
+                if (_slots.Expire(Environment.TickCount64, _timeoutReply) is { } deadline)
+                {
+                    EnsureTimeoutTimer(deadline);
+                }
 
-            Progress(phase);
-        });
-        Receive<Connection.BudgetFreed>(_ =>
-        {
-            // The budget's queue no longer holds this connection; it joins again if it must wait again.
-            _inFlight &= ~InFlight.BudgetWake;
-            Progress(phase);
-        });
-        Receive<Connection.RecheckBudget>(_ =>
-        {
-            // Waiting for the budget, this connection has no read outstanding, so it would not learn that its
-            // client left; its line and replies would stay held, keeping the host over budget for good.
-            if (Native.HungUp(_socket))
-            {
-                _log.Debug("Connection closed: the client left while the host budget held its reads");
-                Become(Closed);
-                Context.Stop(Self);
-                return;
-            }
+                Progress(phase);
+                return true;
+            case Connection.BudgetFreed:
+                // The budget's queue no longer holds this connection; it joins again if it must wait again.
+                _inFlight &= ~InFlight.BudgetWake;
+                Progress(phase);
+                return true;
+            case Connection.RecheckBudget:
+                OnRecheckBudget(phase);
+                return true;
+            case ReceiveTimeout:
+                if (OwesNothing)
+                {
+                    _log.Debug("Closing idle connection");
+                    Close(phase.Lingers);
+                }
 
-            Progress(phase);
-        });
-        Receive<ReceiveTimeout>(_ =>
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void OnReplyBatch(ChannelProtocol.ReplyBatch batch, Phase phase)
+    {
+        var taken = false;
+        for (var index = 0; index < batch.Count; index++)
         {
-            if (OwesNothing)
-            {
-                _log.Debug("Closing idle connection");
-                Close(phase.Lingers);
-            }
-        });
+            var reply = batch.Replies[index];
+            taken |= TakeReply(reply.Id, reply.Response);
+        }
+
+        if (taken)
+        {
+            // A batch is already the run of one read's replies: write it now, as one send.
+            Progress(phase);
+        }
+    }
+
+    private void OnSubscribed(BrokerProtocol.Subscribed subscribed, Phase phase)
+    {
+        if (phase == Phase.InputEnded)
+        {
+            // A subscribe read just before the end of input: the client can no longer use it.
+            Sender.Tell(new BrokerProtocol.InputEnded(Self));
+            return;
+        }
+
+        _broker = Sender;
+        (_pushes ??= new PushQueue(BrokerMetrics.Get(Context.System))).Subscribe(subscribed);
+    }
+
+    private void OnDeliverBatch(BrokerProtocol.DeliverBatch batch)
+    {
+        var taken = false;
+        foreach (var deliver in batch.Deliveries)
+        {
+            taken |= _pushes?.Offer(deliver) == true;
+        }
+
+        if (taken)
+        {
+            FlushAfterThisRun();
+        }
+    }
+
+    private void OnRecheckBudget(Phase phase)
+    {
+        // Waiting for the budget, this connection has no read outstanding, so it would not learn that its
+        // client left; its line and replies would stay held, keeping the host over budget for good.
+        if (Native.HungUp(_socket))
+        {
+            _log.Debug("Connection closed: the client left while the host budget held its reads");
+            Become(Closed);
+            Context.Stop(Self);
+            return;
+        }
+
+        Progress(phase);
     }
 
     private void GoOnDraining(int readBudget)
     {
         if (readBudget > 0)
         {
-            Become(() => Draining(readBudget));
+            Become(Draining(readBudget));
             Progress(Phase.Draining);
         }
         else
