@@ -59,7 +59,7 @@ internal sealed class BrokerActor : ReceiveActor
     private readonly DeliveryOutbox _outbox = new();
 
     /// <summary>Messages for acknowledgement queues accepted while handling one message, told as one batch per queue at its end.</summary>
-    private readonly Dictionary<IActorRef, List<PublishedMessage>> _enqueued = [];
+    private readonly Dictionary<IActorRef, List<PublishedMessage>> _enqueued = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The declared streams (docs/broker.md, "Streams"), their actors and durable consumers.</summary>
     private readonly BrokerStreams _streams;

@@ -9,7 +9,11 @@ namespace OpsClaw.Actors.Channels;
 /// </summary>
 internal sealed class DeliveryOutbox
 {
-    private readonly Dictionary<IActorRef, List<BrokerProtocol.Deliver>> _byConnection = [];
+    /// <summary>
+    /// Keyed by reference: an actor ref's own hash walks its path and address on every delivery. Two refs to
+    /// one connection could only split its batch in two, sent in order, never reorder it.
+    /// </summary>
+    private readonly Dictionary<IActorRef, List<BrokerProtocol.Deliver>> _byConnection = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Lists emptied by <see cref="SendAll"/>, reused for the next message so gathering allocates only the batch arrays.</summary>
     private readonly Stack<List<BrokerProtocol.Deliver>> _spare = new();

@@ -29,7 +29,8 @@ internal sealed class StreamActor : ReceivePersistentActor, IWithTimers
     /// <summary>Publishes written or being written, in the order their callbacks come.</summary>
     private readonly Queue<StreamProtocol.Appending> _writing = new();
 
-    private readonly Dictionary<IActorRef, List<ChannelProtocol.Reply>> _replies = [];
+    /// <summary>Keyed by reference, as <see cref="DeliveryOutbox"/> is: cheap per message, and a split batch is still in order.</summary>
+    private readonly Dictionary<IActorRef, List<ChannelProtocol.Reply>> _replies = new(ReferenceEqualityComparer.Instance);
     private readonly List<PublishedMessage> _stored = [];
     private bool _flushScheduled;
     private bool _deleting;
