@@ -428,7 +428,8 @@ public sealed class SocketTransportSpecs : SocketSpecBase
             using var connection = await RawConnection.ConnectAsync(binding.PathOf("runtime"));
             await connection.WriteAsync(RawConnection.Request("runtime.ping", "round-" + round));
             connection.HalfClose();
-            Assert.Equal("round-" + round, (string?)JObject.Parse((await connection.ReadLineAsync())!)["run_id"]);
+            var reply = await connection.ReadLineAsync();
+            Assert.True(reply is not null && (string?)JObject.Parse(reply)["run_id"] == "round-" + round, $"round {round} was answered {reply ?? "nothing"}");
             Assert.Null(await connection.ReadLineAsync());
         }
     }
