@@ -59,6 +59,9 @@ internal sealed class DescriptorBudget
             "or raise the limit (ulimit -n, LimitNOFILE= in a systemd unit)");
     }
 
+    /// <summary>The host holds fewer connections than its capacity (the process-wide headroom is checked by <see cref="TryTake"/>).</summary>
+    public bool HasRoom => Volatile.Read(ref _held) < Capacity;
+
     /// <summary>Takes a connection's descriptor from the budget; false when the host holds its capacity or the process has no descriptor to spare.</summary>
     public bool TryTake()
     {

@@ -53,6 +53,15 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     /// </summary>
     private readonly Dictionary<IActorRef, Socket> _openConnections = [];
 
+    /// <summary>
+    /// Clients accepted while every slot (or every descriptor) was taken, judged again once the mailbox
+    /// has had a turn. An accept that completes at once runs inside the handling of an earlier message,
+    /// so a connection that closed just before the client connected may have told <see cref="Connection.Released"/>
+    /// already, queued and not yet read: refusing at once would turn away a client the host has room for.
+    /// At most one <see cref="SocketListener.RecheckOverLimit"/> is pending for them.
+    /// </summary>
+    private readonly Queue<Socket> _overLimit = new();
+
     private Socket? _listenSocket;
     private FileIdentity _socketIdentity;
     private long _connectionCounter;
@@ -142,6 +151,13 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         });
         Receive<SocketListener.AcceptFailed>(failed => AcceptFailed(failed.Cause));
         Receive<SocketListener.ResumeAccepting>(_ => AcceptMore());
+        Receive<SocketListener.RecheckOverLimit>(_ =>
+        {
+            while (_overLimit.TryDequeue(out var client))
+            {
+                AdmitWithinLimits(client, mayWait: false);
+            }
+        });
         ForgetClosedConnections(requester: null);
         Receive<IpcShutdown.Unbind>(_ =>
         {
@@ -189,6 +205,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<SocketListener.AcceptCompleted>(_ => _handoff.Take()?.Dispose());
         Receive<SocketListener.AcceptFailed>(_ => { });
         Receive<SocketListener.ResumeAccepting>(_ => { });
+        Receive<SocketListener.RecheckOverLimit>(_ => DisposeOverLimit());
         ForgetClosedConnections(requester);
         Receive<Connection.Lingering>(lingering =>
         {
@@ -251,6 +268,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private void Unbind()
     {
         _handoff.Close();
+        DisposeOverLimit();
         if (_listenSocket is null)
         {
             return;
@@ -403,7 +421,28 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_openConnections.Count >= _settings.MaxConnections)
+        AdmitWithinLimits(client, mayWait: true);
+    }
+
+    /// <summary>
+    /// Admits a client of an allowed peer if a slot and a descriptor are free. Otherwise it waits once for
+    /// the mailbox's turn when <paramref name="mayWait"/> (see <see cref="_overLimit"/>), and is refused after that.
+    /// </summary>
+    private void AdmitWithinLimits(Socket client, bool mayWait)
+    {
+        var full = _openConnections.Count >= _settings.MaxConnections;
+        if ((full || !_descriptors.HasRoom) && mayWait)
+        {
+            if (_overLimit.Count == 0)
+            {
+                Self.Tell(SocketListener.RecheckOverLimit.Instance);
+            }
+
+            _overLimit.Enqueue(client);
+            return;
+        }
+
+        if (full)
         {
             Reject(client, IpcErrors.Overloaded(_channelName, _settings.MaxConnections));
             return;
@@ -422,6 +461,14 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
             "conn-" + ++_connectionCounter);
         Context.Watch(connection);
         _openConnections.Add(connection, client);
+    }
+
+    private void DisposeOverLimit()
+    {
+        while (_overLimit.TryDequeue(out var client))
+        {
+            client.Dispose();
+        }
     }
 
     private void Reject(Socket client, IpcResponse refusal)
@@ -454,6 +501,16 @@ internal static class SocketListener
     internal sealed record AcceptFailed(Exception Cause) : IDeadLetterSuppression;
 
     /// <summary>Accept again: after a batch, after a refusal through the spare descriptor, or when a retry pause ends.</summary>
+    /// <summary>Judge again the clients that were accepted while every slot was taken.</summary>
+    internal sealed class RecheckOverLimit : IDeadLetterSuppression
+    {
+        public static readonly RecheckOverLimit Instance = new();
+
+        private RecheckOverLimit()
+        {
+        }
+    }
+
     internal sealed class ResumeAccepting : IDeadLetterSuppression
     {
         public static readonly ResumeAccepting Instance = new();
