@@ -85,7 +85,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _settings = settings;
         _codec = codec;
         _channelSettings = settings.ForChannel(channelName);
-        _descriptorRefusal = IpcCodec.EncodeResponse(IpcErrors.Overloaded(_channelName, Math.Min(_settings.MaxConnections, _descriptors.Capacity)));
+        _descriptorRefusal = IpcCodec.EncodeResponse(DescriptorsRefusal());
         Listening();
     }
 
@@ -205,7 +205,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         Receive<SocketListener.AcceptCompleted>(_ => _handoff.Take()?.Dispose());
         Receive<SocketListener.AcceptFailed>(_ => { });
         Receive<SocketListener.ResumeAccepting>(_ => { });
-        Receive<SocketListener.RecheckOverLimit>(_ => DisposeOverLimit());
+        Receive<SocketListener.RecheckOverLimit>(_ => RefuseOverLimit());
         ForgetClosedConnections(requester);
         Receive<Connection.Lingering>(lingering =>
         {
@@ -268,7 +268,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
     private void Unbind()
     {
         _handoff.Close();
-        DisposeOverLimit();
+        RefuseOverLimit();
         if (_listenSocket is null)
         {
             return;
@@ -444,7 +444,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
 
         if (full)
         {
-            Reject(client, IpcErrors.Overloaded(_channelName, _settings.MaxConnections));
+            Reject(client, SlotsRefusal());
             return;
         }
 
@@ -452,7 +452,7 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         {
             // The host as a whole holds as many connections as its descriptor limit allows.
             _acceptFailures.RefusedForDescriptors();
-            Reject(client, IpcErrors.Overloaded(_channelName, Math.Min(_settings.MaxConnections, _descriptors.Capacity)));
+            Reject(client, DescriptorsRefusal());
             return;
         }
 
@@ -463,13 +463,18 @@ internal sealed class SocketListenerActor : ReceiveActor, IWithTimers
         _openConnections.Add(connection, client);
     }
 
-    private void DisposeOverLimit()
+    /// <summary>Unbound while clients waited for their recheck: they get the refusal they were waiting to be judged on, never admitted now.</summary>
+    private void RefuseOverLimit()
     {
         while (_overLimit.TryDequeue(out var client))
         {
-            client.Dispose();
+            Reject(client, _openConnections.Count >= _settings.MaxConnections ? SlotsRefusal() : DescriptorsRefusal());
         }
     }
+
+    private IpcResponse SlotsRefusal() => IpcErrors.Overloaded(_channelName, _settings.MaxConnections);
+
+    private IpcResponse DescriptorsRefusal() => IpcErrors.Overloaded(_channelName, Math.Min(_settings.MaxConnections, _descriptors.Capacity));
 
     private void Reject(Socket client, IpcResponse refusal)
     {
@@ -500,7 +505,6 @@ internal static class SocketListener
 
     internal sealed record AcceptFailed(Exception Cause) : IDeadLetterSuppression;
 
-    /// <summary>Accept again: after a batch, after a refusal through the spare descriptor, or when a retry pause ends.</summary>
     /// <summary>Judge again the clients that were accepted while every slot was taken.</summary>
     internal sealed class RecheckOverLimit : IDeadLetterSuppression
     {
@@ -511,6 +515,7 @@ internal static class SocketListener
         }
     }
 
+    /// <summary>Accept again: after a batch, after a refusal through the spare descriptor, or when a retry pause ends.</summary>
     internal sealed class ResumeAccepting : IDeadLetterSuppression
     {
         public static readonly ResumeAccepting Instance = new();
