@@ -27,14 +27,11 @@ internal static class DeliveryLine
     private static readonly byte[] KeyName = Escaped(",\"" + DeliveryEncoder.KeyField + "\":");
     private static readonly byte[] StreamName = Escaped(",\"" + DeliveryEncoder.StreamField + "\":");
     private static readonly byte[] SeqName = Escaped(",\"" + DeliveryEncoder.SeqField + "\":");
-    private static readonly byte[] Tail = Line(target =>
+    private static readonly byte[] Tail = JsonEscaping.Bytes(target =>
     {
         JsonEscaping.WriteRaw(target, "}\""u8);
         EnvelopeEncoder.WriteTail(target, ok: true, error: null, errorCode: null);
     });
-
-    /// <summary>A builder grown past this by one huge body is dropped afterwards rather than kept for the thread's life.</summary>
-    private const int RetainedBytes = 64 * 1024;
 
     /// <summary>One reusable builder per thread: a message's parts are made by whichever connection writes it first.</summary>
     [ThreadStatic]
@@ -78,8 +75,7 @@ internal static class DeliveryLine
     /// <summary>A message's escaped pieces, in one array; made once, by whichever connection writes it first.</summary>
     public static Parts Build(PublishedMessage message)
     {
-        var bytes = t_parts ??= new ArrayBufferWriter<byte>(512);
-        bytes.ResetWrittenCount();
+        var bytes = ScratchBytes.Start(ref t_parts);
         EnvelopeEncoder.WriteHead(bytes, MessageTypes.RuntimeMessage, message.RunId);
         JsonEscaping.WriteRaw(bytes, SubscriptionOpening);
         var middleAt = bytes.WrittenCount;
@@ -104,23 +100,10 @@ internal static class DeliveryLine
             bytes.Advance(Number(bytes.GetSpan(20), message.Seq));
         }
 
-        var parts = new Parts(bytes.WrittenSpan.ToArray(), middleAt, bodyAt, streamAt);
-        if (bytes.Capacity > RetainedBytes)
-        {
-            t_parts = null;
-        }
-
-        return parts;
+        return new Parts(ScratchBytes.Finish(ref t_parts), middleAt, bodyAt, streamAt);
     }
 
     private static byte[] Escaped(string text) => JsonEscaping.Escaped(text);
-
-    private static byte[] Line(Action<IBufferWriter<byte>> write)
-    {
-        var bytes = new ArrayBufferWriter<byte>(128);
-        write(bytes);
-        return bytes.WrittenSpan.ToArray();
-    }
 
     /// <summary>The content of <paramref name="text"/> as a JSON string, without its quotes.</summary>
     private static string Inner(string text)

@@ -17,17 +17,17 @@ internal static class EnvelopeEncoder
     /// <summary>Everything in a response line besides its string values (names, quotes, punctuation, <c>ok</c>, the newline), rounded up.</summary>
     private const int FramingBytes = 256;
 
-    /// <summary>An array grown past this by one huge line is dropped afterwards rather than kept for the thread's life.</summary>
-    private const int RetainedBytes = 64 * 1024;
-
-    /// <summary>Declared before the names below, which are made with it (static fields are set in order).</summary>
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
-
-    private static readonly byte[] ResponseHead = Name(EnvelopeFields.SchemaVersion, first: true)
-        .Concat(Quoted(IpcSchema.Version)).Concat(Name(EnvelopeFields.MessageType)).ToArray();
-
     private static readonly byte[] SchemaVersionName = Name(EnvelopeFields.SchemaVersion, first: true);
     private static readonly byte[] MessageTypeName = Name(EnvelopeFields.MessageType);
+
+    /// <summary>Declared after the two names it is made of (static fields are set in order).</summary>
+    private static readonly byte[] ResponseHead = JsonEscaping.Bytes(target =>
+    {
+        JsonEscaping.WriteRaw(target, SchemaVersionName);
+        JsonEscaping.WriteQuoted(target, IpcSchema.Version);
+        JsonEscaping.WriteRaw(target, MessageTypeName);
+    });
+
     private static readonly byte[] RunIdName = Name(EnvelopeFields.RunId);
     private static readonly byte[] PayloadJsonName = Name(EnvelopeFields.PayloadJson);
     private static readonly byte[] OkTrue = [.. Name(EnvelopeFields.Ok), .. "true"u8];
@@ -111,26 +111,11 @@ internal static class EnvelopeEncoder
     private static int Length(string? value) => value?.Length ?? 0;
 
     /// <summary>A field's name with its quotes, colon, and the comma before it unless it comes first.</summary>
-    private static byte[] Name(string name, bool first = false) => Utf8.GetBytes((first ? "{\"" : ",\"") + name + "\":");
-
-    private static byte[] Quoted(string value)
-    {
-        var bytes = new ArrayBufferWriter<byte>();
-        JsonEscaping.WriteQuoted(bytes, value);
-        return bytes.WrittenSpan.ToArray();
-    }
+    private static byte[] Name(string name, bool first = false) => Encoding.UTF8.GetBytes((first ? "{\"" : ",\"") + name + "\":");
 
     private static byte[] ToArray<TLine>(TLine line, Action<IBufferWriter<byte>, TLine> write)
     {
-        var bytes = t_bytes ??= new ArrayBufferWriter<byte>(512);
-        bytes.ResetWrittenCount();
-        write(bytes, line);
-        var encoded = bytes.WrittenSpan.ToArray();
-        if (bytes.Capacity > RetainedBytes)
-        {
-            t_bytes = null;
-        }
-
-        return encoded;
+        write(ScratchBytes.Start(ref t_bytes), line);
+        return ScratchBytes.Finish(ref t_bytes);
     }
 }
