@@ -52,7 +52,7 @@ public sealed class DeliveryLineSpecs
     public void Random_messages_should_give_the_same_bytes_both_ways()
     {
         var random = new Random(1313);
-        const string Alphabet = "ab\"\\\n\r\t\b\f\u000b\u0000\u001f\u007f\u0085\u2028\u2029é€😀 <>&'/";
+        const string Alphabet = "ab\"\\\n\r\t\b\f\u000b\u0000\u001f\u007f\u0080\u0085\u009f\u00a0\u2027\u2028\u2029\u202aé€😀 <>&'/";
         string Text(int max)
         {
             var builder = new StringBuilder();
@@ -69,11 +69,15 @@ public sealed class DeliveryLineSpecs
         {
             var body = Newtonsoft.Json.JsonConvert.ToString(Text(20));
             var fromStream = random.Next(3) == 0;
-            var message = new PublishedMessage("t." + i, body, random.Next(2) == 0 ? null : Text(10), random.Next(2) == 0 ? null : Text(10))
-            {
-                Stream = fromStream ? "orders-" + random.Next(10) : null,
-                Seq = fromStream ? random.NextInt64(1, long.MaxValue) : 0,
-            };
+            var topic = random.Next(4) == 0 ? Text(8) : "t." + i;
+            var (key, runId) = (random.Next(2) == 0 ? null : Text(10), random.Next(2) == 0 ? null : Text(10));
+            var stream = fromStream ? "orders-" + random.Next(10) : null;
+            var seq = fromStream ? random.NextInt64(1, long.MaxValue) : 0;
+
+            // Held as text (from a stream or another node) or as the UTF-8 a publish is read into.
+            var message = random.Next(2) == 0
+                ? new PublishedMessage(topic, body, key, runId) { Stream = stream, Seq = seq }
+                : new PublishedMessage(topic, Encoding.UTF8.GetBytes(body), key, runId) { Stream = stream, Seq = seq };
             var subscription = "s" + random.Next(1000);
             var delivery = random.NextInt64(1, long.MaxValue);
             var dropped = random.Next(3) == 0 ? 0 : random.NextInt64(1, 1000);

@@ -86,6 +86,34 @@ public sealed class JsonEscapingSpecs
         }
     }
 
+    /// <summary>The escaper over UTF-8 (a publish's body as read) must write what the escaper over the same text as UTF-16 writes.</summary>
+    [Fact]
+    public void Random_utf8_text_should_escape_as_its_utf16_text_does()
+    {
+        var random = new Random(2929);
+        const string Alphabet = "aZ09 \"\\/'\n\r\t\b\f\u000b\u0000\u001f\u007f\u0080\u0085\u009b\u009f\u00a0\u00bf\u00c2é\u2027\u2028\u2029\u202a\u20ac\u0800😀\ufffd";
+        for (var round = 0; round < 2_000; round++)
+        {
+            var text = new StringBuilder();
+            for (var i = random.Next(40); i > 0; i--)
+            {
+                text.Append(Alphabet[random.Next(Alphabet.Length)]);
+            }
+
+            // Only whole pairs: UTF-8 has no lone surrogates, which is what the body's reader guarantees.
+            var value = text.ToString().Replace("\ud83d", "", StringComparison.Ordinal).Replace("\ude00", "", StringComparison.Ordinal);
+            Assert.Equal(JsonEscaping.Escaped(value), EscapedUtf8(Encoding.UTF8.GetBytes(value)));
+        }
+    }
+
+    [Fact]
+    public void Utf8_escaper_should_copy_a_cut_off_lead_byte_rather_than_read_past_the_end()
+    {
+        Assert.Equal([0x61, 0xC2], EscapedUtf8([0x61, 0xC2]));
+        Assert.Equal([0xE2, 0x80], EscapedUtf8([0xE2, 0x80]));
+        Assert.Equal("\\u2028"u8.ToArray(), EscapedUtf8([0xE2, 0x80, 0xA8]));
+    }
+
     [Fact]
     public void Random_responses_and_requests_should_encode_as_newtonsofts_writer_encoded_them()
     {
@@ -119,6 +147,13 @@ public sealed class JsonEscapingSpecs
             var schema = Text(false)!;
             Assert.Equal(NewtonsoftReference.Request(request, schema), Encoding.UTF8.GetString(EnvelopeEncoder.Encode(request, schema)));
         }
+    }
+
+    private static byte[] EscapedUtf8(byte[] utf8)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        JsonEscaping.WriteContent(output, utf8.AsSpan());
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>How the host wrote lines before the escaper: Newtonsoft's writer, then DEL and C1 escaped in what it wrote.</summary>

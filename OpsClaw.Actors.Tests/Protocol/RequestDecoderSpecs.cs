@@ -53,6 +53,25 @@ public sealed class RequestDecoderSpecs
         Assert.Equal(payload, AssertAccepted(result).PayloadJson);
     }
 
+    /// <summary>A decoded request holds its payload as UTF-8 until asked for the text; it must behave as one made from the text.</summary>
+    [Fact]
+    public void A_decoded_request_should_equal_hash_copy_and_deconstruct_as_one_made_from_its_text()
+    {
+        const string Payload = "{\"name\":\"Zo\u00eb \u2713\",\"esc\":\"\\u00e9\\n\"}";
+        var decoded = AssertAccepted(Decode(Line(messageType: "\"runtime.forward\"", runId: "\"r1\"", payloadJson: JsonConvert.ToString(Payload))));
+        var made = new IpcRequest("runtime.forward", "r1", Payload);
+
+        Assert.Equal(Encoding.UTF8.GetBytes(Payload), decoded.PayloadUtf8.ToArray());
+        Assert.Equal(made, decoded);
+        Assert.Equal(made.GetHashCode(), decoded.GetHashCode());
+        Assert.Equal(made.ToString(), decoded.ToString());
+        Assert.Equal(made with { RunId = "r2" }, decoded with { RunId = "r2" });
+        Assert.NotEqual(made, decoded with { PayloadJson = "{}" });
+        Assert.Equal("{}", Encoding.UTF8.GetString((decoded with { PayloadJson = "{}" }).PayloadUtf8));
+        var (type, runId, payload) = decoded;
+        Assert.Equal(("runtime.forward", "r1", Payload), (type, runId, payload));
+    }
+
     [Fact]
     public void Codec_should_keep_an_escaped_nul_inside_payload_json()
     {

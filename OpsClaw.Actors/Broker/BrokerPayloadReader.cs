@@ -58,9 +58,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.publish</c>: <c>topic</c> (a topic, no wildcards), <c>body</c> (required, any JSON, null included), <c>key</c> (a string of at most 255 bytes).</summary>
-    public PayloadRead<PublishRequest> ReadPublish(string payloadJson)
+    public PayloadRead<PublishRequest> ReadPublish(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadJson, PublishFields, _options, out var problem) is not { } fields)
+        if (PayloadFields.Read(payloadUtf8, PublishFields, _options, out var problem) is not { } fields)
         {
             return PayloadRead<PublishRequest>.Invalid(problem!);
         }
@@ -83,9 +83,9 @@ internal sealed class BrokerPayloadReader
     /// <c>runtime.subscribe</c>: <c>topic</c> (a pattern), <c>group</c> (1 to 255 bytes), <c>ack</c>
     /// (<c>none</c>, the default, or <c>explicit</c>), <c>max_pending</c> (1 to 65536, default 1000).
     /// </summary>
-    public PayloadRead<SubscribeRequest> ReadSubscribe(string payloadJson)
+    public PayloadRead<SubscribeRequest> ReadSubscribe(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadJson, SubscribeFields, _options, out var problem) is not { } fields)
+        if (PayloadFields.Read(payloadUtf8, SubscribeFields, _options, out var problem) is not { } fields)
         {
             return PayloadRead<SubscribeRequest>.Invalid(problem!);
         }
@@ -188,9 +188,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.unsubscribe</c>: <c>subscription</c> (a string; whether it names a live subscription is the broker's to say).</summary>
-    public PayloadRead<UnsubscribeRequest> ReadUnsubscribe(string payloadJson)
+    public PayloadRead<UnsubscribeRequest> ReadUnsubscribe(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadJson, UnsubscribeFields, _options, out var problem) is not { } fields)
+        if (PayloadFields.Read(payloadUtf8, UnsubscribeFields, _options, out var problem) is not { } fields)
         {
             return PayloadRead<UnsubscribeRequest>.Invalid(problem!);
         }
@@ -202,9 +202,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.ack</c>: <c>subscription</c>, and exactly one of <c>delivery</c> and <c>up_to</c> (a delivery number, from 1).</summary>
-    public PayloadRead<AckRequest> ReadAck(string payloadJson)
+    public PayloadRead<AckRequest> ReadAck(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadJson, AckFields, _options, out var problem) is not { } fields)
+        if (PayloadFields.Read(payloadUtf8, AckFields, _options, out var problem) is not { } fields)
         {
             return PayloadRead<AckRequest>.Invalid(problem!);
         }
@@ -227,9 +227,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.nack</c>: <c>subscription</c> and <c>delivery</c> (a delivery number, from 1).</summary>
-    public PayloadRead<NackRequest> ReadNack(string payloadJson)
+    public PayloadRead<NackRequest> ReadNack(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadJson, NackFields, _options, out var problem) is not { } fields)
+        if (PayloadFields.Read(payloadUtf8, NackFields, _options, out var problem) is not { } fields)
         {
             return PayloadRead<NackRequest>.Invalid(problem!);
         }
@@ -247,16 +247,12 @@ internal sealed class BrokerPayloadReader
     /// <c>runtime.forward</c>, keyed by the request's <c>run_id</c> (a run_id of any length: the
     /// 255-byte bound is on the <c>key</c> field a client writes, not on what the host derives).
     /// </summary>
-    public PayloadRead<PublishedMessage> ReadForward(string payloadJson, string? runId)
+    public PayloadRead<PublishedMessage> ReadForward(ReadOnlySpan<byte> payloadUtf8, string? runId)
     {
-        var length = Encoding.UTF8.GetByteCount(payloadJson);
-        var rented = ByteBuffers.Rent(length);
         try
         {
-            var bytes = rented.AsSpan(0, Encoding.UTF8.GetBytes(payloadJson, rented));
-
             // The envelope decoder checked payload_json already; reading it through once more keeps this method safe on its own.
-            var reader = new Utf8JsonReader(bytes, _options);
+            var reader = new Utf8JsonReader(payloadUtf8, _options);
             reader.Read();
             reader.Skip();
             while (reader.Read())
@@ -264,15 +260,11 @@ internal sealed class BrokerPayloadReader
             }
 
             return PayloadRead<PublishedMessage>.Valid(
-                new PublishedMessage(TopicSyntax.ForwardTopic, JsonCompactor.Compact(bytes.Trim(" \t\r\n"u8)), runId, runId));
+                new PublishedMessage(TopicSyntax.ForwardTopic, JsonCompactor.CompactUtf8(payloadUtf8.Trim(" \t\r\n"u8)), runId, runId));
         }
         catch (JsonException ex)
         {
             return PayloadRead<PublishedMessage>.Invalid(PayloadFields.NotJson(ex));
-        }
-        finally
-        {
-            ByteBuffers.Return(rented);
         }
     }
 

@@ -2,12 +2,15 @@ namespace OpsClaw.Actors.Broker;
 
 /// <summary>A checked <c>runtime.publish</c>: <c>{"topic":T,"body":…,"key":K?}</c>.</summary>
 /// <param name="Topic">A valid topic (no wildcards).</param>
-/// <param name="Body">The body as compact JSON text (<see cref="JsonCompactor"/>); <c>null</c> when the publisher sent JSON null.</param>
+/// <param name="BodyUtf8">The body as the UTF-8 of compact JSON text (<see cref="JsonCompactor"/>); <c>null</c> when the publisher sent JSON null.</param>
 /// <param name="Key">The key, at most 255 bytes, or null.</param>
-internal sealed record PublishRequest(string Topic, string Body, string? Key)
+internal sealed record PublishRequest(string Topic, byte[] BodyUtf8, string? Key)
 {
+    /// <summary>The body as text.</summary>
+    public string Body => System.Text.Encoding.UTF8.GetString(BodyUtf8);
+
     /// <summary>The message the broker holds for this publish, carrying the request's <c>run_id</c> to every delivery.</summary>
-    public PublishedMessage ToMessage(string? runId) => new(Topic, Body, Key, runId);
+    public PublishedMessage ToMessage(string? runId) => new(Topic, BodyUtf8, Key, runId);
 }
 
 /// <summary>A checked <c>runtime.subscribe</c>: <c>{"topic":P,"group":G?,"ack":"none"|"explicit","max_pending":M?}</c>.</summary>

@@ -17,6 +17,7 @@ namespace OpsClaw.Actors.Broker;
 /// </summary>
 internal static class DeliveryLine
 {
+    private static readonly byte[] EscapedQuote = "\\\""u8.ToArray();
     private static readonly byte[] Redelivered = Escaped(",\"" + DeliveryEncoder.RedeliveredField + "\":true");
     private static readonly byte[] NotRedelivered = Escaped(",\"" + DeliveryEncoder.RedeliveredField + "\":false");
     private static readonly byte[] DroppedName = Escaped(",\"" + DeliveryEncoder.DroppedField + "\":");
@@ -80,22 +81,22 @@ internal static class DeliveryLine
         JsonEscaping.WriteRaw(bytes, SubscriptionOpening);
         var middleAt = bytes.WrittenCount;
         JsonEscaping.WriteRaw(bytes, TopicName);
-        JsonEscaping.WriteContent(bytes, JsonConvert.ToString(message.Topic));
+        WriteNested(bytes, message.Topic);
         JsonEscaping.WriteRaw(bytes, DeliveryName);
         var bodyAt = bytes.WrittenCount;
         JsonEscaping.WriteRaw(bytes, BodyName);
-        JsonEscaping.WriteContent(bytes, message.Body);
+        JsonEscaping.WriteContent(bytes, message.BodyUtf8);
         if (message.Key is { } key)
         {
             JsonEscaping.WriteRaw(bytes, KeyName);
-            JsonEscaping.WriteContent(bytes, JsonConvert.ToString(key));
+            WriteNested(bytes, key);
         }
 
         var streamAt = bytes.WrittenCount;
         if (message.Stream is { } stream)
         {
             JsonEscaping.WriteRaw(bytes, StreamName);
-            JsonEscaping.WriteContent(bytes, JsonConvert.ToString(stream));
+            WriteNested(bytes, stream);
             JsonEscaping.WriteRaw(bytes, SeqName);
             bytes.Advance(Number(bytes.GetSpan(20), message.Seq));
         }
@@ -104,6 +105,24 @@ internal static class DeliveryLine
     }
 
     private static byte[] Escaped(string text) => JsonEscaping.Escaped(text);
+
+    /// <summary>
+    /// A string field of the payload, as it is inside <c>payload_json</c>: its JSON string (as the payload's
+    /// Newtonsoft writer quotes it) escaped once more. A topic has nothing to escape, and then the quotes are all
+    /// there is to add; Newtonsoft's default escapes are a subset of ours, so its quoting is needed only otherwise.
+    /// </summary>
+    private static void WriteNested(IBufferWriter<byte> bytes, string text)
+    {
+        if (!JsonEscaping.IsPlain(text))
+        {
+            JsonEscaping.WriteContent(bytes, JsonConvert.ToString(text));
+            return;
+        }
+
+        JsonEscaping.WriteRaw(bytes, EscapedQuote);
+        JsonEscaping.WriteContent(bytes, text);
+        JsonEscaping.WriteRaw(bytes, EscapedQuote);
+    }
 
     /// <summary>The content of <paramref name="text"/> as a JSON string, without its quotes.</summary>
     private static string Inner(string text)

@@ -17,19 +17,22 @@ internal static class JsonCompactor
     private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
 
     /// <summary>The compact text of <paramref name="json"/>, which must be exactly one valid JSON value (the caller's reader checked it).</summary>
-    public static string Compact(ReadOnlySpan<byte> json)
+    public static string Compact(ReadOnlySpan<byte> json) => Encoding.UTF8.GetString(CompactUtf8(json));
+
+    /// <summary>The same, as UTF-8: how a publish's body is kept until something needs it as a string.</summary>
+    public static byte[] CompactUtf8(ReadOnlySpan<byte> json)
     {
         // Most clients already send compact JSON: then there is nothing to take out.
         if (json.IndexOfAny(Whitespace) < 0)
         {
-            return Encoding.UTF8.GetString(json);
+            return json.ToArray();
         }
 
         var rented = ByteBuffers.Rent(json.Length);
         try
         {
             var length = Strip(json, rented);
-            return Encoding.UTF8.GetString(rented, 0, length);
+            return rented.AsSpan(0, length).ToArray();
         }
         finally
         {
@@ -37,7 +40,6 @@ internal static class JsonCompactor
         }
     }
 
-    /// <summary>Copies <paramref name="json"/> without whitespace outside strings; returns the bytes written.</summary>
     private static int Strip(ReadOnlySpan<byte> json, Span<byte> target)
     {
         var written = 0;

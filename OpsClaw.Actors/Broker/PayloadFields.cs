@@ -33,9 +33,21 @@ internal sealed class PayloadFields
         var rented = ByteBuffers.Rent(length);
         try
         {
-            var bytes = rented.AsSpan(0, Encoding.UTF8.GetBytes(payloadJson, rented));
+            return Read(rented.AsSpan(0, Encoding.UTF8.GetBytes(payloadJson, rented)), specs, options, out problem);
+        }
+        finally
+        {
+            ByteBuffers.Return(rented);
+        }
+    }
+
+    /// <summary>The same, from the payload's UTF-8 as the envelope decoder keeps it.</summary>
+    public static PayloadFields? Read(ReadOnlySpan<byte> payloadUtf8, FieldSpec[] specs, JsonReaderOptions options, out string? problem)
+    {
+        try
+        {
             var fields = new PayloadFields(specs);
-            problem = fields.Scan(bytes, options);
+            problem = fields.Scan(payloadUtf8, options);
             return problem is null ? fields : null;
         }
         catch (JsonException ex)
@@ -43,10 +55,6 @@ internal sealed class PayloadFields
             // The envelope decoder has checked payload_json already; this guards callers that have not.
             problem = NotJson(ex);
             return null;
-        }
-        finally
-        {
-            ByteBuffers.Return(rented);
         }
     }
 
@@ -85,8 +93,8 @@ internal sealed class PayloadFields
         return null;
     }
 
-    /// <summary>A required field of any JSON value, null included, as compact JSON text.</summary>
-    public string? Json(int field, out string? json)
+    /// <summary>A required field of any JSON value, null included, as the UTF-8 of compact JSON text.</summary>
+    public string? Json(int field, out byte[]? json)
     {
         json = null;
         if (Common(field, required: true) is { } problem)
@@ -94,7 +102,7 @@ internal sealed class PayloadFields
             return problem;
         }
 
-        json = _fields[field].Text;
+        json = _fields[field].Raw;
         return null;
     }
 
@@ -203,7 +211,7 @@ internal sealed class PayloadFields
                 reader.Skip();
             }
 
-            found.Text = JsonCompactor.Compact(bytes[start..(int)reader.BytesConsumed]);
+            found.Raw = JsonCompactor.CompactUtf8(bytes[start..(int)reader.BytesConsumed]);
             return;
         }
 
@@ -268,8 +276,11 @@ internal sealed class PayloadFields
 
         public JsonTokenType Token;
 
-        /// <summary>A string's value (null when it escapes a lone surrogate), or a raw field's compact JSON.</summary>
+        /// <summary>A string's value (null when it escapes a lone surrogate).</summary>
         public string? Text;
+
+        /// <summary>A raw field's value as the UTF-8 of compact JSON text.</summary>
+        public byte[]? Raw;
 
         /// <summary>A number's value when whole and within a long.</summary>
         public long? Whole;

@@ -1,3 +1,4 @@
+using System.Text;
 using Akka.Actor;
 
 namespace OpsClaw.Actors.Broker;
@@ -10,9 +11,21 @@ namespace OpsClaw.Actors.Broker;
 internal sealed class PublishedMessage
 {
     public PublishedMessage(string topic, string body, string? key, string? runId)
+        : this(topic, key, runId)
+    {
+        _body = body;
+    }
+
+    /// <summary>A message whose body is the UTF-8 of compact JSON text, as a publish is read: no string is made unless one is asked for.</summary>
+    public PublishedMessage(string topic, byte[] bodyUtf8, string? key, string? runId)
+        : this(topic, key, runId)
+    {
+        _bodyUtf8 = bodyUtf8;
+    }
+
+    private PublishedMessage(string topic, string? key, string? runId)
     {
         Topic = topic;
-        Body = body;
         Key = key;
         RunId = runId;
         KeyHash = key is null ? null : StableHash.OfText(key);
@@ -26,7 +39,15 @@ internal sealed class PublishedMessage
     /// between tokens taken out and every token (string escapes, number digits) as written
     /// (<see cref="JsonCompactor"/>). Deliveries embed it as it is.
     /// </summary>
-    public string Body { get; }
+    /// <remarks>
+    /// A message holds its body as a string or as UTF-8 and makes the other form when first asked (live
+    /// deliveries need only the bytes; streams and the cluster write the string). Two threads may both
+    /// make it; they make the same value.
+    /// </remarks>
+    public string Body => _body ??= Encoding.UTF8.GetString(_bodyUtf8!);
+
+    /// <summary><see cref="Body"/> as UTF-8.</summary>
+    public byte[] BodyUtf8 => _bodyUtf8 ??= Encoding.UTF8.GetBytes(_body!);
 
     /// <summary>The key that picks a group member, or null (then members take turns).</summary>
     public string? Key { get; }
@@ -73,4 +94,6 @@ internal sealed class PublishedMessage
     }
 
     private DeliveryLine.Parts? _lineParts;
+    private string? _body;
+    private byte[]? _bodyUtf8;
 }

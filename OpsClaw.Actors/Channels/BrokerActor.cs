@@ -287,7 +287,7 @@ internal sealed class BrokerActor : ReceiveActor
     private IpcResponse? OnPublish(ChannelProtocol.Request request, IActorRef replyTo)
     {
         var envelope = request.Envelope;
-        var read = _reader.ReadPublish(envelope.PayloadJson);
+        var read = _reader.ReadPublish(envelope.PayloadUtf8);
         if (read.Value is not { } publish)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
@@ -329,7 +329,7 @@ internal sealed class BrokerActor : ReceiveActor
         _registry.Match(TopicSyntax.ForwardTopic, _match);
         if (stream is not null)
         {
-            var read = _reader.ReadForward(envelope.PayloadJson, envelope.RunId);
+            var read = _reader.ReadForward(envelope.PayloadUtf8, envelope.RunId);
             if (read.Value is not { } stored)
             {
                 return read.Reject(envelope.MessageType, envelope.RunId);
@@ -348,7 +348,7 @@ internal sealed class BrokerActor : ReceiveActor
         if (_match.Matched > 0 || (_cluster?.Route.AnyRemote(TopicSyntax.ForwardTopic) ?? false))
         {
             // Only read when someone listens: forward is the hot path of the original contract.
-            var read = _reader.ReadForward(envelope.PayloadJson, envelope.RunId);
+            var read = _reader.ReadForward(envelope.PayloadUtf8, envelope.RunId);
             if (read.Value is not { } message)
             {
                 return read.Reject(envelope.MessageType, envelope.RunId);
@@ -653,7 +653,7 @@ internal sealed class BrokerActor : ReceiveActor
     private IpcResponse? OnSubscribe(ChannelProtocol.Request request, IActorRef replyTo)
     {
         var envelope = request.Envelope;
-        var read = _reader.ReadSubscribe(envelope.PayloadJson);
+        var read = _reader.ReadSubscribe(envelope.PayloadUtf8);
         if (read.Value is not { } subscribe)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
@@ -803,7 +803,7 @@ internal sealed class BrokerActor : ReceiveActor
 
     private IpcResponse OnUnsubscribe(IpcRequest envelope, IActorRef replyTo)
     {
-        var read = _reader.ReadUnsubscribe(envelope.PayloadJson);
+        var read = _reader.ReadUnsubscribe(envelope.PayloadUtf8);
         if (read.Value is not { } unsubscribe)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
@@ -828,7 +828,7 @@ internal sealed class BrokerActor : ReceiveActor
         BrokerProtocol.SettleKind kind;
         if (envelope.MessageType == MessageTypes.RuntimeAck)
         {
-            var read = _reader.ReadAck(envelope.PayloadJson);
+            var read = _reader.ReadAck(envelope.PayloadUtf8);
             if (read.Value is not { } ack)
             {
                 return read.Reject(envelope.MessageType, envelope.RunId);
@@ -838,7 +838,7 @@ internal sealed class BrokerActor : ReceiveActor
         }
         else
         {
-            var read = _reader.ReadNack(envelope.PayloadJson);
+            var read = _reader.ReadNack(envelope.PayloadUtf8);
             if (read.Value is not { } nack)
             {
                 return read.Reject(envelope.MessageType, envelope.RunId);

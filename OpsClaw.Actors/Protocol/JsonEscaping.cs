@@ -28,6 +28,13 @@ internal static class JsonEscaping
         "\"\\" + new string([.. Enumerable.Range(0, 0x20).Select(code => (char)code)])
         + new string([.. Enumerable.Range(0x7F, 0x21).Select(code => (char)code)]) + "\u2028\u2029");
 
+    /// <summary>
+    /// The bytes at which an escaped character may start in UTF-8: the ASCII ones themselves, and the
+    /// lead bytes of U+0080–U+009F (C2) and of U+2028/U+2029 (E2), which need a look at what follows.
+    /// </summary>
+    private static readonly SearchValues<byte> SpecialUtf8 = SearchValues.Create(
+        [.. "\"\\"u8, .. Enumerable.Range(0, 0x20).Select(code => (byte)code), 0x7F, 0xC2, 0xE2]);
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>The most room one request to the target asks for; reserve this much beyond a line's exact size.</summary>
@@ -65,6 +72,41 @@ internal static class JsonEscaping
         }
     }
 
+    /// <summary>
+    /// The same escaping for text that is already valid UTF-8 (a publish's body as it was read): the
+    /// bytes <see cref="WriteContent(IBufferWriter{byte}, ReadOnlySpan{char})"/> writes for that text, without
+    /// turning it into UTF-16 and back. Invalid UTF-8 is not expected here; its bytes are copied as they are.
+    /// </summary>
+    public static void WriteContent(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    {
+        while (true)
+        {
+            var at = utf8.IndexOfAny(SpecialUtf8);
+            if (at < 0)
+            {
+                WriteRaw(output, utf8);
+                return;
+            }
+
+            var code = EscapedAt(utf8[at..], out var length);
+            if (code < 0)
+            {
+                // A two- or three-byte character that merely starts like one of the escaped ones.
+                WriteRaw(output, utf8[..(at + length)]);
+            }
+            else
+            {
+                WriteRaw(output, utf8[..at]);
+                WriteEscape(output, (char)code);
+            }
+
+            utf8 = utf8[(at + length)..];
+        }
+    }
+
+    /// <summary>Whether <paramref name="text"/> has nothing to escape: its JSON string is the text between quotes.</summary>
+    public static bool IsPlain(ReadOnlySpan<char> text) => text.IndexOfAny(Special) < 0;
+
     /// <summary>The escaped inside of a JSON string for <paramref name="text"/>, as bytes.</summary>
     public static byte[] Escaped(string text) => Bytes(output => WriteContent(output, text));
 
@@ -98,6 +140,32 @@ internal static class JsonEscaping
             output.Advance(written);
             text = text[length..];
         }
+    }
+
+    /// <summary>The character to escape that starts <paramref name="utf8"/>, or -1 for one to copy; <paramref name="length"/> is its byte count.</summary>
+    private static int EscapedAt(ReadOnlySpan<byte> utf8, out int length)
+    {
+        var lead = utf8[0];
+        if (lead < 0x80)
+        {
+            length = 1;
+            return lead;
+        }
+
+        if (lead == 0xC2 && utf8.Length > 1)
+        {
+            length = 2;
+            return utf8[1] <= 0x9F ? utf8[1] : -1;
+        }
+
+        if (lead == 0xE2 && utf8.Length > 2 && utf8[1] == 0x80 && utf8[2] is 0xA8 or 0xA9)
+        {
+            length = 3;
+            return 0x2000 | (utf8[2] & 0x3F);
+        }
+
+        length = 1;
+        return -1;
     }
 
     private static void WriteEscape(IBufferWriter<byte> output, char c)

@@ -152,25 +152,6 @@ internal sealed class RequestDecoder
         }
     }
 
-    private string? CheckPayloadJson(ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            return CheckPayloadJson(reader.ValueSpan);
-        }
-
-        var rented = ByteBuffers.Rent(reader.ValueSpan.Length);
-        try
-        {
-            var length = reader.CopyString(rented);
-            return CheckPayloadJson(rented.AsSpan(0, length));
-        }
-        finally
-        {
-            ByteBuffers.Return(rented);
-        }
-    }
-
     /// <summary>What value a field takes.</summary>
     private enum FieldKind
     {
@@ -215,7 +196,7 @@ internal sealed class RequestDecoder
         public string NotText { get; }
 
         /// <summary>Reads the field's value at the reader, or says what is wrong with it.</summary>
-        public string? Read(ref Utf8JsonReader reader, RequestDecoder decoder, out string? problem)
+        public string? Read(ref Utf8JsonReader reader, out string? problem)
         {
             problem = null;
             if (reader.TokenType == JsonTokenType.Null && Kind == FieldKind.OptionalTextOrNull)
@@ -241,12 +222,47 @@ internal sealed class RequestDecoder
                 return null;
             }
 
-            if (Kind == FieldKind.JsonText)
+            return value;
+        }
+
+        /// <summary>
+        /// Reads <c>payload_json</c> at the reader: its text unescaped once, to UTF-8, and checked to be
+        /// one JSON value; the request keeps those bytes (null with a problem when it is not a string or not text).
+        /// </summary>
+        public byte[]? ReadJson(ref Utf8JsonReader reader, RequestDecoder decoder, out string? problem)
+        {
+            problem = null;
+            if (reader.TokenType != JsonTokenType.String)
             {
-                problem = decoder.CheckPayloadJson(ref reader);
+                problem = WrongType;
+                return null;
             }
 
-            return value;
+            byte[] payload;
+            if (!reader.ValueIsEscaped)
+            {
+                payload = reader.ValueSpan.ToArray();
+            }
+            else
+            {
+                var rented = ByteBuffers.Rent(reader.ValueSpan.Length);
+                try
+                {
+                    payload = rented.AsSpan(0, reader.CopyString(rented)).ToArray();
+                }
+                catch (InvalidOperationException)
+                {
+                    problem = NotText;
+                    return null;
+                }
+                finally
+                {
+                    ByteBuffers.Return(rented);
+                }
+            }
+
+            problem = decoder.CheckPayloadJson(payload);
+            return payload;
         }
     }
 
@@ -265,6 +281,7 @@ internal sealed class RequestDecoder
     {
         private FieldSlots _values;
         private FieldSlots _problems;
+        private byte[]? _payload;
         private int _seenMask;
 
         public void Take(int field, ref Utf8JsonReader reader, RequestDecoder decoder)
@@ -279,8 +296,18 @@ internal sealed class RequestDecoder
             }
 
             _seenMask |= bit;
-            _values[field] = rule.Read(ref reader, decoder, out _problems[field]);
+            if (rule.Kind == FieldKind.JsonText)
+            {
+                _payload = rule.ReadJson(ref reader, decoder, out _problems[field]);
+            }
+            else
+            {
+                _values[field] = rule.Read(ref reader, out _problems[field]);
+            }
         }
+
+        /// <summary>Whether the field has no value (<c>payload_json</c>'s is kept as bytes, not in a slot).</summary>
+        private readonly bool IsMissing(int field) => field == PayloadJsonField ? _payload is null : _values[field] is null;
 
         public readonly DecodeResult ToResult()
         {
@@ -288,7 +315,7 @@ internal sealed class RequestDecoder
             string? problem = null;
             for (var field = 0; field < Fields.Length && problem is null; field++)
             {
-                problem = _problems[field] ?? (Fields[field].Required && _values[field] is null ? Fields[field].Missing : null);
+                problem = _problems[field] ?? (Fields[field].Required && IsMissing(field) ? Fields[field].Missing : null);
             }
 
             if (problem is not null)
@@ -302,7 +329,7 @@ internal sealed class RequestDecoder
                 return DecodeResult.Rejected(IpcErrors.InvalidSchemaVersion(schemaVersion, runId));
             }
 
-            return DecodeResult.Accepted(new IpcRequest(_values[MessageTypeField]!, runId, _values[PayloadJsonField]!));
+            return DecodeResult.Accepted(new IpcRequest(_values[MessageTypeField]!, runId, _payload!));
         }
     }
 }

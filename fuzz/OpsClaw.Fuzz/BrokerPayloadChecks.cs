@@ -16,7 +16,7 @@ internal static class BrokerPayloadChecks
 
     public static void Check(IpcRequest request)
     {
-        var payload = request.PayloadJson;
+        var payload = request.PayloadUtf8;
         PayloadRead<PublishRequest> publish;
         try
         {
