@@ -53,6 +53,23 @@ public sealed class RequestDecoderSpecs
         Assert.Equal(payload, AssertAccepted(result).PayloadJson);
     }
 
+    [Fact]
+    public void Schema_version_bytes_should_be_the_schema_version()
+    {
+        Assert.Equal(IpcSchema.Version, Encoding.UTF8.GetString(IpcSchema.VersionUtf8));
+    }
+
+    /// <summary>Message types are taken from a per-thread cache when a line repeats the last one; a different type must not be confused with it.</summary>
+    [Fact]
+    public void Alternating_message_types_should_each_decode_as_written()
+    {
+        foreach (var type in new[] { "runtime.ping", "runtime.ping", "runtime.pin", "runtime.pingx", "runtime.p\\u0069ng", "control.status", "runtime.ping" })
+        {
+            var decoded = AssertAccepted(Decode(Line(messageType: "\"" + type + "\"")));
+            Assert.Equal(type.Replace("\\u0069", "i", StringComparison.Ordinal), decoded.MessageType);
+        }
+    }
+
     /// <summary>A decoded request holds its payload as UTF-8 until asked for the text; it must behave as one made from the text.</summary>
     [Fact]
     public void A_decoded_request_should_equal_hash_copy_and_deconstruct_as_one_made_from_its_text()

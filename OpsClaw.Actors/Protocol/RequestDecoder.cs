@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -38,6 +39,13 @@ internal sealed class RequestDecoder
         new(EnvelopeFields.RunId, EnvelopeFields.RunIdUtf8, FieldKind.OptionalTextOrNull),
         new(EnvelopeFields.PayloadJson, EnvelopeFields.PayloadJsonUtf8, FieldKind.JsonText),
     };
+
+    /// <summary>The message type this thread decoded last, and its UTF-8: see <see cref="FieldValues"/>.</summary>
+    [ThreadStatic]
+    private static string? t_lastType;
+
+    [ThreadStatic]
+    private static byte[]? t_lastTypeUtf8;
 
     private readonly JsonReaderOptions _readerOptions;
 
@@ -302,7 +310,38 @@ internal sealed class RequestDecoder
             }
             else
             {
-                _values[field] = rule.Read(ref reader, out _problems[field]);
+                _values[field] = Known(field, ref reader) ?? rule.Read(ref reader, out _problems[field]);
+                if (field == MessageTypeField && _values[field] is { } type && !ReferenceEquals(type, t_lastType))
+                {
+                    (t_lastType, t_lastTypeUtf8) = (type, Encoding.UTF8.GetBytes(type));
+                }
+            }
+        }
+
+        /// <summary>
+        /// The string for a value every line repeats, without making a new one: the schema version, and
+        /// the message type this thread read last (a client mostly sends one type over and over).
+        /// </summary>
+        private static string? Known(int field, ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return null;
+            }
+
+            try
+            {
+                return field switch
+                {
+                    SchemaVersionField when reader.ValueTextEquals(IpcSchema.VersionUtf8) => IpcSchema.Version,
+                    MessageTypeField when t_lastTypeUtf8 is { } last && reader.ValueTextEquals(last) => t_lastType,
+                    _ => null,
+                };
+            }
+            catch (InvalidOperationException)
+            {
+                // A value escaping a lone surrogate cannot be compared; reading it reports the problem.
+                return null;
             }
         }
 
