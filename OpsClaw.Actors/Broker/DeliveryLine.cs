@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Globalization;
+using System.Buffers.Text;
 using Newtonsoft.Json;
 using OpsClaw.Actors.Protocol;
 
@@ -51,10 +51,14 @@ internal static class DeliveryLine
     }
 
     /// <summary>Writes the whole line, <c>\n</c> included, into <paramref name="output"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped)
+    public static void Write(IBufferWriter<byte> output, PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped) =>
+        Write(output, message, subscription, delivery, redelivered, dropped, Length(message, subscription, delivery, redelivered, dropped));
+
+    /// <summary>The same, for a caller that has just asked <see cref="Length"/> for the line.</summary>
+    public static void Write(IBufferWriter<byte> output, PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped, int length)
     {
         var parts = message.LineParts;
-        var span = output.GetSpan(Length(message, subscription, delivery, redelivered, dropped));
+        var span = output.GetSpan(length);
         var at = 0;
         Put(span, ref at, parts.Head);
         Put(span, ref at, subscription);
@@ -139,7 +143,7 @@ internal static class DeliveryLine
 
     private static int Number(Span<byte> span, long value)
     {
-        value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        Utf8Formatter.TryFormat(value, span, out var written);
         return written;
     }
 

@@ -1,9 +1,10 @@
 namespace OpsClaw.Actors.Broker;
 
 /// <summary>
-/// The live figures of one subscription, for <c>control.topics</c>. Written by the actor that owns
-/// each figure (the connection for what it holds unwritten, the acknowledgement queue for what is
-/// unacknowledged) and read by the broker when asked, so every field is read and written atomically.
+/// The live figures of one subscription, for <c>control.topics</c>. Each figure has one writer, the
+/// actor that owns it (the connection for what an at-most-once subscription holds unwritten and has
+/// delivered, the acknowledgement queue for an at-least-once one's), and is read by the broker when
+/// asked. So a write needs no atomic read-modify-write, only a store the reader sees whole.
 /// </summary>
 internal sealed class SubscriptionStats
 {
@@ -13,30 +14,28 @@ internal sealed class SubscriptionStats
     private long _redelivered;
     private long _dropped;
 
-    public long Pending => Interlocked.Read(ref _pending);
+    public long Pending => Volatile.Read(ref _pending);
 
-    public long Queued => Interlocked.Read(ref _queued);
+    public long Queued => Volatile.Read(ref _queued);
 
-    public long Delivered => Interlocked.Read(ref _delivered);
+    public long Delivered => Volatile.Read(ref _delivered);
 
-    public long Redelivered => Interlocked.Read(ref _redelivered);
+    public long Redelivered => Volatile.Read(ref _redelivered);
 
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => Volatile.Read(ref _dropped);
 
-    public void AddPending(long change) => Interlocked.Add(ref _pending, change);
+    public void SetPending(long value) => Volatile.Write(ref _pending, value);
 
-    public void SetPending(long value) => Interlocked.Exchange(ref _pending, value);
-
-    public void SetQueued(long value) => Interlocked.Exchange(ref _queued, value);
+    public void SetQueued(long value) => Volatile.Write(ref _queued, value);
 
     public void CountDelivered(bool redelivered)
     {
-        Interlocked.Increment(ref _delivered);
+        Volatile.Write(ref _delivered, _delivered + 1);
         if (redelivered)
         {
-            Interlocked.Increment(ref _redelivered);
+            Volatile.Write(ref _redelivered, _redelivered + 1);
         }
     }
 
-    public void CountDropped() => Interlocked.Increment(ref _dropped);
+    public void CountDropped() => Volatile.Write(ref _dropped, _dropped + 1);
 }

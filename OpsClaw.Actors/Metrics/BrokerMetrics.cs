@@ -37,6 +37,16 @@ internal sealed class BrokerMetrics : IExtension
         }
     }
 
+    /// <summary>Counts <paramref name="count"/> first deliveries at once: a connection reports a batch's, not each one's, so the shared total is touched once per batch.</summary>
+    public void Delivered(long count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _delivered, count);
+            IpcMeter.Delivered.Add(count);
+        }
+    }
+
     public void Dropped()
     {
         Interlocked.Increment(ref _dropped);

@@ -329,13 +329,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     private void OnDeliverBatch(BrokerProtocol.DeliverBatch batch)
     {
-        var taken = false;
-        foreach (var deliver in batch.Deliveries)
-        {
-            taken |= _pushes?.Offer(deliver) == true;
-        }
-
-        if (taken)
+        if (_pushes?.OfferAll(batch.Deliveries) == true)
         {
             FlushAfterThisRun();
         }

@@ -29,6 +29,9 @@ internal sealed class PushQueue(BrokerMetrics metrics)
     private readonly Dictionary<SubscriptionId, Target> _targets = [];
     private Queue<Push> _queue = new();
 
+    /// <summary>First deliveries numbered since the host's total was last told.</summary>
+    private long _unreported;
+
     /// <summary>Deliveries waiting to be written.</summary>
     public int Count => _queue.Count;
 
@@ -62,6 +65,33 @@ internal sealed class PushQueue(BrokerMetrics metrics)
     /// <summary>Takes a delivery unless its subscription is unknown or holds too many unwritten; true when it waits to be written.</summary>
     public bool Offer(BrokerProtocol.Deliver deliver)
     {
+        var taken = Take(deliver);
+        ReportDelivered();
+        return taken;
+    }
+
+    /// <summary>Offers each delivery of a batch in order; true when any of them waits to be written.</summary>
+    public bool OfferAll(BrokerProtocol.Deliver[] deliveries)
+    {
+        var taken = false;
+        foreach (var deliver in deliveries)
+        {
+            taken |= Take(deliver);
+        }
+
+        ReportDelivered();
+        return taken;
+    }
+
+    /// <summary>The host's delivered total is shared by every connection: it is added to once per batch.</summary>
+    private void ReportDelivered()
+    {
+        metrics.Delivered(_unreported);
+        _unreported = 0;
+    }
+
+    private bool Take(BrokerProtocol.Deliver deliver)
+    {
         if (!_targets.TryGetValue(deliver.Key, out var target))
         {
             return false;
@@ -82,8 +112,7 @@ internal sealed class PushQueue(BrokerMetrics metrics)
             delivery = target.NextDelivery++;
             (dropped, target.DroppedSince) = (target.DroppedSince, 0);
             target.Info.Stats.CountDelivered(redelivered: false);
-            target.Info.Stats.AddPending(1);
-            metrics.Delivered(redelivered: false);
+            _unreported++;
         }
         else
         {
@@ -99,6 +128,11 @@ internal sealed class PushQueue(BrokerMetrics metrics)
         }
 
         target.Unwritten++;
+        if (target.Info.Ack == AckMode.None)
+        {
+            target.Info.Stats.SetPending(target.Unwritten);
+        }
+
         _queue.Enqueue(new Push(target, deliver.Message, delivery, deliver.Redelivered, dropped));
         return true;
     }
@@ -138,13 +172,13 @@ internal sealed class PushQueue(BrokerMetrics metrics)
                 break;
             }
 
-            DeliveryLine.Write(output, push.Message, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped);
+            DeliveryLine.Write(output, push.Message, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped, length);
             buffered += length;
             _queue.Dequeue();
             target.Unwritten--;
             if (target.Info.Ack == AckMode.None)
             {
-                target.Info.Stats.AddPending(-1);
+                target.Info.Stats.SetPending(target.Unwritten);
             }
 
             taken++;
