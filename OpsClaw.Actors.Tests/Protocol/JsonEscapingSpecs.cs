@@ -56,6 +56,10 @@ public sealed class JsonEscapingSpecs
         JsonEscaping.WriteContent(target, new string('€', 20_000) + "\"\n\u009b" + new string('x', 9_000));
 
         Assert.Equal(20_000 * 3 + 2 + 2 + 6 + 9_000, target.Written);
+
+        var utf8Target = new LimitedWriter(EnvelopeEncoder.MaxRequestBytes);
+        JsonEscaping.WriteContent(utf8Target, Encoding.UTF8.GetBytes(new string('\u0001', 20_000) + new string('€', 5_001) + "\u009b"));
+        Assert.Equal(20_000 * 6 + 5_001 * 3 + 6, utf8Target.Written);
     }
 
     [Fact]
@@ -104,6 +108,20 @@ public sealed class JsonEscapingSpecs
             var value = text.ToString().Replace("\ud83d", "", StringComparison.Ordinal).Replace("\ude00", "", StringComparison.Ordinal);
             Assert.Equal(JsonEscaping.Escaped(value), EscapedUtf8(Encoding.UTF8.GetBytes(value)));
         }
+    }
+
+    /// <summary>Long text is escaped in pieces; a C1 control or a line separator across a piece's end must still be escaped.</summary>
+    [Theory]
+    [InlineData(2045)]
+    [InlineData(2046)]
+    [InlineData(2047)]
+    [InlineData(2048)]
+    [InlineData(4095)]
+    public void Utf8_escaper_should_escape_a_character_across_a_piece_boundary(int at)
+    {
+        var text = new string('x', at) + "\u009f\u2028é" + new string('y', 3_000) + "\u2029";
+
+        Assert.Equal(JsonEscaping.Escaped(text), EscapedUtf8(Encoding.UTF8.GetBytes(text)));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace OpsClaw.Actors.Broker;
 /// Reads the payloads of the broker's requests into checked values, or the <c>invalid_payload</c>
 /// detail that answers them. Fields are checked in the order they are listed for each message type
 /// (the first problem wins), optional fields given as <c>null</c> count as absent, and unknown
-/// fields are ignored, as for envelopes.
+/// fields are ignored, as for envelopes. It reuses its field readers from one payload to the next,
+/// so it is not thread-safe: each broker actor has its own.
 /// </summary>
 /// <remarks>
 /// Not Newtonsoft binding, as typed handlers use: the body must reach subscribers as the publisher
@@ -44,6 +45,11 @@ internal sealed class BrokerPayloadReader
     private static readonly FieldSpec[] NackFields = [new("subscription"), new("delivery")];
 
     private readonly JsonReaderOptions _options;
+    private readonly PayloadFields _publish = new(PublishFields);
+    private readonly PayloadFields _subscribe = new(SubscribeFields);
+    private readonly PayloadFields _unsubscribe = new(UnsubscribeFields);
+    private readonly PayloadFields _ack = new(AckFields);
+    private readonly PayloadFields _nack = new(NackFields);
 
     /// <param name="maxJsonDepth">The host's <c>max-json-depth</c>: a body may nest as deep as the envelope decoder let it.</param>
     public BrokerPayloadReader(int maxJsonDepth = IpcJson.DefaultMaxDepth)
@@ -60,7 +66,7 @@ internal sealed class BrokerPayloadReader
     /// <summary><c>runtime.publish</c>: <c>topic</c> (a topic, no wildcards), <c>body</c> (required, any JSON, null included), <c>key</c> (a string of at most 255 bytes).</summary>
     public PayloadRead<PublishRequest> ReadPublish(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadUtf8, PublishFields, _options, out var problem) is not { } fields)
+        if (_publish.Read(payloadUtf8, _options, out var problem) is not { } fields)
         {
             return PayloadRead<PublishRequest>.Invalid(problem!);
         }
@@ -85,7 +91,7 @@ internal sealed class BrokerPayloadReader
     /// </summary>
     public PayloadRead<SubscribeRequest> ReadSubscribe(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadUtf8, SubscribeFields, _options, out var problem) is not { } fields)
+        if (_subscribe.Read(payloadUtf8, _options, out var problem) is not { } fields)
         {
             return PayloadRead<SubscribeRequest>.Invalid(problem!);
         }
@@ -190,7 +196,7 @@ internal sealed class BrokerPayloadReader
     /// <summary><c>runtime.unsubscribe</c>: <c>subscription</c> (a string; whether it names a live subscription is the broker's to say).</summary>
     public PayloadRead<UnsubscribeRequest> ReadUnsubscribe(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadUtf8, UnsubscribeFields, _options, out var problem) is not { } fields)
+        if (_unsubscribe.Read(payloadUtf8, _options, out var problem) is not { } fields)
         {
             return PayloadRead<UnsubscribeRequest>.Invalid(problem!);
         }
@@ -204,7 +210,7 @@ internal sealed class BrokerPayloadReader
     /// <summary><c>runtime.ack</c>: <c>subscription</c>, and exactly one of <c>delivery</c> and <c>up_to</c> (a delivery number, from 1).</summary>
     public PayloadRead<AckRequest> ReadAck(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadUtf8, AckFields, _options, out var problem) is not { } fields)
+        if (_ack.Read(payloadUtf8, _options, out var problem) is not { } fields)
         {
             return PayloadRead<AckRequest>.Invalid(problem!);
         }
@@ -229,7 +235,7 @@ internal sealed class BrokerPayloadReader
     /// <summary><c>runtime.nack</c>: <c>subscription</c> and <c>delivery</c> (a delivery number, from 1).</summary>
     public PayloadRead<NackRequest> ReadNack(ReadOnlySpan<byte> payloadUtf8)
     {
-        if (PayloadFields.Read(payloadUtf8, NackFields, _options, out var problem) is not { } fields)
+        if (_nack.Read(payloadUtf8, _options, out var problem) is not { } fields)
         {
             return PayloadRead<NackRequest>.Invalid(problem!);
         }

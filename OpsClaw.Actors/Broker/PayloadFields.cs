@@ -10,7 +10,8 @@ namespace OpsClaw.Actors.Broker;
 /// reader the envelope decoder uses, then checked field by field in the caller's order, so the
 /// first problem reported is the same whatever order the client wrote its fields in. Unknown fields
 /// are skipped; a known one given twice is a problem (two JSON parsers could pick different values);
-/// <c>null</c> for an optional field means the field is absent.
+/// <c>null</c> for an optional field means the field is absent. One instance serves every payload
+/// of its kind, read after read, so reading allocates only the values it keeps; it is not thread-safe.
 /// </summary>
 internal sealed class PayloadFields
 {
@@ -20,35 +21,24 @@ internal sealed class PayloadFields
     private readonly FieldSpec[] _specs;
     private readonly Field[] _fields;
 
-    private PayloadFields(FieldSpec[] specs)
+    /// <summary>A reader of <paramref name="specs"/>'s fields, used again for every payload of that kind (by one actor at a time).</summary>
+    public PayloadFields(FieldSpec[] specs)
     {
         _specs = specs;
         _fields = new Field[specs.Length];
     }
 
-    /// <summary>Reads the fields of <paramref name="specs"/> from a payload, or says why the payload is not an object to read them from.</summary>
-    public static PayloadFields? Read(string payloadJson, FieldSpec[] specs, JsonReaderOptions options, out string? problem)
+    /// <summary>
+    /// Reads the fields from a payload's UTF-8, forgetting the previous payload's, and returns this
+    /// reader to ask them of; or null, saying why the payload is not an object to read them from.
+    /// </summary>
+    public PayloadFields? Read(ReadOnlySpan<byte> payloadUtf8, JsonReaderOptions options, out string? problem)
     {
-        var length = Encoding.UTF8.GetByteCount(payloadJson);
-        var rented = ByteBuffers.Rent(length);
+        Array.Clear(_fields);
         try
         {
-            return Read(rented.AsSpan(0, Encoding.UTF8.GetBytes(payloadJson, rented)), specs, options, out problem);
-        }
-        finally
-        {
-            ByteBuffers.Return(rented);
-        }
-    }
-
-    /// <summary>The same, from the payload's UTF-8 as the envelope decoder keeps it.</summary>
-    public static PayloadFields? Read(ReadOnlySpan<byte> payloadUtf8, FieldSpec[] specs, JsonReaderOptions options, out string? problem)
-    {
-        try
-        {
-            var fields = new PayloadFields(specs);
-            problem = fields.Scan(payloadUtf8, options);
-            return problem is null ? fields : null;
+            problem = Scan(payloadUtf8, options);
+            return problem is null ? this : null;
         }
         catch (JsonException ex)
         {

@@ -23,6 +23,9 @@ internal static class JsonEscaping
     /// <summary>Characters transcoded per request for room: the target is never asked for three bytes per character of a megabyte string at once.</summary>
     private const int ChunkChars = 4096;
 
+    /// <summary>UTF-8 bytes escaped per request for room: six bytes each at worst, within <see cref="MaxRequestBytes"/>.</summary>
+    private const int ChunkUtf8Bytes = ChunkChars / 2;
+
     /// <summary>Declared before the byte arrays below, which are made with it (static fields are set in order).</summary>
     private static readonly SearchValues<char> Special = SearchValues.Create(
         "\"\\" + new string([.. Enumerable.Range(0, 0x20).Select(code => (char)code)])
@@ -79,28 +82,52 @@ internal static class JsonEscaping
     /// </summary>
     public static void WriteContent(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
     {
+        while (!utf8.IsEmpty)
+        {
+            // Pieces of a bounded size, cut between characters (never before a continuation byte), each
+            // written into one span asked for once: its worst case is every byte a six-byte escape.
+            var length = Math.Min(utf8.Length, ChunkUtf8Bytes);
+            while (length < utf8.Length && (utf8[length] & 0xC0) == 0x80)
+            {
+                length--;
+            }
+
+            var span = output.GetSpan(length * MaxBytesPerChar);
+            output.Advance(Escape(utf8[..length], span));
+            utf8 = utf8[length..];
+        }
+    }
+
+    /// <summary>Escapes <paramref name="utf8"/> into <paramref name="target"/>, which has room for the worst case; the bytes written.</summary>
+    private static int Escape(ReadOnlySpan<byte> utf8, Span<byte> target)
+    {
+        var written = 0;
         while (true)
         {
             var at = utf8.IndexOfAny(SpecialUtf8);
             if (at < 0)
             {
-                WriteRaw(output, utf8);
-                return;
+                utf8.CopyTo(target[written..]);
+                return written + utf8.Length;
             }
 
             var code = EscapedAt(utf8[at..], out var length);
             if (code < 0)
             {
                 // A two- or three-byte character that merely starts like one of the escaped ones.
-                WriteRaw(output, utf8[..(at + length)]);
+                at += length;
+                utf8[..at].CopyTo(target[written..]);
+                written += at;
             }
             else
             {
-                WriteRaw(output, utf8[..at]);
-                WriteEscape(output, (char)code);
+                utf8[..at].CopyTo(target[written..]);
+                written += at;
+                written += EscapeInto(target[written..], (char)code);
+                at += length;
             }
 
-            utf8 = utf8[(at + length)..];
+            utf8 = utf8[at..];
         }
     }
 
@@ -168,9 +195,12 @@ internal static class JsonEscaping
         return -1;
     }
 
-    private static void WriteEscape(IBufferWriter<byte> output, char c)
+    private static void WriteEscape(IBufferWriter<byte> output, char c) =>
+        output.Advance(EscapeInto(output.GetSpan(MaxBytesPerChar), c));
+
+    /// <summary>Writes the escape for <paramref name="c"/> (a short form, or <c>\u</c> and four lowercase hex digits); its length.</summary>
+    private static int EscapeInto(Span<byte> span, char c)
     {
-        var span = output.GetSpan(MaxBytesPerChar);
         span[0] = (byte)'\\';
         var shortForm = c switch
         {
@@ -186,8 +216,7 @@ internal static class JsonEscaping
         if (shortForm != '\0')
         {
             span[1] = (byte)shortForm;
-            output.Advance(2);
-            return;
+            return 2;
         }
 
         span[1] = (byte)'u';
@@ -195,7 +224,7 @@ internal static class JsonEscaping
         span[3] = Hex((c >> 8) & 0xF);
         span[4] = Hex((c >> 4) & 0xF);
         span[5] = Hex(c & 0xF);
-        output.Advance(MaxBytesPerChar);
+        return MaxBytesPerChar;
     }
 
     private static byte Hex(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);

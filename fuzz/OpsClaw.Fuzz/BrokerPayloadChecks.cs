@@ -12,20 +12,20 @@ namespace OpsClaw.Fuzz;
 /// </summary>
 internal static class BrokerPayloadChecks
 {
-    private static readonly BrokerPayloadReader Reader = new(CodecHarness.MaxJsonDepth);
-
     public static void Check(IpcRequest request)
     {
+        // A reader reuses its field readers, so each check has its own, as each broker actor does.
+        var reader = new BrokerPayloadReader(CodecHarness.MaxJsonDepth);
         var payload = request.PayloadUtf8;
         PayloadRead<PublishRequest> publish;
         try
         {
-            publish = Reader.ReadPublish(payload);
-            Reader.ReadSubscribe(payload);
-            Reader.ReadUnsubscribe(payload);
-            Reader.ReadAck(payload);
-            Reader.ReadNack(payload);
-            Reader.ReadForward(payload, request.RunId);
+            publish = reader.ReadPublish(payload);
+            reader.ReadSubscribe(payload);
+            reader.ReadUnsubscribe(payload);
+            reader.ReadAck(payload);
+            reader.ReadNack(payload);
+            reader.ReadForward(payload, request.RunId);
         }
         catch (Exception ex)
         {
