@@ -48,6 +48,27 @@ public sealed class DeliveryLineSpecs
         Assert.Equal(9_007_199_254_740_993, (long)payload["seq"]!);
     }
 
+    /// <summary>A message written once keeps no pieces; its line is made in place each time, even after another message's.</summary>
+    [Fact]
+    public void A_message_written_once_should_give_the_same_line_again_after_another_messages_line()
+    {
+        var first = new PublishedMessage("runs.a", Encoding.UTF8.GetBytes("{\"n\":1}"), "k", "r1") { WrittenOnce = true };
+        var second = new PublishedMessage("runs.b", Encoding.UTF8.GetBytes("[\"\u009b\"]"), null, null) { WrittenOnce = true };
+        var subscription = DeliveryLine.SubscriptionBytes("s1");
+        string Line(PublishedMessage message)
+        {
+            var output = new ArrayBufferWriter<byte>();
+            DeliveryLine.Write(output, message, subscription, 1, redelivered: false, dropped: 0);
+            return Encoding.UTF8.GetString(output.WrittenSpan);
+        }
+
+        var once = Line(first);
+        Assert.Contains("runs.b", Line(second), StringComparison.Ordinal);
+
+        Assert.Equal(once, Line(first));
+        Assert.Equal(Encoding.UTF8.GetString(EnvelopeEncoder.Encode(DeliveryEncoder.Response("s1", first, 1, redelivered: false))), once);
+    }
+
     [Fact]
     public void Random_messages_should_give_the_same_bytes_both_ways()
     {
@@ -78,6 +99,7 @@ public sealed class DeliveryLineSpecs
             var message = random.Next(2) == 0
                 ? new PublishedMessage(topic, body, key, runId) { Stream = stream, Seq = seq }
                 : new PublishedMessage(topic, Encoding.UTF8.GetBytes(body), key, runId) { Stream = stream, Seq = seq };
+            message.WrittenOnce = random.Next(2) == 0;
             var subscription = "s" + random.Next(1000);
             var delivery = random.NextInt64(1, long.MaxValue);
             var dropped = random.Next(3) == 0 ? 0 : random.NextInt64(1, 1000);

@@ -38,26 +38,33 @@ internal static class DeliveryLine
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_parts;
 
+    /// <summary>This thread's <see cref="View"/>: one object, pointed at each message's pieces in turn.</summary>
+    [ThreadStatic]
+    private static Parts? t_view;
+
     /// <summary>The subscription id as it appears in every delivery line: a JSON string's content, escaped again for <c>payload_json</c>.</summary>
     public static byte[] SubscriptionBytes(string subscription) => Escaped(Inner(subscription));
 
     /// <summary>The line's exact length, <c>\n</c> included.</summary>
-    public static int Length(PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped)
-    {
-        var parts = message.LineParts;
-        return parts.Head.Length + subscription.Length + parts.Middle.Length + Digits(delivery)
+    public static int Length(PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped) =>
+        Length(message.LineParts, subscription, delivery, redelivered, dropped);
+
+    /// <summary>The same, from the message's pieces.</summary>
+    public static int Length(Parts parts, byte[] subscription, long delivery, bool redelivered, long dropped) =>
+        parts.Head.Length + subscription.Length + parts.Middle.Length + Digits(delivery)
             + (redelivered ? Redelivered.Length : NotRedelivered.Length) + parts.Body.Length
             + (dropped == 0 ? 0 : DroppedName.Length + Digits(dropped)) + parts.Stream.Length + Tail.Length;
-    }
 
     /// <summary>Writes the whole line, <c>\n</c> included, into <paramref name="output"/>.</summary>
-    public static void Write(IBufferWriter<byte> output, PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped) =>
-        Write(output, message, subscription, delivery, redelivered, dropped, Length(message, subscription, delivery, redelivered, dropped));
-
-    /// <summary>The same, for a caller that has just asked <see cref="Length"/> for the line.</summary>
-    public static void Write(IBufferWriter<byte> output, PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped, int length)
+    public static void Write(IBufferWriter<byte> output, PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped)
     {
         var parts = message.LineParts;
+        Write(output, parts, subscription, delivery, redelivered, dropped, Length(parts, subscription, delivery, redelivered, dropped));
+    }
+
+    /// <summary>The same, from the message's pieces, for a caller that has just asked <see cref="Length(Parts, byte[], long, bool, long)"/> for the line.</summary>
+    public static void Write(IBufferWriter<byte> output, Parts parts, byte[] subscription, long delivery, bool redelivered, long dropped, int length)
+    {
         var span = output.GetSpan(length);
         var at = 0;
         Put(span, ref at, parts.Head);
@@ -77,8 +84,27 @@ internal static class DeliveryLine
         output.Advance(at);
     }
 
-    /// <summary>A message's escaped pieces, in one array; made once, by whichever connection writes it first.</summary>
+    /// <summary>A message's escaped pieces, in one array of their own: made once, by whichever connection writes it first.</summary>
     public static Parts Build(PublishedMessage message)
+    {
+        var (middleAt, bodyAt, streamAt) = WriteParts(message);
+        return new Parts(ScratchBytes.Finish(ref t_parts), middleAt, bodyAt, streamAt);
+    }
+
+    /// <summary>
+    /// A message's escaped pieces for one line about to be written, left in this thread's scratch buffer
+    /// rather than copied out: valid until this thread makes another message's pieces. For a message the
+    /// broker expects to be written once, so nothing is kept that no second line would use.
+    /// </summary>
+    public static Parts View(PublishedMessage message)
+    {
+        var (middleAt, bodyAt, streamAt) = WriteParts(message);
+        var view = t_view ??= new Parts(ReadOnlyMemory<byte>.Empty, 0, 0, 0);
+        view.Reset(t_parts!.WrittenMemory, middleAt, bodyAt, streamAt);
+        return view;
+    }
+
+    private static (int MiddleAt, int BodyAt, int StreamAt) WriteParts(PublishedMessage message)
     {
         var bytes = ScratchBytes.Start(ref t_parts);
         EnvelopeEncoder.WriteHead(bytes, MessageTypes.RuntimeMessage, message.RunId);
@@ -105,7 +131,7 @@ internal static class DeliveryLine
             bytes.Advance(Number(bytes.GetSpan(20), message.Seq));
         }
 
-        return new Parts(ScratchBytes.Finish(ref t_parts), middleAt, bodyAt, streamAt);
+        return (middleAt, bodyAt, streamAt);
     }
 
     private static byte[] Escaped(string text) => JsonEscaping.Escaped(text);
@@ -165,14 +191,23 @@ internal static class DeliveryLine
     /// <see cref="Body"/>: the body and, when the message has one, the key.
     /// <see cref="Stream"/>: for a message read from a stream, its <c>stream</c> and <c>seq</c> fields (after <c>dropped</c>); empty otherwise.
     /// </remarks>
-    internal sealed class Parts(byte[] bytes, int middleAt, int bodyAt, int streamAt)
+    internal sealed class Parts(ReadOnlyMemory<byte> bytes, int middleAt, int bodyAt, int streamAt)
     {
-        public ReadOnlySpan<byte> Head => bytes.AsSpan(0, middleAt);
+        private ReadOnlyMemory<byte> _bytes = bytes;
+        private int _middleAt = middleAt;
+        private int _bodyAt = bodyAt;
+        private int _streamAt = streamAt;
 
-        public ReadOnlySpan<byte> Middle => bytes.AsSpan(middleAt, bodyAt - middleAt);
+        public ReadOnlySpan<byte> Head => _bytes.Span[.._middleAt];
 
-        public ReadOnlySpan<byte> Body => bytes.AsSpan(bodyAt, streamAt - bodyAt);
+        public ReadOnlySpan<byte> Middle => _bytes.Span[_middleAt.._bodyAt];
 
-        public ReadOnlySpan<byte> Stream => bytes.AsSpan(streamAt);
+        public ReadOnlySpan<byte> Body => _bytes.Span[_bodyAt.._streamAt];
+
+        public ReadOnlySpan<byte> Stream => _bytes.Span[_streamAt..];
+
+        /// <summary>Points this thread's view at the pieces just written to its scratch buffer.</summary>
+        internal void Reset(ReadOnlyMemory<byte> bytes, int middleAt, int bodyAt, int streamAt) =>
+            (_bytes, _middleAt, _bodyAt, _streamAt) = (bytes, middleAt, bodyAt, streamAt);
     }
 }

@@ -84,14 +84,30 @@ internal sealed class PublishedMessage
     /// The escaped pieces of its delivery lines, made by the first connection that writes one. Two
     /// connections may make them at once; both make the same bytes, and one of them is kept.
     /// </summary>
+    /// <remarks>
+    /// For a message marked <see cref="WrittenOnce"/> nothing is kept: the pieces are made in the writing
+    /// thread's scratch buffer for the line about to be written (<see cref="DeliveryLine.View"/>), and made
+    /// again should a second line be written after all (a redelivery).
+    /// </remarks>
     public DeliveryLine.Parts LineParts
     {
         get
         {
             var parts = Volatile.Read(ref _lineParts);
+            if (parts is null && WrittenOnce)
+            {
+                return DeliveryLine.View(this);
+            }
+
             return parts ?? Interlocked.CompareExchange(ref _lineParts, DeliveryLine.Build(this), null) ?? _lineParts!;
         }
     }
+
+    /// <summary>
+    /// The broker expects one delivery line of it (it matched one subscription here): its line's pieces
+    /// are not worth keeping. Set before the message is handed to any connection.
+    /// </summary>
+    public bool WrittenOnce { get; set; }
 
     private DeliveryLine.Parts? _lineParts;
     private string? _body;

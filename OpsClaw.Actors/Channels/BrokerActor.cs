@@ -385,6 +385,7 @@ internal sealed class BrokerActor : ReceiveActor
         }
 
         _metrics.Published();
+        message.WrittenOnce = _match.Matched == 1;
         foreach (var id in _match.Subscriptions)
         {
             var subscription = _subscriptions[id];

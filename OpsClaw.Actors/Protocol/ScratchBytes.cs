@@ -14,6 +14,12 @@ internal static class ScratchBytes
 
     public static ArrayBufferWriter<byte> Start(ref ArrayBufferWriter<byte>? scratch)
     {
+        if (scratch is { Capacity: > RetainedBytes })
+        {
+            // Grown by a huge line that was used in place rather than finished (a delivery line's view).
+            scratch = null;
+        }
+
         var bytes = scratch ??= new ArrayBufferWriter<byte>(512);
         bytes.ResetWrittenCount();
         return bytes;

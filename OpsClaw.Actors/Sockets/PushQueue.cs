@@ -161,7 +161,9 @@ internal sealed class PushQueue(BrokerMetrics metrics)
                 break;
             }
 
-            var length = DeliveryLine.Length(push.Message, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped);
+            // A view of a message written once is valid until this thread makes the next one: used at once, here.
+            var parts = push.Message.LineParts;
+            var length = DeliveryLine.Length(parts, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped);
             if (output.Length > 0 && output.Length + length > ChunkBytes)
             {
                 break;
@@ -172,7 +174,7 @@ internal sealed class PushQueue(BrokerMetrics metrics)
                 break;
             }
 
-            DeliveryLine.Write(output, push.Message, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped, length);
+            DeliveryLine.Write(output, parts, target.SubscriptionBytes, push.Delivery, push.Redelivered, push.Dropped, length);
             buffered += length;
             _queue.Dequeue();
             target.Unwritten--;
