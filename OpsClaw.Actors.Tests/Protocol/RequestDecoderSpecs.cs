@@ -89,6 +89,40 @@ public sealed class RequestDecoderSpecs
         Assert.Equal(("runtime.forward", "r1", Payload), (type, runId, payload));
     }
 
+    /// <summary>The decoder notes where an object payload's top-level members are, so the broker need not read the payload again.</summary>
+    [Fact]
+    public void An_object_payload_should_carry_where_each_top_level_member_is()
+    {
+        const string Payload = " { \"topic\" : \"a.b\", \"body\":{\"x\":[1,{\"y\":\"}\"}]} ,\"n\":-1.5e3,\"s\":\"q\\\"\",\"t\":true,\"z\":null } ";
+        var request = AssertAccepted(Decode(Line(payloadJson: JsonConvert.ToString(Payload))));
+
+        var payload = request.PayloadUtf8.ToArray();
+        var members = request.PayloadMembers!.Select(member =>
+            (Encoding.UTF8.GetString(member.Name(payload)), Encoding.UTF8.GetString(member.Value(payload)), member.Token.ToString()));
+        Assert.Equal(
+            [("topic", "\"a.b\"", "String"), ("body", "{\"x\":[1,{\"y\":\"}\"}]}", "StartObject"), ("n", "-1.5e3", "Number"), ("s", "\"q\\\"\"", "String"), ("t", "true", "True"), ("z", "null", "Null")],
+            members);
+        Assert.Null((request with { PayloadJson = "{\"a\":1}" }).PayloadMembers);
+    }
+
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("\"text\"")]
+    [InlineData("{\"\\u0074opic\":\"a\"}")]
+    public void A_payload_that_is_not_an_object_or_has_an_escaped_name_should_carry_no_members(string payload)
+    {
+        Assert.Null(AssertAccepted(Decode(Line(payloadJson: JsonConvert.ToString(payload)))).PayloadMembers);
+    }
+
+    [Fact]
+    public void An_object_with_more_members_than_are_noted_should_carry_none()
+    {
+        string Object(int count) => "{" + string.Join(",", Enumerable.Range(0, count).Select(i => $"\"m{i}\":{i}")) + "}";
+
+        Assert.Equal(PayloadMember.MaxMembers, AssertAccepted(Decode(Line(payloadJson: JsonConvert.ToString(Object(PayloadMember.MaxMembers))))).PayloadMembers!.Length);
+        Assert.Null(AssertAccepted(Decode(Line(payloadJson: JsonConvert.ToString(Object(PayloadMember.MaxMembers + 1))))).PayloadMembers);
+    }
+
     [Fact]
     public void Codec_should_keep_an_escaped_nul_inside_payload_json()
     {

@@ -64,9 +64,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.publish</c>: <c>topic</c> (a topic, no wildcards), <c>body</c> (required, any JSON, null included), <c>key</c> (a string of at most 255 bytes).</summary>
-    public PayloadRead<PublishRequest> ReadPublish(ReadOnlySpan<byte> payloadUtf8)
+    public PayloadRead<PublishRequest> ReadPublish(ReadOnlySpan<byte> payloadUtf8, PayloadMember[]? members = null)
     {
-        if (_publish.Read(payloadUtf8, _options, out var problem) is not { } fields)
+        if (_publish.Read(payloadUtf8, members, _options, out var problem) is not { } fields)
         {
             return PayloadRead<PublishRequest>.Invalid(problem!);
         }
@@ -89,9 +89,9 @@ internal sealed class BrokerPayloadReader
     /// <c>runtime.subscribe</c>: <c>topic</c> (a pattern), <c>group</c> (1 to 255 bytes), <c>ack</c>
     /// (<c>none</c>, the default, or <c>explicit</c>), <c>max_pending</c> (1 to 65536, default 1000).
     /// </summary>
-    public PayloadRead<SubscribeRequest> ReadSubscribe(ReadOnlySpan<byte> payloadUtf8)
+    public PayloadRead<SubscribeRequest> ReadSubscribe(ReadOnlySpan<byte> payloadUtf8, PayloadMember[]? members = null)
     {
-        if (_subscribe.Read(payloadUtf8, _options, out var problem) is not { } fields)
+        if (_subscribe.Read(payloadUtf8, members, _options, out var problem) is not { } fields)
         {
             return PayloadRead<SubscribeRequest>.Invalid(problem!);
         }
@@ -194,9 +194,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.unsubscribe</c>: <c>subscription</c> (a string; whether it names a live subscription is the broker's to say).</summary>
-    public PayloadRead<UnsubscribeRequest> ReadUnsubscribe(ReadOnlySpan<byte> payloadUtf8)
+    public PayloadRead<UnsubscribeRequest> ReadUnsubscribe(ReadOnlySpan<byte> payloadUtf8, PayloadMember[]? members = null)
     {
-        if (_unsubscribe.Read(payloadUtf8, _options, out var problem) is not { } fields)
+        if (_unsubscribe.Read(payloadUtf8, members, _options, out var problem) is not { } fields)
         {
             return PayloadRead<UnsubscribeRequest>.Invalid(problem!);
         }
@@ -208,9 +208,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.ack</c>: <c>subscription</c>, and exactly one of <c>delivery</c> and <c>up_to</c> (a delivery number, from 1).</summary>
-    public PayloadRead<AckRequest> ReadAck(ReadOnlySpan<byte> payloadUtf8)
+    public PayloadRead<AckRequest> ReadAck(ReadOnlySpan<byte> payloadUtf8, PayloadMember[]? members = null)
     {
-        if (_ack.Read(payloadUtf8, _options, out var problem) is not { } fields)
+        if (_ack.Read(payloadUtf8, members, _options, out var problem) is not { } fields)
         {
             return PayloadRead<AckRequest>.Invalid(problem!);
         }
@@ -233,9 +233,9 @@ internal sealed class BrokerPayloadReader
     }
 
     /// <summary><c>runtime.nack</c>: <c>subscription</c> and <c>delivery</c> (a delivery number, from 1).</summary>
-    public PayloadRead<NackRequest> ReadNack(ReadOnlySpan<byte> payloadUtf8)
+    public PayloadRead<NackRequest> ReadNack(ReadOnlySpan<byte> payloadUtf8, PayloadMember[]? members = null)
     {
-        if (_nack.Read(payloadUtf8, _options, out var problem) is not { } fields)
+        if (_nack.Read(payloadUtf8, members, _options, out var problem) is not { } fields)
         {
             return PayloadRead<NackRequest>.Invalid(problem!);
         }

@@ -32,11 +32,29 @@ internal sealed class PayloadFields
     /// Reads the fields from a payload's UTF-8, forgetting the previous payload's, and returns this
     /// reader to ask them of; or null, saying why the payload is not an object to read them from.
     /// </summary>
-    public PayloadFields? Read(ReadOnlySpan<byte> payloadUtf8, JsonReaderOptions options, out string? problem)
+    /// <remarks>
+    /// With the <paramref name="members"/> the envelope decoder noted, each known member's value is
+    /// read from its own bytes and the rest of the payload is not read again.
+    /// </remarks>
+    public PayloadFields? Read(ReadOnlySpan<byte> payloadUtf8, PayloadMember[]? members, JsonReaderOptions options, out string? problem)
     {
         Array.Clear(_fields);
         try
         {
+            if (members is not null)
+            {
+                foreach (var member in members)
+                {
+                    if (Identify(member.Name(payloadUtf8)) is var field and >= 0)
+                    {
+                        TakeMember(ref _fields[field], _specs[field].Raw, member.Value(payloadUtf8), options);
+                    }
+                }
+
+                problem = null;
+                return this;
+            }
+
             problem = Scan(payloadUtf8, options);
             return problem is null ? this : null;
         }
@@ -164,6 +182,50 @@ internal sealed class PayloadFields
 
         return null;
     }
+
+    private int Identify(ReadOnlySpan<byte> name)
+    {
+        for (var field = 0; field < _specs.Length; field++)
+        {
+            if (name.SequenceEqual(_specs[field].Utf8Name))
+            {
+                return field;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Takes a member's value from its own bytes (one value, already checked by the envelope decoder).</summary>
+    private static void TakeMember(ref Field found, bool raw, ReadOnlySpan<byte> value, JsonReaderOptions options)
+    {
+        if (raw)
+        {
+            if (++found.Count == 1)
+            {
+                found.Token = TokenOf(value);
+                found.Raw = JsonCompactor.CompactUtf8(value);
+            }
+
+            return;
+        }
+
+        var reader = new Utf8JsonReader(value, options);
+        reader.Read();
+        Take(ref found, raw: false, value, ref reader);
+    }
+
+    /// <summary>The token a checked JSON value starts with.</summary>
+    private static JsonTokenType TokenOf(ReadOnlySpan<byte> value) => value[0] switch
+    {
+        (byte)'{' => JsonTokenType.StartObject,
+        (byte)'[' => JsonTokenType.StartArray,
+        (byte)'"' => JsonTokenType.String,
+        (byte)'t' => JsonTokenType.True,
+        (byte)'f' => JsonTokenType.False,
+        (byte)'n' => JsonTokenType.Null,
+        _ => JsonTokenType.Number,
+    };
 
     private int Identify(ref Utf8JsonReader reader)
     {

@@ -287,7 +287,7 @@ internal sealed class BrokerActor : ReceiveActor
     private IpcResponse? OnPublish(ChannelProtocol.Request request, IActorRef replyTo)
     {
         var envelope = request.Envelope;
-        var read = _reader.ReadPublish(envelope.PayloadUtf8);
+        var read = _reader.ReadPublish(envelope.PayloadUtf8, envelope.PayloadMembers);
         if (read.Value is not { } publish)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
@@ -654,7 +654,7 @@ internal sealed class BrokerActor : ReceiveActor
     private IpcResponse? OnSubscribe(ChannelProtocol.Request request, IActorRef replyTo)
     {
         var envelope = request.Envelope;
-        var read = _reader.ReadSubscribe(envelope.PayloadUtf8);
+        var read = _reader.ReadSubscribe(envelope.PayloadUtf8, envelope.PayloadMembers);
         if (read.Value is not { } subscribe)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
@@ -804,7 +804,7 @@ internal sealed class BrokerActor : ReceiveActor
 
     private IpcResponse OnUnsubscribe(IpcRequest envelope, IActorRef replyTo)
     {
-        var read = _reader.ReadUnsubscribe(envelope.PayloadUtf8);
+        var read = _reader.ReadUnsubscribe(envelope.PayloadUtf8, envelope.PayloadMembers);
         if (read.Value is not { } unsubscribe)
         {
             return read.Reject(envelope.MessageType, envelope.RunId);
@@ -829,7 +829,7 @@ internal sealed class BrokerActor : ReceiveActor
         BrokerProtocol.SettleKind kind;
         if (envelope.MessageType == MessageTypes.RuntimeAck)
         {
-            var read = _reader.ReadAck(envelope.PayloadUtf8);
+            var read = _reader.ReadAck(envelope.PayloadUtf8, envelope.PayloadMembers);
             if (read.Value is not { } ack)
             {
                 return read.Reject(envelope.MessageType, envelope.RunId);
@@ -839,7 +839,7 @@ internal sealed class BrokerActor : ReceiveActor
         }
         else
         {
-            var read = _reader.ReadNack(envelope.PayloadUtf8);
+            var read = _reader.ReadNack(envelope.PayloadUtf8, envelope.PayloadMembers);
             if (read.Value is not { } nack)
             {
                 return read.Reject(envelope.MessageType, envelope.RunId);

@@ -15,6 +15,7 @@ public sealed record IpcRequest
 {
     private string? _payloadJson;
     private byte[]? _payloadUtf8;
+    private PayloadMember[]? _payloadMembers;
 
     /// <summary>A request as a handler or a spec makes it.</summary>
     /// <param name="MessageType">The <c>message_type</c>, e.g. <c>runtime.ping</c>; it picks the handler.</param>
@@ -50,7 +51,15 @@ public sealed record IpcRequest
         {
             _payloadJson = value;
             _payloadUtf8 = null;
+            _payloadMembers = null;
         }
+    }
+
+    /// <summary>Where the decoder found the top-level members of an object payload in <see cref="PayloadUtf8"/>; null otherwise.</summary>
+    internal PayloadMember[]? PayloadMembers
+    {
+        get => _payloadMembers;
+        init => _payloadMembers = value;
     }
 
     /// <summary><see cref="PayloadJson"/> as UTF-8, without a string in between when the request came from a line.</summary>

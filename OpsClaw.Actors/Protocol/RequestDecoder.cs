@@ -136,9 +136,13 @@ internal sealed class RequestDecoder
         return ex.BytePositionInLine is { } position ? $"{text.TrimEnd()} (at byte {position})" : text.TrimEnd();
     }
 
-    /// <summary>Checks that the text of <c>payload_json</c> is one JSON value within the depth limit.</summary>
-    private string? CheckPayloadJson(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Checks that the text of <c>payload_json</c> is one JSON value within the depth limit, noting on
+    /// the way where an object's top-level members are (<see cref="PayloadMember"/>).
+    /// </summary>
+    private string? CheckPayloadJson(ReadOnlySpan<byte> payload, out PayloadMember[]? members)
     {
+        members = null;
         try
         {
             var reader = new Utf8JsonReader(payload, _readerOptions);
@@ -147,7 +151,15 @@ internal sealed class RequestDecoder
                 return $"field '{EnvelopeFields.PayloadJson}' is not valid JSON: it is empty";
             }
 
-            reader.Skip();
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                members = ReadMembers(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+
             while (reader.Read())
             {
             }
@@ -156,8 +168,38 @@ internal sealed class RequestDecoder
         }
         catch (JsonException ex)
         {
+            members = null;
             return $"field '{EnvelopeFields.PayloadJson}' is not valid JSON: {Describe(ex)}";
         }
+    }
+
+    /// <summary>Reads an object's members up to its end; null when there are too many, or a name has escapes, to note them.</summary>
+    private static PayloadMember[]? ReadMembers(ref Utf8JsonReader reader)
+    {
+        Span<PayloadMember> found = stackalloc PayloadMember[PayloadMember.MaxMembers];
+        var count = 0;
+        var noted = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // A name token starts at its opening quote; its value span is the text between the quotes.
+            var nameStart = (int)reader.TokenStartIndex + 1;
+            var nameLength = reader.ValueSpan.Length;
+            noted &= !reader.ValueIsEscaped && count < PayloadMember.MaxMembers;
+            reader.Read();
+            var token = reader.TokenType;
+            var valueStart = (int)reader.TokenStartIndex;
+            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+
+            if (noted)
+            {
+                found[count++] = new PayloadMember(nameStart, nameLength, valueStart, (int)reader.BytesConsumed, token);
+            }
+        }
+
+        return noted ? found[..count].ToArray() : null;
     }
 
     /// <summary>What value a field takes.</summary>
@@ -237,9 +279,10 @@ internal sealed class RequestDecoder
         /// Reads <c>payload_json</c> at the reader: its text unescaped once, to UTF-8, and checked to be
         /// one JSON value; the request keeps those bytes (null with a problem when it is not a string or not text).
         /// </summary>
-        public byte[]? ReadJson(ref Utf8JsonReader reader, RequestDecoder decoder, out string? problem)
+        public byte[]? ReadJson(ref Utf8JsonReader reader, RequestDecoder decoder, out PayloadMember[]? members, out string? problem)
         {
             problem = null;
+            members = null;
             if (reader.TokenType != JsonTokenType.String)
             {
                 problem = WrongType;
@@ -269,7 +312,7 @@ internal sealed class RequestDecoder
                 }
             }
 
-            problem = decoder.CheckPayloadJson(payload);
+            problem = decoder.CheckPayloadJson(payload, out members);
             return payload;
         }
     }
@@ -290,6 +333,7 @@ internal sealed class RequestDecoder
         private FieldSlots _values;
         private FieldSlots _problems;
         private byte[]? _payload;
+        private PayloadMember[]? _members;
         private int _seenMask;
 
         public void Take(int field, ref Utf8JsonReader reader, RequestDecoder decoder)
@@ -306,7 +350,7 @@ internal sealed class RequestDecoder
             _seenMask |= bit;
             if (rule.Kind == FieldKind.JsonText)
             {
-                _payload = rule.ReadJson(ref reader, decoder, out _problems[field]);
+                _payload = rule.ReadJson(ref reader, decoder, out _members, out _problems[field]);
             }
             else
             {
@@ -368,7 +412,7 @@ internal sealed class RequestDecoder
                 return DecodeResult.Rejected(IpcErrors.InvalidSchemaVersion(schemaVersion, runId));
             }
 
-            return DecodeResult.Accepted(new IpcRequest(_values[MessageTypeField]!, runId, _payload!));
+            return DecodeResult.Accepted(new IpcRequest(_values[MessageTypeField]!, runId, _payload!) { PayloadMembers = _members });
         }
     }
 }
