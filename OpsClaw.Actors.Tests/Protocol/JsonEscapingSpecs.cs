@@ -174,6 +174,33 @@ public sealed class JsonEscapingSpecs
         return output.WrittenSpan.ToArray();
     }
 
+    /// <summary>Heads, short payloads and success tails are kept per thread between replies; repeats and switches must not change a byte.</summary>
+    [Fact]
+    public void Replies_repeating_and_switching_types_and_payloads_should_encode_as_newtonsofts_writer_encoded_them()
+    {
+        const string Shared = "{\"matched\":1}";
+        var other = new string([.. "{\"matched\":1}"]);
+        var responses = new[]
+        {
+            IpcResponse.Success("runtime.publish.ack", "r1", Shared),
+            IpcResponse.Success("runtime.publish.ack", "r2", Shared),
+            IpcResponse.Success("runtime.publish.ack", "r3", Shared),
+            IpcResponse.Success("runtime.publish.ack", null, other),
+            IpcResponse.Success("runtime.pong", "r\"4", "{\"x\":\"\u2028\"}"),
+            IpcResponse.Success("runtime.pong", "r5", "{\"x\":\"\u2028\"}"),
+            new IpcResponse("runtime.publish.ack", "r6", "{}", false, "queue \"full\"", "overloaded"),
+            IpcResponse.Success("runtime.publish.ack", "r7", Shared),
+            IpcResponse.Success("runtime.publish.ack", "r8", new string('p', 200)),
+            IpcResponse.Success("runtime.publish.ack", "r9", Shared),
+        };
+
+        foreach (var response in responses)
+        {
+            Assert.Equal(NewtonsoftReference.Response(response), Encoding.UTF8.GetString(EnvelopeEncoder.Encode(response)));
+            Assert.Equal(Encoding.UTF8.GetByteCount(NewtonsoftReference.Response(response)), EnvelopeEncoder.CountBytes(response));
+        }
+    }
+
     /// <summary>How the host wrote lines before the escaper: Newtonsoft's writer, then DEL and C1 escaped in what it wrote.</summary>
     private static class NewtonsoftReference
     {

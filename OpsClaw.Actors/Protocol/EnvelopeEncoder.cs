@@ -35,8 +35,22 @@ internal static class EnvelopeEncoder
     private static readonly byte[] ErrorName = Name(EnvelopeFields.Error);
     private static readonly byte[] ErrorCodeName = Name(EnvelopeFields.ErrorCode);
 
+    /// <summary>A success's tail, <c>ok</c> true and both errors null: the same bytes on almost every reply.</summary>
+    private static readonly byte[] SuccessTail = JsonEscaping.Bytes(target => WriteTail(target, ok: true, error: null, errorCode: null));
+
+    /// <summary>Payloads up to this length may be kept escaped for the next reply that carries the same string.</summary>
+    private const int KeptPayloadChars = 64;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_bytes;
+
+    /// <summary>This thread's last response head (everything before the <c>run_id</c> value) and the message type it is for.</summary>
+    [ThreadStatic]
+    private static (string Type, byte[] Bytes)? t_head;
+
+    /// <summary>This thread's last short payload string and, once it came twice in a row, its quoted, escaped bytes.</summary>
+    [ThreadStatic]
+    private static (string Payload, byte[]? Bytes)? t_payload;
 
     [ThreadStatic]
     private static ByteCounter? t_counter;
@@ -50,23 +64,59 @@ internal static class EnvelopeEncoder
     public static void Encode(IpcResponse response, IBufferWriter<byte> target)
     {
         WriteHead(target, response.MessageType, response.RunId);
-        JsonEscaping.WriteQuoted(target, response.PayloadJson);
+        WritePayload(target, response.PayloadJson);
         WriteTail(target, response.Ok, response.Error, response.ErrorCode);
     }
 
     /// <summary>A response line up to its <c>payload_json</c> value: schema, type, <c>run_id</c> and the payload's name.</summary>
+    /// <remarks>A connection answers one type over and over: the part before <c>run_id</c>'s value is kept per thread for the last type.</remarks>
     public static void WriteHead(IBufferWriter<byte> target, string messageType, string? runId)
     {
-        JsonEscaping.WriteRaw(target, ResponseHead);
-        JsonEscaping.WriteQuoted(target, messageType);
-        JsonEscaping.WriteRaw(target, RunIdName);
+        if (t_head is not { } head || !string.Equals(head.Type, messageType, StringComparison.Ordinal))
+        {
+            head = (messageType, JsonEscaping.Bytes(bytes =>
+            {
+                JsonEscaping.WriteRaw(bytes, ResponseHead);
+                JsonEscaping.WriteQuoted(bytes, messageType);
+                JsonEscaping.WriteRaw(bytes, RunIdName);
+            }));
+            t_head = head;
+        }
+
+        JsonEscaping.WriteRaw(target, head.Bytes);
         JsonEscaping.WriteQuoted(target, runId);
         JsonEscaping.WriteRaw(target, PayloadJsonName);
+    }
+
+    /// <summary>
+    /// The <c>payload_json</c> value. Handlers and the broker answer with payload strings made once
+    /// (<c>{}</c>, a pong, a publish ack for one match): a short one is kept escaped per thread and
+    /// copied while the next reply carries the same string.
+    /// </summary>
+    private static void WritePayload(IBufferWriter<byte> target, string payload)
+    {
+        if (t_payload is { } kept && ReferenceEquals(kept.Payload, payload))
+        {
+            var bytes = kept.Bytes ?? JsonEscaping.Bytes(bytes => JsonEscaping.WriteQuoted(bytes, payload));
+            t_payload = (payload, bytes);
+            JsonEscaping.WriteRaw(target, bytes);
+            return;
+        }
+
+        // Kept only once seen twice in a row, so payloads made per reply cost no extra copy.
+        t_payload = payload.Length <= KeptPayloadChars ? (payload, null) : null;
+        JsonEscaping.WriteQuoted(target, payload);
     }
 
     /// <summary>A response line after its <c>payload_json</c> value: <c>ok</c>, <c>error</c>, <c>error_code</c> and the newline.</summary>
     public static void WriteTail(IBufferWriter<byte> target, bool ok, string? error, string? errorCode)
     {
+        if (ok && error is null && errorCode is null && SuccessTail is { } success)
+        {
+            JsonEscaping.WriteRaw(target, success);
+            return;
+        }
+
         JsonEscaping.WriteRaw(target, ok ? OkTrue : OkFalse);
         JsonEscaping.WriteRaw(target, ErrorName);
         JsonEscaping.WriteQuoted(target, error);
