@@ -37,6 +37,19 @@ public sealed class BrokerPayloadReaderSpecs
         Assert.Null(_reader.ReadPublish(payload).Value!.Key);
     }
 
+    /// <summary>The reader skips checking a topic it found valid last time; every other topic is still checked.</summary>
+    [Fact]
+    public void Publishes_repeating_and_changing_topics_should_each_be_checked_as_written()
+    {
+        Assert.True(_reader.ReadPublish("""{"topic":"runs.a","body":1}""").IsValid);
+        Assert.Equal("runs.a", _reader.ReadPublish("""{"topic":"runs.a","body":2}""").Value!.Topic);
+        Assert.False(_reader.ReadPublish("""{"topic":"runs.*","body":1}""").IsValid);
+        Assert.False(_reader.ReadPublish("""{"topic":"runs.*","body":1}""").IsValid);
+        Assert.True(_reader.ReadPublish("""{"topic":"runs.a","body":1}""").IsValid);
+        Assert.False(_reader.ReadPublish("""{"topic":"runs..a","body":1}""").IsValid);
+        Assert.Equal("runs.b", _reader.ReadPublish("""{"topic":"runs.b","body":1}""").Value!.Topic);
+    }
+
     [Fact]
     public void Publish_should_turn_into_a_message_carrying_the_run_id_and_the_key_hash()
     {

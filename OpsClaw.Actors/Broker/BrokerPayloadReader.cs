@@ -46,6 +46,7 @@ internal sealed class BrokerPayloadReader
 
     private readonly JsonReaderOptions _options;
     private readonly PayloadFields _publish = new(PublishFields);
+    private string? _lastTopic;
     private readonly PayloadFields _subscribe = new(SubscribeFields);
     private readonly PayloadFields _unsubscribe = new(UnsubscribeFields);
     private readonly PayloadFields _ack = new(AckFields);
@@ -76,7 +77,7 @@ internal sealed class BrokerPayloadReader
         var bodyProblem = fields.Json(Body, out var body);
         var keyProblem = fields.Text(Key, required: false, out var key);
         problem = topicProblem
-            ?? TopicSyntax.CheckTopic(topic!)
+            ?? CheckTopic(ref topic)
             ?? bodyProblem
             ?? keyProblem
             ?? (key is null ? null : NameLimits.CheckKey(key));
@@ -272,6 +273,27 @@ internal sealed class BrokerPayloadReader
         {
             return PayloadRead<PublishedMessage>.Invalid(PayloadFields.NotJson(ex));
         }
+    }
+
+    /// <summary>
+    /// A publisher mostly repeats its topic: the last topic found valid is not checked again, and its
+    /// string is the one the message keeps (the one just read is let go).
+    /// </summary>
+    private string? CheckTopic(ref string? topic)
+    {
+        if (string.Equals(topic, _lastTopic, StringComparison.Ordinal))
+        {
+            topic = _lastTopic;
+            return null;
+        }
+
+        var problem = TopicSyntax.CheckTopic(topic!);
+        if (problem is null)
+        {
+            _lastTopic = topic;
+        }
+
+        return problem;
     }
 
     private static string? ReadAckMode(string? ack, out AckMode mode)

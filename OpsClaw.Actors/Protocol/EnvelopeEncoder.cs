@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace OpsClaw.Actors.Protocol;
@@ -44,9 +45,14 @@ internal static class EnvelopeEncoder
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_bytes;
 
-    /// <summary>This thread's last response head (everything before the <c>run_id</c> value) and the message type it is for.</summary>
-    [ThreadStatic]
-    private static (string Type, byte[] Bytes)? t_head;
+    /// <summary>A response's head (everything before the <c>run_id</c> value) per message type, for up to <see cref="MaxKeptHeads"/> types.</summary>
+    private static readonly ConcurrentDictionary<string, byte[]> Heads = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The host answers a few dozen message types; an error reply may name a type a client made up,
+    /// so past this many the head is made each time rather than kept.
+    /// </summary>
+    private const int MaxKeptHeads = 256;
 
     /// <summary>This thread's last short payload string and, once it came twice in a row, its quoted, escaped bytes.</summary>
     [ThreadStatic]
@@ -69,21 +75,24 @@ internal static class EnvelopeEncoder
     }
 
     /// <summary>A response line up to its <c>payload_json</c> value: schema, type, <c>run_id</c> and the payload's name.</summary>
-    /// <remarks>A connection answers one type over and over: the part before <c>run_id</c>'s value is kept per thread for the last type.</remarks>
+    /// <remarks>The part before <c>run_id</c>'s value depends on the message type only: it is made once per type.</remarks>
     public static void WriteHead(IBufferWriter<byte> target, string messageType, string? runId)
     {
-        if (t_head is not { } head || !string.Equals(head.Type, messageType, StringComparison.Ordinal))
+        if (!Heads.TryGetValue(messageType, out var head))
         {
-            head = (messageType, JsonEscaping.Bytes(bytes =>
+            head = JsonEscaping.Bytes(bytes =>
             {
                 JsonEscaping.WriteRaw(bytes, ResponseHead);
                 JsonEscaping.WriteQuoted(bytes, messageType);
                 JsonEscaping.WriteRaw(bytes, RunIdName);
-            }));
-            t_head = head;
+            });
+            if (Heads.Count < MaxKeptHeads)
+            {
+                Heads.TryAdd(messageType, head);
+            }
         }
 
-        JsonEscaping.WriteRaw(target, head.Bytes);
+        JsonEscaping.WriteRaw(target, head);
         JsonEscaping.WriteQuoted(target, runId);
         JsonEscaping.WriteRaw(target, PayloadJsonName);
     }
