@@ -79,13 +79,7 @@ public sealed class JsonEscapingSpecs
         const string Alphabet = "aZ09 \"\\/'<>&\n\r\t\b\f\u000b\u0000\u001f\u007f\u0080\u0085\u009b\u009f\u00a0é\u2027\u2028\u2029\u202a€😀\ud800\udc00\ufffd";
         for (var round = 0; round < 2_000; round++)
         {
-            var text = new StringBuilder();
-            for (var i = random.Next(40); i > 0; i--)
-            {
-                text.Append(Alphabet[random.Next(Alphabet.Length)]);
-            }
-
-            var value = text.ToString();
+            var value = RandomText(random, Alphabet, 40);
             Assert.Equal(NewtonsoftReference.Quoted(value), Encoding.UTF8.GetString([.. "\""u8, .. JsonEscaping.Escaped(value), .. "\""u8]));
         }
     }
@@ -98,14 +92,8 @@ public sealed class JsonEscapingSpecs
         const string Alphabet = "aZ09 \"\\/'\n\r\t\b\f\u000b\u0000\u001f\u007f\u0080\u0085\u009b\u009f\u00a0\u00bf\u00c2é\u2027\u2028\u2029\u202a\u20ac\u0800😀\ufffd";
         for (var round = 0; round < 2_000; round++)
         {
-            var text = new StringBuilder();
-            for (var i = random.Next(40); i > 0; i--)
-            {
-                text.Append(Alphabet[random.Next(Alphabet.Length)]);
-            }
-
             // Only whole pairs: UTF-8 has no lone surrogates, which is what the body's reader guarantees.
-            var value = text.ToString().Replace("\ud83d", "", StringComparison.Ordinal).Replace("\ude00", "", StringComparison.Ordinal);
+            var value = RandomText(random, Alphabet, 40).Replace("\ud83d", "", StringComparison.Ordinal).Replace("\ude00", "", StringComparison.Ordinal);
             Assert.Equal(JsonEscaping.Escaped(value), EscapedUtf8(Encoding.UTF8.GetBytes(value)));
         }
     }
@@ -137,21 +125,7 @@ public sealed class JsonEscapingSpecs
     {
         var random = new Random(77);
         const string Alphabet = "ab\"\\\n\u0000\u007f\u0085\u2028é😀\ud800{}:,";
-        string? Text(bool nullable)
-        {
-            if (nullable && random.Next(4) == 0)
-            {
-                return null;
-            }
-
-            var text = new StringBuilder();
-            for (var i = random.Next(12); i > 0; i--)
-            {
-                text.Append(Alphabet[random.Next(Alphabet.Length)]);
-            }
-
-            return text.ToString();
-        }
+        string? Text(bool nullable) => nullable && random.Next(4) == 0 ? null : RandomText(random, Alphabet, 12);
 
         for (var round = 0; round < 500; round++)
         {
@@ -165,6 +139,18 @@ public sealed class JsonEscapingSpecs
             var schema = Text(false)!;
             Assert.Equal(NewtonsoftReference.Request(request, schema), Encoding.UTF8.GetString(EnvelopeEncoder.Encode(request, schema)));
         }
+    }
+
+    /// <summary>Up to <paramref name="max"/> characters drawn from <paramref name="alphabet"/>.</summary>
+    private static string RandomText(Random random, string alphabet, int max)
+    {
+        var text = new StringBuilder();
+        for (var i = random.Next(max); i > 0; i--)
+        {
+            text.Append(alphabet[random.Next(alphabet.Length)]);
+        }
+
+        return text.ToString();
     }
 
     private static byte[] EscapedUtf8(byte[] utf8)

@@ -45,4 +45,7 @@ internal sealed class QueueGauge(int maxQueued)
 
     /// <summary>The members' <c>max_pending</c> added up; the queue's actor sets it as members come and go.</summary>
     public void SetPendingCapacity(long capacity) => Interlocked.Exchange(ref _pendingCapacity, capacity);
+
+    /// <summary>Counts a joining member's room before its queue has read the join.</summary>
+    public void AddPendingCapacity(long capacity) => Interlocked.Add(ref _pendingCapacity, capacity);
 }

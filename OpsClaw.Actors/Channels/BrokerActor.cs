@@ -704,10 +704,15 @@ internal sealed class BrokerActor : ReceiveActor
             var state = GroupOf(group, pattern, subscribe.Ack);
             state.Members++;
             queue = state.Queue;
+
+            // The queue counts the member in when it reads the join; a publish answered before that must
+            // already see the room the ack promised (the queue sets the exact sum again then).
+            state.Gauge?.AddPendingCapacity(subscribe.MaxPending);
         }
         else if (subscribe.Ack == AckMode.Explicit)
         {
             gauge = new QueueGauge(_settings.MaxQueued);
+            gauge.SetPendingCapacity(subscribe.MaxPending);
             queue = Context.ActorOf(BrokerAckQueueActor.Props(gauge, _settings.AckWait, null), "queue-" + id.Value);
             _queues.Add(queue, null);
         }

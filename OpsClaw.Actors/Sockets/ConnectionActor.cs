@@ -79,9 +79,6 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         _metrics = metrics;
         _budget = budget;
         _framer = new LineFramer(settings.MaxLineBytes);
-
-        // Reads are tried at once before waiting for more (TryReadNow); async operations work the same either way.
-        _socket.Blocking = false;
         _timeoutReply = runId => Answer(IpcErrors.Timeout(_settings.RequestTimeout, runId));
     }
 
@@ -612,37 +609,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         }
 
         _inFlight |= InFlight.Read;
-        if (!TryReadNow())
-        {
-            _ = ReceiveWhenReadable(Self, _socket, _settings.ReceiveBufferBytes);
-        }
-    }
-
-    /// <summary>
-    /// Takes what the client has already sent, without waiting: the socket is non-blocking, so this
-    /// either reads or says it would block. A read found this way goes through the mailbox like any
-    /// other, behind what is already there, but needs no thread to wake for it.
-    /// </summary>
-    private bool TryReadNow()
-    {
-        var size = _settings.ReceiveBufferBytes;
-        var buffer = ByteBuffers.Rent(size);
-        var bytes = _socket.Receive(buffer.AsSpan(0, size), SocketFlags.None, out var error);
-        if (error == SocketError.WouldBlock)
-        {
-            ByteBuffers.Return(buffer);
-            return false;
-        }
-
-        if (error != SocketError.Success)
-        {
-            ByteBuffers.Return(buffer);
-            Self.Tell(new Connection.IoFailed(new SocketException((int)error)));
-            return true;
-        }
-
-        Self.Tell(new Connection.ReadCompleted(buffer, bytes));
-        return true;
+        _ = ReceiveWhenReadable(Self, _socket, _settings.ReceiveBufferBytes);
     }
 
     /// <summary>
