@@ -550,7 +550,10 @@ public sealed class SocketTransportSpecs : SocketSpecBase
     [Fact]
     public async Task Shutdown_should_unbind_answer_in_flight_requests_refuse_new_ones_and_remove_the_files()
     {
-        var binding = await StartAsync();
+        // The late request must reach the host while it drains. With the default 5 s drain, a spec thread
+        // held up that long on a loaded machine wrote after the drain had given up (a broken pipe in CI);
+        // the drain ends as soon as the gated requests are answered, so a longer limit costs nothing.
+        var binding = await StartAsync("opsclaw.ipc.shutdown-drain-timeout = 20s");
         Sys.EventStream.Subscribe(TestActor, typeof(TestChannelActor.Gated));
         using var connection = await RawConnection.ConnectAsync(binding.PathOf("test"));
         await connection.WriteAsync(RawConnection.Request("test.gated", "inflight") + RawConnection.Request("test.gated", "before"));
