@@ -24,7 +24,7 @@ public sealed class DeliveryLineSpecs
         DeliveryLine.Write(output, message, subscriptionBytes, delivery, redelivered, dropped);
 
         Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.WrittenSpan));
-        Assert.Equal(expected.Length, DeliveryLine.Length(message, subscriptionBytes, delivery, redelivered, dropped));
+        Assert.Equal(expected.Length, DeliveryLine.Length(message.LineParts, subscriptionBytes, delivery, redelivered, dropped));
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public sealed class DeliveryLineSpecs
         DeliveryLine.Write(output, message, subscription, 4, redelivered: true, dropped);
 
         Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.WrittenSpan));
-        Assert.Equal(expected.Length, DeliveryLine.Length(message, subscription, 4, redelivered: true, dropped));
+        Assert.Equal(expected.Length, DeliveryLine.Length(message.LineParts, subscription, 4, redelivered: true, dropped));
         var payload = Newtonsoft.Json.Linq.JObject.Parse(IpcCodec.DecodeResponse(expected).PayloadJson);
         Assert.Equal(
             dropped == 0 ? ["subscription", "topic", "delivery", "redelivered", "body", "key", "stream", "seq"] : ["subscription", "topic", "delivery", "redelivered", "body", "key", "dropped", "stream", "seq"],

@@ -46,11 +46,13 @@ internal sealed class BrokerPayloadReader
 
     private readonly JsonReaderOptions _options;
     private readonly PayloadFields _publish = new(PublishFields);
-    private string? _lastTopic;
     private readonly PayloadFields _subscribe = new(SubscribeFields);
     private readonly PayloadFields _unsubscribe = new(UnsubscribeFields);
     private readonly PayloadFields _ack = new(AckFields);
     private readonly PayloadFields _nack = new(NackFields);
+
+    /// <summary>The topic the last valid publish named (see <see cref="CheckTopic"/>).</summary>
+    private string? _lastTopic;
 
     /// <param name="maxJsonDepth">The host's <c>max-json-depth</c>: a body may nest as deep as the envelope decoder let it.</param>
     public BrokerPayloadReader(int maxJsonDepth = IpcJson.DefaultMaxDepth)

@@ -45,11 +45,7 @@ internal static class DeliveryLine
     /// <summary>The subscription id as it appears in every delivery line: a JSON string's content, escaped again for <c>payload_json</c>.</summary>
     public static byte[] SubscriptionBytes(string subscription) => Escaped(Inner(subscription));
 
-    /// <summary>The line's exact length, <c>\n</c> included.</summary>
-    public static int Length(PublishedMessage message, byte[] subscription, long delivery, bool redelivered, long dropped) =>
-        Length(message.LineParts, subscription, delivery, redelivered, dropped);
-
-    /// <summary>The same, from the message's pieces.</summary>
+    /// <summary>The line's exact length, <c>\n</c> included, from the message's pieces.</summary>
     public static int Length(Parts parts, byte[] subscription, long delivery, bool redelivered, long dropped) =>
         parts.Head.Length + subscription.Length + parts.Middle.Length + Digits(delivery)
             + (redelivered ? Redelivered.Length : NotRedelivered.Length) + parts.Body.Length

@@ -47,7 +47,7 @@ internal sealed class PayloadFields
                 {
                     if (Identify(member.Name(payloadUtf8)) is var field and >= 0)
                     {
-                        TakeMember(ref _fields[field], _specs[field].Raw, member.Value(payloadUtf8), options);
+                        TakeMember(ref _fields[field], _specs[field].Raw, member, payloadUtf8, options);
                     }
                 }
 
@@ -196,14 +196,15 @@ internal sealed class PayloadFields
         return -1;
     }
 
-    /// <summary>Takes a member's value from its own bytes (one value, already checked by the envelope decoder).</summary>
-    private static void TakeMember(ref Field found, bool raw, ReadOnlySpan<byte> value, JsonReaderOptions options)
+    /// <summary>Takes a member's value from its own bytes (one value, already checked by the envelope decoder, which noted its token).</summary>
+    private static void TakeMember(ref Field found, bool raw, PayloadMember member, ReadOnlySpan<byte> payload, JsonReaderOptions options)
     {
+        var value = member.Value(payload);
         if (raw)
         {
             if (++found.Count == 1)
             {
-                found.Token = TokenOf(value);
+                found.Token = member.Token;
                 found.Raw = JsonCompactor.CompactUtf8(value);
             }
 
@@ -214,18 +215,6 @@ internal sealed class PayloadFields
         reader.Read();
         Take(ref found, raw: false, value, ref reader);
     }
-
-    /// <summary>The token a checked JSON value starts with.</summary>
-    private static JsonTokenType TokenOf(ReadOnlySpan<byte> value) => value[0] switch
-    {
-        (byte)'{' => JsonTokenType.StartObject,
-        (byte)'[' => JsonTokenType.StartArray,
-        (byte)'"' => JsonTokenType.String,
-        (byte)'t' => JsonTokenType.True,
-        (byte)'f' => JsonTokenType.False,
-        (byte)'n' => JsonTokenType.Null,
-        _ => JsonTokenType.Number,
-    };
 
     private int Identify(ref Utf8JsonReader reader)
     {

@@ -37,7 +37,7 @@ internal static class EnvelopeEncoder
     private static readonly byte[] ErrorCodeName = Name(EnvelopeFields.ErrorCode);
 
     /// <summary>A success's tail, <c>ok</c> true and both errors null: the same bytes on almost every reply.</summary>
-    private static readonly byte[] SuccessTail = JsonEscaping.Bytes(target => WriteTail(target, ok: true, error: null, errorCode: null));
+    private static readonly byte[] SuccessTail = JsonEscaping.Bytes(target => WriteFields(target, ok: true, error: null, errorCode: null));
 
     /// <summary>Payloads up to this length may be kept escaped for the next reply that carries the same string.</summary>
     private const int KeptPayloadChars = 64;
@@ -120,12 +120,18 @@ internal static class EnvelopeEncoder
     /// <summary>A response line after its <c>payload_json</c> value: <c>ok</c>, <c>error</c>, <c>error_code</c> and the newline.</summary>
     public static void WriteTail(IBufferWriter<byte> target, bool ok, string? error, string? errorCode)
     {
-        if (ok && error is null && errorCode is null && SuccessTail is { } success)
+        if (ok && error is null && errorCode is null)
         {
-            JsonEscaping.WriteRaw(target, success);
+            JsonEscaping.WriteRaw(target, SuccessTail);
             return;
         }
 
+        WriteFields(target, ok, error, errorCode);
+    }
+
+    /// <summary>The tail written field by field; <see cref="SuccessTail"/> is made with it.</summary>
+    private static void WriteFields(IBufferWriter<byte> target, bool ok, string? error, string? errorCode)
+    {
         JsonEscaping.WriteRaw(target, ok ? OkTrue : OkFalse);
         JsonEscaping.WriteRaw(target, ErrorName);
         JsonEscaping.WriteQuoted(target, error);

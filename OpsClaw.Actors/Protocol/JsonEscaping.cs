@@ -111,23 +111,17 @@ internal static class JsonEscaping
                 return written + utf8.Length;
             }
 
+            // A two- or three-byte character that merely starts like one of the escaped ones is copied with the run before it.
             var code = EscapedAt(utf8[at..], out var length);
-            if (code < 0)
+            var plain = code < 0 ? at + length : at;
+            utf8[..plain].CopyTo(target[written..]);
+            written += plain;
+            if (code >= 0)
             {
-                // A two- or three-byte character that merely starts like one of the escaped ones.
-                at += length;
-                utf8[..at].CopyTo(target[written..]);
-                written += at;
-            }
-            else
-            {
-                utf8[..at].CopyTo(target[written..]);
-                written += at;
                 written += EscapeInto(target[written..], (char)code);
-                at += length;
             }
 
-            utf8 = utf8[at..];
+            utf8 = utf8[(at + length)..];
         }
     }
 
