@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -40,18 +39,20 @@ internal sealed class RequestDecoder
         new(EnvelopeFields.PayloadJson, EnvelopeFields.PayloadJsonUtf8, FieldKind.JsonText),
     };
 
-    /// <summary>The message type this thread decoded last, and its UTF-8: see <see cref="FieldValues"/>.</summary>
-    [ThreadStatic]
-    private static string? t_lastType;
-
-    [ThreadStatic]
-    private static byte[]? t_lastTypeUtf8;
-
     private readonly JsonReaderOptions _readerOptions;
 
+    private readonly bool _plainFirst;
+
     public RequestDecoder(int maxJsonDepth)
+        : this(maxJsonDepth, plainFirst: true)
+    {
+    }
+
+    /// <summary>A decoder that reads every line through the full path when <paramref name="plainFirst"/> is false (for specs that compare the two).</summary>
+    internal RequestDecoder(int maxJsonDepth, bool plainFirst)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxJsonDepth, 1);
+        _plainFirst = plainFirst;
         _readerOptions = new JsonReaderOptions
         {
             MaxDepth = maxJsonDepth,
@@ -65,6 +66,11 @@ internal sealed class RequestDecoder
         if (!Utf8.IsValid(line))
         {
             return DecodeResult.Rejected(IpcErrors.MalformedJson("line is not valid UTF-8"));
+        }
+
+        if (_plainFirst && PlainRequestReader.TryRead(line, _readerOptions.MaxDepth) is { } plain)
+        {
+            return DecodeResult.Accepted(plain);
         }
 
         var fields = new FieldValues();
@@ -355,9 +361,9 @@ internal sealed class RequestDecoder
             else
             {
                 _values[field] = Known(field, ref reader) ?? rule.Read(ref reader, out _problems[field]);
-                if (field == MessageTypeField && _values[field] is { } type && !ReferenceEquals(type, t_lastType))
+                if (field == MessageTypeField && _values[field] is { } type)
                 {
-                    (t_lastType, t_lastTypeUtf8) = (type, Encoding.UTF8.GetBytes(type));
+                    RecentMessageType.Remember(type);
                 }
             }
         }
@@ -378,7 +384,7 @@ internal sealed class RequestDecoder
                 return field switch
                 {
                     SchemaVersionField when reader.ValueTextEquals(IpcSchema.VersionUtf8) => IpcSchema.Version,
-                    MessageTypeField when t_lastTypeUtf8 is { } last && reader.ValueTextEquals(last) => t_lastType,
+                    MessageTypeField => RecentMessageType.Match(ref reader),
                     _ => null,
                 };
             }
