@@ -22,6 +22,16 @@ internal static class PlainRequestReader
     private const int PayloadJsonSeen = 8;
     private const int RequiredSeen = SchemaVersionSeen | MessageTypeSeen | PayloadJsonSeen;
 
+    /// <summary>The size of the thread's scratch for unescaping a payload.</summary>
+    private const int ScratchBytes = 8 * 1024;
+
+    /// <summary>Where this thread unescapes a payload, and notes its members, before keeping them.</summary>
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
+    [ThreadStatic]
+    private static PayloadMember[]? t_members;
+
     /// <summary>The request <paramref name="line"/> (valid UTF-8) holds, or null when it is not of the plain shape.</summary>
     public static IpcRequest? TryRead(ReadOnlySpan<byte> line, int maxDepth)
     {
@@ -156,9 +166,11 @@ internal static class PlainRequestReader
             return null;
         }
 
-        // Unescaping only shortens the text, so the rest of the line is room enough.
+        // Unescaping only shortens the text, so the rest of the line is room enough. The thread's
+        // scratch serves ordinary lines; a huge one rents, so the scratch never grows past a small size.
         var room = line.Length - pos;
-        var rented = ByteBuffers.Rent(room);
+        var scratch = t_scratch ??= new byte[ScratchBytes];
+        var rented = room <= ScratchBytes ? scratch : ByteBuffers.Rent(room);
         try
         {
             var written = 0;
@@ -195,19 +207,22 @@ internal static class PlainRequestReader
             }
 
             var text = rented.AsSpan(0, written);
-            Span<PayloadMember> found = stackalloc PayloadMember[PayloadMember.MaxMembers];
+            var found = t_members ??= new PayloadMember[PayloadMember.MaxMembers];
             if (!JsonValueCheck.TryCheck(text, maxDepth, found, out var count))
             {
                 return null;
             }
 
-            members = count < 0 ? null : found[..count].ToArray();
+            members = count < 0 ? null : found.AsSpan(0, count).ToArray();
             pos = i + 1;
             return text.ToArray();
         }
         finally
         {
-            ByteBuffers.Return(rented);
+            if (!ReferenceEquals(rented, scratch))
+            {
+                ByteBuffers.Return(rented);
+            }
         }
     }
 

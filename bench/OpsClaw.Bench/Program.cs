@@ -9,6 +9,7 @@ var root = new RootCommand("OpsClaw benchmarks: a load generator, the two baseli
     BrokerLoadCommand.Create(),
     ClusterCommand.Create(),
     StreamsCommand.Create(),
+    DecodeCommand.Create(),
     BaselineCommand.Create(BaselineKind.RawJson),
     BaselineCommand.Create(BaselineKind.RawFixed),
 };
