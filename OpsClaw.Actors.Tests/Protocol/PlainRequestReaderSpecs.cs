@@ -108,6 +108,20 @@ public sealed class PlainRequestReaderSpecs
     }
 
     [Theory]
+    [InlineData("runtime.publish", "r1", "{\"topic\":\"a.b\",\"body\":{\"text\":\"line\\nnext \\\"q\\\" caf\u00e9\"}}")]
+    [InlineData("runtime.subscribe", null, "{\"topic\":\"a.>\",\"ack\":\"explicit\"}")]
+    [InlineData("runtime.ping", null, "{}")]
+    public void The_plain_reader_should_read_the_lines_the_dotnet_client_writes(string type, string? runId, string payload)
+    {
+        var line = IpcCodec.EncodeRequest(new IpcRequest(type, runId, payload)).AsSpan()[..^1];
+
+        var read = PlainRequestReader.TryRead(line, 64);
+
+        Assert.NotNull(read);
+        Assert.Equal(Describe(FullPath(64).Decode(line).Request), Describe(read));
+    }
+
+    [Theory]
     [InlineData("""{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"t","payload_json":"{}","extra":1}""")]
     [InlineData("""{"schema_version":"opsclaw.ipc.v1alpha1","message_type":"t","payload_json":"\u0031"}""")]
     [InlineData("""{"schema_version":"opsclaw.ipc.v1alpha1","message_\u0074ype":"t","payload_json":"{}"}""")]
