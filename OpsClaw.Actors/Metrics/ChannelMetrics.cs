@@ -66,10 +66,10 @@ internal sealed class ChannelMetrics
         }
     }
 
-    /// <summary>How long the channel took, from <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>) to now.</summary>
-    public void Handled(long startTimestamp)
+    /// <summary>How long the channel took, from <paramref name="startTimestamp"/> to <paramref name="now"/> (both <see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public void Handled(long startTimestamp, long now)
     {
-        var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
+        var elapsed = Stopwatch.GetElapsedTime(startTimestamp, now);
         _latency.Record((long)(elapsed.Ticks / TimeSpan.TicksPerMicrosecond));
         IpcMeter.RequestDuration.Record(elapsed.TotalMilliseconds, _channelTag);
     }

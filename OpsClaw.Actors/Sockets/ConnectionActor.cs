@@ -236,7 +236,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
                 OnIoFailed(failed);
                 return true;
             case ChannelProtocol.Reply reply:
-                if (TakeReply(reply.Id, reply.Response))
+                if (TakeReply(reply.Id, reply.Response, Stopwatch.GetTimestamp()))
                 {
                     FlushAfterThisRun();
                 }
@@ -297,11 +297,13 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
 
     private void OnReplyBatch(ChannelProtocol.ReplyBatch batch, Phase phase)
     {
+        // One clock reading for the batch: its replies arrived together.
         var taken = false;
+        var now = Stopwatch.GetTimestamp();
         for (var index = 0; index < batch.Count; index++)
         {
             var reply = batch.Replies[index];
-            taken |= TakeReply(reply.Id, reply.Response);
+            taken |= TakeReply(reply.Id, reply.Response, now);
         }
 
         if (taken)
@@ -368,7 +370,7 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         // A final line without '\n' still counts.
         if (_framer.TryReadFinalLine(out var line))
         {
-            OnLine(line, refuse);
+            OnLine(line, refuse, ReadClock.Now());
             SendBatch();
         }
 
@@ -389,13 +391,14 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         try
         {
             _metrics.Received(read.Bytes);
+            var received = ReadClock.Now();
             ReadOnlySpan<byte> bytes = read.Buffer.AsSpan(0, read.Bytes);
             var rest = bytes;
             while (_framer.TryReadLine(ref rest, out var line) is var found && found != LineRead.NeedMore)
             {
                 if (found == LineRead.Line)
                 {
-                    OnLine(line, refuse: bytes.Length - rest.Length > answerUpTo);
+                    OnLine(line, refuse: bytes.Length - rest.Length > answerUpTo, received);
                 }
                 else
                 {
@@ -412,7 +415,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
         }
     }
 
-    private void OnLine(ReadOnlySpan<byte> line, bool refuse)
+    /// <summary>Takes one line; <paramref name="received"/> is when the read that brought it was taken, which every line of the read shares.</summary>
+    private void OnLine(ReadOnlySpan<byte> line, bool refuse, ReadClock received)
     {
         var decoded = _codec.DecodeRequest(line);
         if (decoded.Request is not { } request)
@@ -427,8 +431,8 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
             return;
         }
 
-        var deadline = Environment.TickCount64 + (long)_settings.RequestTimeout.TotalMilliseconds;
-        var sequence = _slots.Open(request.RunId, deadline, Stopwatch.GetTimestamp(), line.Length);
+        var deadline = received.TickCount + (long)_settings.RequestTimeout.TotalMilliseconds;
+        var sequence = _slots.Open(request.RunId, deadline, received.Timestamp, line.Length);
         var forwarded = new ChannelProtocol.Request(sequence, request);
         if (_channel.TakesBatches)
         {
@@ -462,14 +466,14 @@ internal sealed class ConnectionActor : ActorBase, IWithTimers
     /// The reply is encoded only when the output has room for it (in <see cref="Flush"/>), so an unread
     /// client's replies are never held twice.
     /// </remarks>
-    private bool TakeReply(long id, IpcResponse response)
+    private bool TakeReply(long id, IpcResponse response, long now)
     {
         if (!_slots.TryFill(id, response, out var started))
         {
             return false;
         }
 
-        _metrics.Handled(started);
+        _metrics.Handled(started, now);
         _metrics.Answered(response.ErrorCode);
         return true;
     }
