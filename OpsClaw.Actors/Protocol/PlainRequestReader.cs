@@ -11,8 +11,8 @@ namespace OpsClaw.Actors.Protocol;
 /// <remarks>
 /// Every other line (an unknown field, a <c>\u</c> escape, any error) is declined and read by
 /// <see cref="RequestDecoder"/>'s full path, which gives the same request for what this reader accepts
-/// and the exact error for the rest. The full path validated each string twice and copied the payload
-/// through a second reader; for a publish that was about a fifth of the host's time.
+/// and the exact error for the rest. The full path validates <c>payload_json</c>'s escaped text, unescapes
+/// it, then reads it again with a second reader; for a publish that was about a fifth of the host's time.
 /// </remarks>
 internal static class PlainRequestReader
 {
