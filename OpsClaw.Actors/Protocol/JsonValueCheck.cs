@@ -12,8 +12,8 @@ namespace OpsClaw.Actors.Protocol;
 /// <remarks>
 /// The bytes must already be valid UTF-8 (the decoder checks the whole line first). What it accepts
 /// is a subset of what <see cref="Utf8JsonReader"/> accepts with the same depth, and the members it
-/// notes are the ones <see cref="RequestDecoder"/> notes with the reader; PlainRequestReaderSpecs
-/// hold the two to that on random and mutated text.
+/// notes are the ones a reader walking the value's top level would find; PlainRequestReaderSpecs
+/// hold it to both on random and mutated text.
 /// </remarks>
 internal static class JsonValueCheck
 {
@@ -24,12 +24,25 @@ internal static class JsonValueCheck
     internal static readonly SearchValues<byte> StringStops = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
 
+    /// <summary>Where this thread notes an object's members before they are kept.</summary>
+    [ThreadStatic]
+    private static PayloadMember[]? t_members;
+
     /// <summary>
-    /// Whether <paramref name="json"/> is one value this checker can vouch for. <paramref name="members"/>
-    /// (room for <see cref="PayloadMember.MaxMembers"/>) receives an object's members; <paramref name="memberCount"/>
-    /// is -1 when they are not noted (not an object, too many, or a name with escapes).
+    /// Whether <paramref name="json"/> is one value this checker can vouch for; <paramref name="members"/>
+    /// are an object's top-level members, null when they are not noted (not an object, too many, or a
+    /// name with escapes) or the value is declined.
     /// </summary>
-    public static bool TryCheck(ReadOnlySpan<byte> json, int maxDepth, Span<PayloadMember> members, out int memberCount)
+    public static bool TryCheck(ReadOnlySpan<byte> json, int maxDepth, out PayloadMember[]? members)
+    {
+        var found = t_members ??= new PayloadMember[PayloadMember.MaxMembers];
+        var vouched = TryCheck(json, maxDepth, found, out var count);
+        members = vouched && count >= 0 ? found.AsSpan(0, count).ToArray() : null;
+        return vouched;
+    }
+
+    /// <summary>The check itself: <paramref name="memberCount"/> of <paramref name="members"/> are noted, or -1 when none are.</summary>
+    private static bool TryCheck(ReadOnlySpan<byte> json, int maxDepth, Span<PayloadMember> members, out int memberCount)
     {
         memberCount = -1;
         var limit = Math.Min(maxDepth, MaxNesting);

@@ -146,9 +146,18 @@ internal sealed class RequestDecoder
     /// Checks that the text of <c>payload_json</c> is one JSON value within the depth limit, noting on
     /// the way where an object's top-level members are (<see cref="PayloadMember"/>).
     /// </summary>
+    /// <remarks>
+    /// <see cref="JsonValueCheck"/> vouches for nearly every payload and notes its members; the reader
+    /// runs only for what it declines, to say what is wrong (or to accept a payload nested deeper than
+    /// the check follows, which then carries no members).
+    /// </remarks>
     private string? CheckPayloadJson(ReadOnlySpan<byte> payload, out PayloadMember[]? members)
     {
-        members = null;
+        if (JsonValueCheck.TryCheck(payload, _readerOptions.MaxDepth, out members))
+        {
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(payload, _readerOptions);
@@ -157,15 +166,7 @@ internal sealed class RequestDecoder
                 return $"field '{EnvelopeFields.PayloadJson}' is not valid JSON: it is empty";
             }
 
-            if (reader.TokenType == JsonTokenType.StartObject)
-            {
-                members = ReadMembers(ref reader);
-            }
-            else
-            {
-                reader.Skip();
-            }
-
+            reader.Skip();
             while (reader.Read())
             {
             }
@@ -174,38 +175,8 @@ internal sealed class RequestDecoder
         }
         catch (JsonException ex)
         {
-            members = null;
             return $"field '{EnvelopeFields.PayloadJson}' is not valid JSON: {Describe(ex)}";
         }
-    }
-
-    /// <summary>Reads an object's members up to its end; null when there are too many, or a name has escapes, to note them.</summary>
-    private static PayloadMember[]? ReadMembers(ref Utf8JsonReader reader)
-    {
-        Span<PayloadMember> found = stackalloc PayloadMember[PayloadMember.MaxMembers];
-        var count = 0;
-        var noted = true;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            // A name token starts at its opening quote; its value span is the text between the quotes.
-            var nameStart = (int)reader.TokenStartIndex + 1;
-            var nameLength = reader.ValueSpan.Length;
-            noted &= !reader.ValueIsEscaped && count < PayloadMember.MaxMembers;
-            reader.Read();
-            var token = reader.TokenType;
-            var valueStart = (int)reader.TokenStartIndex;
-            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                reader.Skip();
-            }
-
-            if (noted)
-            {
-                found[count++] = new PayloadMember(nameStart, nameLength, valueStart, (int)reader.BytesConsumed, token);
-            }
-        }
-
-        return noted ? found[..count].ToArray() : null;
     }
 
     /// <summary>What value a field takes.</summary>

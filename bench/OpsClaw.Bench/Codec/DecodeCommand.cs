@@ -8,7 +8,7 @@ namespace OpsClaw.Bench;
 
 /// <summary>
 /// <c>decode</c>: the host's request decoder on the lines the benches send, its plain path (as the host
-/// runs it) against its full path over <c>Utf8JsonReader</c> alone, in one process, alternating rounds,
+/// runs it) against its full path (the envelope through <c>Utf8JsonReader</c>), in one process, alternating rounds,
 /// so the ratio holds on a shared machine whose absolute speed wanders.
 /// </summary>
 internal static class DecodeCommand
